@@ -25,3 +25,11 @@ function formatInputMessage(message: string, loc: InputLocation): string {
   if (loc.line !== undefined) return `line ${loc.line}${loc.column !== undefined ? `, column ${loc.column}` : ''}: ${message}`;
   return message;
 }
+
+/** The problem was proven to have no solution before any candidate was drawn (e.g. a domain emptied by unary constraints). */
+export class UnsatisfiableError extends Error {
+  constructor(reason: string) {
+    super(`unsatisfiable: ${reason}`);
+    this.name = 'UnsatisfiableError';
+  }
+}
