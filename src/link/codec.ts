@@ -1,0 +1,184 @@
+// Protobuf codec for the link messages of proto/link.proto (loaded once, with protobufjs), and
+// plain TypeScript types for them. A message is a flat object: `kind` names the member of the
+// `body` oneof, the other properties are that member's fields (camelCase, absent fields 0).
+// The device decodes host messages in RTL; the reverse directions (decodeHost, encodeDevice)
+// serve the tests, the fault proxy and the golden vectors.
+
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+export const PROTOCOL_VERSION = 1;
+export const PROTO_PATH = fileURLToPath(new URL('../../proto/link.proto', import.meta.url));
+
+export interface Hello { seq: number; protocolVersion: number }
+export interface HelloReply {
+  seq: number;
+  protocolVersion: number;
+  /** ASCII identity, e.g. "hilsolve-sim". */
+  deviceId: Uint8Array;
+  build: number;
+  maxPayload: number;
+  window: number;
+  clockHz: number;
+  baud: number;
+  maxVars: number;
+  maxDomain: number;
+  maxWords: number;
+  maxConstraints: number;
+  maxViolations: number;
+  engines: number;
+}
+export interface Echo { seq: number; data: Uint8Array }
+export interface CountersRequest { seq: number }
+export interface Counters {
+  seq: number;
+  framesRx: number;
+  framesTx: number;
+  crcErrors: number;
+  frameErrors: number;
+  decodeErrors: number;
+  cyclesLo: number;
+  cyclesHi: number;
+  candidates: number;
+  busyCycles: number;
+}
+export interface Reset { seq: number }
+export interface ProgramBegin { seq: number; programId: number; numVars: number; numWords: number; numConstraints: number }
+export interface ProgramChunk { seq: number; kind: number; offset: number; data: Uint8Array }
+export interface ProgramEnd { seq: number; crc: number }
+export interface Ack { seq: number }
+export interface Candidate { seq: number; programId: number; values: Uint8Array }
+export interface Verdict {
+  seq: number;
+  programId: number;
+  ok: boolean;
+  violatedCount: number;
+  violated: number[];
+  digest: number;
+  cycles: number;
+}
+export interface DeviceErrorBody { seq: number; code: number; arg: number }
+
+// `chunkKind` rather than `kind` in the union below: ProgramChunk's own field `kind` would clash
+// with the discriminant, so it is renamed on the host side only (the wire is unchanged).
+export type HostMessage =
+  | ({ kind: 'hello' } & Hello)
+  | ({ kind: 'echo' } & Echo)
+  | ({ kind: 'counters' } & CountersRequest)
+  | ({ kind: 'reset' } & Reset)
+  | ({ kind: 'programBegin' } & ProgramBegin)
+  | ({ kind: 'programChunk' } & Omit<ProgramChunk, 'kind'> & { chunkKind: number })
+  | ({ kind: 'programEnd' } & ProgramEnd)
+  | ({ kind: 'candidate' } & Candidate);
+
+export type DeviceMessage =
+  | ({ kind: 'hello' } & HelloReply)
+  | ({ kind: 'echo' } & Echo)
+  | ({ kind: 'counters' } & Counters)
+  | ({ kind: 'ack' } & Ack)
+  | ({ kind: 'verdict' } & Verdict)
+  | ({ kind: 'error' } & DeviceErrorBody);
+
+export type HostKind = HostMessage['kind'];
+export type DeviceKind = DeviceMessage['kind'];
+
+/** The message with the given kind, e.g. `HostOf<'echo'>`. */
+export type HostOf<K extends HostKind> = Extract<HostMessage, { kind: K }>;
+export type DeviceOf<K extends DeviceKind> = Extract<DeviceMessage, { kind: K }>;
+
+/** Enum values of proto/link.proto; test/link-codec.test.ts checks them against the schema. */
+export const ChunkKind = { WIDTHS: 0, WORDS: 1 } as const;
+export const Limit = { NONE: 0, VARS: 1, WORDS: 2, CONSTRAINTS: 3, PAYLOAD: 4 } as const;
+export const ErrorCode = {
+  NONE: 0,
+  CRC: 1,
+  FRAME: 2,
+  DECODE: 3,
+  UNKNOWN_MESSAGE: 4,
+  CAPACITY: 5,
+  BAD_VARIABLE: 6,
+  BAD_OPCODE: 7,
+  BAD_WIDTH: 8,
+  PROGRAM_STATE: 9,
+  PROGRAM_CRC: 10,
+  NO_PROGRAM: 11,
+  WRONG_PROGRAM: 12,
+  CANDIDATE_LENGTH: 13,
+  WINDOW: 14,
+  VERSION: 15,
+} as const;
+export type ErrorCodeName = keyof typeof ErrorCode;
+
+/** `ERROR_NO_PROGRAM` for 11, `ERROR_11` for a code this host does not know. */
+export function errorCodeName(code: number): string {
+  const name = (Object.keys(ErrorCode) as ErrorCodeName[]).find((k) => ErrorCode[k] === code);
+  return name ? `ERROR_${name}` : `ERROR_${code}`;
+}
+
+/** `LIMIT_WORDS` for 2. */
+export function limitName(limit: number): string {
+  const name = (Object.keys(Limit) as (keyof typeof Limit)[]).find((k) => Limit[k] === limit);
+  return name ? `LIMIT_${name}` : `LIMIT_${limit}`;
+}
+
+/** A payload that is not a valid message: `decode` for bad wire format, `unknown-message` for no known body. */
+export class DecodeError extends Error {
+  override name = 'DecodeError';
+  constructor(readonly reason: 'decode' | 'unknown-message', message: string) {
+    super(message);
+  }
+}
+
+export const root = protobuf.loadSync(PROTO_PATH);
+const HostType = root.lookupType('hilsolve.link.HostMessage');
+const DeviceType = root.lookupType('hilsolve.link.DeviceMessage');
+
+const CONVERSION: protobuf.IConversionOptions = { defaults: true, oneofs: true, longs: Number };
+
+type Flat = { kind: string; [field: string]: unknown };
+
+function encodeWith(type: protobuf.Type, msg: Flat, rename: Record<string, string>): Uint8Array {
+  if (!type.oneofs['body']!.oneof.includes(msg.kind)) throw new TypeError(`unknown ${type.name} kind '${msg.kind}'`);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(msg)) if (key !== 'kind') body[rename[key] ?? key] = value;
+  return type.encode(type.fromObject({ [msg.kind]: body })).finish();
+}
+
+function decodeWith(type: protobuf.Type, payload: Uint8Array, rename: Record<string, string>): Flat {
+  let decoded: protobuf.Message;
+  try {
+    decoded = type.decode(payload);
+  } catch (err) {
+    throw new DecodeError('decode', `${type.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const obj = type.toObject(decoded, CONVERSION) as Record<string, unknown>;
+  const kind = obj['body'];
+  if (typeof kind !== 'string') throw new DecodeError('unknown-message', `${type.name} without a known body`);
+  const msg: Flat = { kind };
+  for (const [key, value] of Object.entries(obj[kind] as Record<string, unknown>)) {
+    // Copy bytes out of protobufjs's Buffer (often a view into a shared pool) into a plain array.
+    msg[rename[key] ?? key] = value instanceof Uint8Array ? new Uint8Array(value) : value;
+  }
+  return msg;
+}
+
+const HOST_TO_WIRE = { chunkKind: 'kind' };
+const WIRE_TO_HOST = { kind: 'chunkKind' };
+
+export function encodeHost(msg: HostMessage): Uint8Array {
+  return encodeWith(HostType, msg as unknown as Flat, HOST_TO_WIRE);
+}
+
+/** Throws DecodeError. */
+export function decodeHost(payload: Uint8Array): HostMessage {
+  return decodeWith(HostType, payload, WIRE_TO_HOST) as unknown as HostMessage;
+}
+
+export function encodeDevice(msg: DeviceMessage): Uint8Array {
+  return encodeWith(DeviceType, msg as unknown as Flat, {});
+}
+
+/** Throws DecodeError. */
+export function decodeDevice(payload: Uint8Array): DeviceMessage {
+  return decodeWith(DeviceType, payload, {}) as unknown as DeviceMessage;
+}
