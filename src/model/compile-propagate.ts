@@ -1,0 +1,88 @@
+// Unit propagation over the clauses, at compile time, to prove unsatisfiability early: a clause
+// whose literals all became false, or a domain emptied by clauses that narrowed to one variable
+// (unit clauses, unary literals). Works on domain values only (holes excluded), since a solution
+// must lie in the domains; the compiled program still states the domains as the model does.
+
+import { UnsatisfiableError } from './errors.ts';
+import type { ClauseConstraint, Literal, Model } from './types.ts';
+
+/** Throws UnsatisfiableError when propagation empties a domain or falsifies a clause. */
+export function propagateClauses(model: Model): void {
+  const vars = model.variables;
+  const domains = vars.map((v) => Uint8Array.from(v.allowed, (a) => (a ? 1 : 0)));
+  vars.forEach((v, i) => {
+    if (!domains[i]!.includes(1)) throw new UnsatisfiableError(`variable ${v.name} has an empty domain`);
+  });
+
+  const clauses: { index: number; clause: ClauseConstraint }[] = [];
+  const watchers: number[][] = vars.map(() => []);
+  model.constraints.forEach((c, index) => {
+    if (c.type !== 'clause') return;
+    for (const lit of c.literals) watchers[lit.var]!.push(clauses.length);
+    clauses.push({ index, clause: c });
+  });
+
+  const done = new Uint8Array(clauses.length);
+  const queued = new Uint8Array(clauses.length).fill(1);
+  const queue = clauses.map((_, i) => i);
+  while (queue.length > 0) {
+    const ci = queue.pop()!;
+    queued[ci] = 0;
+    if (done[ci]) continue;
+    const { index, clause } = clauses[ci]!;
+    const narrowed = narrowClause(model, clause, domains, index);
+    if (narrowed === 'satisfied') { done[ci] = 1; continue; }
+    if (narrowed === null) continue;
+    const [v, allowed] = narrowed;
+    done[ci] = 1;
+    const dom = domains[v]!;
+    let changed = false;
+    let left = 0;
+    for (let i = 0; i < dom.length; i++) {
+      if (dom[i] && !allowed[i]) { dom[i] = 0; changed = true; }
+      left += dom[i]!;
+    }
+    if (left === 0) throw new UnsatisfiableError(`the clauses leave variable ${vars[v]!.name} no value`);
+    if (!changed) continue;
+    for (const other of watchers[v]!) {
+      if (!done[other] && !queued[other]) { queued[other] = 1; queue.push(other); }
+    }
+  }
+}
+
+/**
+ * Evaluate a clause on the current domains: 'satisfied' when some literal holds for every value
+ * left, [variable, allowed indices] when the live literals concern one variable, else null.
+ */
+function narrowClause(model: Model, clause: ClauseConstraint, domains: Uint8Array[], index: number): 'satisfied' | [number, Uint8Array] | null {
+  let only = -1;
+  let union: Uint8Array | null = null;
+  for (const lit of clause.literals) {
+    const dom = domains[lit.var]!;
+    const holds = literalIndices(lit, model.variables[lit.var]!.min, dom.length);
+    let live = false;
+    let all = true;
+    for (let i = 0; i < dom.length; i++) {
+      if (!dom[i]) continue;
+      if (holds[i]) live = true; else all = false;
+    }
+    if (all) return 'satisfied';
+    if (!live) continue;
+    if (only !== -1 && only !== lit.var) return null;
+    only = lit.var;
+    union ??= new Uint8Array(dom.length);
+    for (let i = 0; i < dom.length; i++) union[i]! |= holds[i]!;
+  }
+  if (union === null) throw new UnsatisfiableError(`constraint ${index} (clause) has no literal that can hold`);
+  return [only, union];
+}
+
+/** Which indices 0..size-1 of the literal's variable satisfy it. */
+function literalIndices(lit: Literal, min: number, size: number): Uint8Array {
+  const holds = new Uint8Array(size).fill(lit.negated ? 1 : 0);
+  for (const value of lit.values) {
+    const i = value - min;
+    if (Number.isInteger(i) && i >= 0 && i < size) holds[i] = lit.negated ? 0 : 1;
+  }
+  return holds;
+}
