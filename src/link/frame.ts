@@ -9,6 +9,14 @@ import { CobsError, cobsDecode, cobsEncode, cobsMaxEncodedLength } from './cobs.
 export const CRC_BYTES = 4;
 export const DELIMITER = 0x00;
 
+/**
+ * Bounds on a device's advertised max_payload. Every device accepts at least MIN_MAX_PAYLOAD
+ * bytes (so the handshake and small requests always fit) and no device sends or accepts more
+ * than PAYLOAD_LIMIT, which is therefore the host's receive limit before and after the handshake.
+ */
+export const MIN_MAX_PAYLOAD = 256;
+export const PAYLOAD_LIMIT = 4096;
+
 /** The bytes on the wire for one payload, delimiter included. */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
   const body = new Uint8Array(payload.length + CRC_BYTES);
