@@ -1,0 +1,45 @@
+// The model's inputs as plain typed arrays, named after the contract's inputs (contract.ts), and
+// their conversion to onnxruntime tensors. Index inputs are Int32Array here (and int64 on the
+// wire); row-major [vars, values] matrices are flat arrays of vars * values.
+
+import { Tensor } from 'onnxruntime-node';
+import { MODEL_INPUTS, type InputGroup } from './contract.ts';
+
+export interface FeedArrays {
+  numVars: number;
+  numValues: number;
+  domain_mask: Float32Array;
+  soft_domains: Float32Array;
+  pair_src: Int32Array;
+  pair_dst: Int32Array;
+  pair_kind: Int32Array;
+  pair_shift: Int32Array;
+  pair_flip: Float32Array;
+  pair_weight: Float32Array;
+  lit_clause: Int32Array;
+  lit_var: Int32Array;
+  lit_mask: Float32Array;
+  clause_weight: Float32Array;
+  term_con: Int32Array;
+  term_var: Int32Array;
+  term_coef: Float32Array;
+  linear_lo: Float32Array;
+  linear_hi: Float32Array;
+  linear_weight: Float32Array;
+}
+
+type InputName = Exclude<keyof FeedArrays, 'numVars' | 'numValues'>;
+
+/** onnxruntime tensors for the inputs of the given groups. */
+export function toTensors(feeds: FeedArrays, groups: ReadonlySet<InputGroup>): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const spec of MODEL_INPUTS) {
+    if (!groups.has(spec.group)) continue;
+    const data = feeds[spec.name as InputName];
+    const dims = spec.axes.length === 2 ? [data.length / feeds.numValues, feeds.numValues] : [data.length];
+    out[spec.name] = spec.dtype === 'int64'
+      ? new Tensor('int64', BigInt64Array.from(data as Int32Array, (v) => BigInt(v)), dims)
+      : new Tensor('float32', data as Float32Array, dims);
+  }
+  return out;
+}
