@@ -1,0 +1,136 @@
+// Random models and candidates, deterministic from a seeded Prng, for the compiler/checker
+// agreement tests and for differential test vectors of the RTL engine. The models cover every
+// constraint type and every way the compiler encodes them: domains of sizes 1..256 (powers of two
+// and not), negative mins, holes; clause literals =, != and in (sets spanning several 32-value
+// windows, values outside the domain); comparisons of every op with offsets; allDifferent with
+// ADIFF and with the pairwise fallback (large offsets); allowed and forbidden tables of arity 1..4
+// (dense binary tables that favour the support encoding); linear sums with mixed-sign
+// coefficients up to the 16-bit limit and every op.
+
+import type { Prng } from '../../bench/gen/prng.ts';
+import { COMPARE_OPS, type Constraint, type Model, type Variable } from '../../src/model/types.ts';
+
+export type ConstraintType = Constraint['type'];
+export const CONSTRAINT_TYPES: readonly ConstraintType[] = ['clause', 'compare', 'allDifferent', 'table', 'linear'];
+
+export interface RandomModelOptions {
+  /** Number of variables (default: 1..6). */
+  variables?: number;
+  /** Number of constraints (default: 1..4). */
+  constraints?: number;
+  /** Constraint types to draw from (default: all). */
+  types?: readonly ConstraintType[];
+  /** Largest domain size (default 256). */
+  maxDomainSize?: number;
+}
+
+const SIZES = [1, 2, 2, 2, 3, 4, 5, 7, 8, 16, 17, 31, 32, 33, 64, 100, 128, 200, 255, 256];
+
+export function randomModel(rng: Prng, options: RandomModelOptions = {}): Model {
+  const maxSize = options.maxDomainSize ?? 256;
+  const numVars = options.variables ?? 1 + rng.int(6);
+  const variables = Array.from({ length: numVars }, (_, i) => randomVariable(rng, i, maxSize));
+  const types = options.types ?? CONSTRAINT_TYPES;
+  const count = options.constraints ?? 1 + rng.int(4);
+  const constraints = Array.from({ length: count }, () => randomConstraint(rng, variables, pick(rng, types)));
+  return { format: 'json', variables, constraints, meta: { name: 'random' } };
+}
+
+/**
+ * Indices that are in the domain, except with probability `outside` per variable any representable
+ * index (so sometimes a hole or past the domain's end).
+ */
+export function randomIndices(rng: Prng, model: Model, outside = 0.15): number[] {
+  return model.variables.map((v) => {
+    if (!chance(rng, outside)) {
+      const allowed = v.allowed.flatMap((a, i) => (a ? [i] : []));
+      return pick(rng, allowed);
+    }
+    return rng.int(v.size === 1 ? 1 : 2 ** Math.ceil(Math.log2(v.size)));
+  });
+}
+
+function pick<T>(rng: Prng, items: readonly T[]): T {
+  return items[rng.int(items.length)]!;
+}
+
+function chance(rng: Prng, p: number): boolean {
+  return rng.next() < p;
+}
+
+function randomVariable(rng: Prng, i: number, maxSize: number): Variable {
+  const sizes = SIZES.filter((s) => s <= maxSize);
+  const size = pick(rng, sizes);
+  const min = chance(rng, 0.4) ? 0 : rng.int(601) - 300;
+  const allowed = Array.from({ length: size }, () => true);
+  if (size > 1 && chance(rng, 0.3)) {
+    for (let k = 0; k < size; k++) if (chance(rng, 0.25)) allowed[k] = false;
+    if (!allowed.includes(true)) allowed[rng.int(size)] = true;
+  }
+  return { name: `v${i}`, min, size, allowed, kind: 'int' };
+}
+
+/** A value near variable v's domain: usually inside, sometimes a little past either end. */
+function nearValue(rng: Prng, v: Variable): number {
+  if (chance(rng, 0.8)) return v.min + rng.int(v.size);
+  const span = Math.max(4, v.size >> 2);
+  return v.min - span + rng.int(v.size + 2 * span);
+}
+
+function randomConstraint(rng: Prng, vars: Variable[], type: ConstraintType): Constraint {
+  const anyVar = (): number => rng.int(vars.length);
+  switch (type) {
+    case 'clause': {
+      const literals = Array.from({ length: 1 + rng.int(4) }, () => {
+        const x = anyVar();
+        const v = vars[x]!;
+        const shape = rng.int(3);
+        let values: number[];
+        if (shape < 2) values = [nearValue(rng, v)]; // = or !=
+        else if (chance(rng, 0.5)) values = Array.from({ length: 1 + rng.int(40) }, () => nearValue(rng, v));
+        else {
+          // a run of values, possibly spanning several 32-value windows
+          const start = nearValue(rng, v);
+          values = Array.from({ length: 1 + rng.int(Math.max(1, v.size)) }, (_, k) => start + k);
+        }
+        return { var: x, values, negated: shape === 1 || (shape === 2 && chance(rng, 0.4)) };
+      });
+      return { type: 'clause', literals };
+    }
+    case 'compare': {
+      const x = anyVar();
+      const y = vars.length === 1 || chance(rng, 0.05) ? x : (x + 1 + rng.int(vars.length - 1)) % vars.length;
+      const vx = vars[x]!;
+      const vy = vars[y]!;
+      // c so that x - y - c takes both signs over the domains, sometimes far away (folds to a constant)
+      const c = chance(rng, 0.03) ? rng.int(2001) - 1000 : vx.min - vy.min + rng.int(vx.size + vy.size - 1) - (vy.size - 1);
+      return { type: 'compare', x, op: pick(rng, COMPARE_OPS), y, c };
+    }
+    case 'allDifferent': {
+      // distinct variables, but now and then one twice (same offset: never satisfiable)
+      const vs = rng.shuffle(vars.map((_, i) => i)).slice(0, 2 + rng.int(5));
+      if (chance(rng, 0.05)) vs.push(vs[0]!);
+      const style = rng.int(3);
+      const offsets = vs.map(() => (style === 0 ? 0 : style === 1 ? rng.int(9) - 4 : rng.int(601) - 300));
+      return { type: 'allDifferent', vars: vs, offsets };
+    }
+    case 'table': {
+      const arity = chance(rng, 0.1) ? 1 : 2 + rng.int(3);
+      const vs = Array.from({ length: arity }, anyVar);
+      const dense = arity === 2 && chance(rng, 0.4);
+      const count = dense ? 8 + rng.int(40) : 1 + rng.int(10);
+      const tuples = Array.from({ length: count }, () => vs.map((x) => nearValue(rng, vars[x]!)));
+      return { type: 'table', vars: vs, tuples, mode: chance(rng, 0.5) ? 'allowed' : 'forbidden' };
+    }
+    case 'linear': {
+      const terms = Array.from({ length: 1 + rng.int(5) }, () => ({
+        var: anyVar(),
+        coef: chance(rng, 0.1) ? pick(rng, [-32768, 32767, -1000, 4096]) : rng.int(41) - 20,
+      }));
+      // rhs near the sum at a random in-domain point, so that both verdicts occur
+      let rhs = rng.int(11) - 5;
+      for (const t of terms) rhs += t.coef * (vars[t.var]!.min + rng.int(vars[t.var]!.size));
+      return { type: 'linear', terms, op: pick(rng, COMPARE_OPS), rhs };
+    }
+  }
+}
