@@ -1,0 +1,21 @@
+// Command-line option parsing for the verbs: node:util parseArgs in strict mode, its errors and a
+// wrong number of operands turned into UsageError (exit 2 with the verb's usage).
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+import { UsageError } from './main.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommandArgs<T extends Options>(args: string[], options: T, operands: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (parsed.positionals.length !== operands.length) {
+    throw new UsageError(`expected ${operands.join(' ')}, got ${parsed.positionals.length} operand${parsed.positionals.length === 1 ? '' : 's'}`);
+  }
+  return parsed;
+}

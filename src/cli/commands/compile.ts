@@ -1,0 +1,72 @@
+// `hilsolve compile FILE`: parse and compile a problem, print a summary of its validator program.
+
+import { UnsatisfiableError } from '../../model/errors.ts';
+import { compile } from '../../model/compile.ts';
+import { wordsToBytes } from '../../model/isa.ts';
+import type { Program } from '../../model/program.ts';
+import type { Model } from '../../model/types.ts';
+import { parseCommandArgs } from '../args.ts';
+import { EXIT } from '../main.ts';
+import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
+
+export const usage = `usage: hilsolve compile FILE [--format json|cnf|col] [--colors K] [--json]
+
+Parse and compile a problem; print the size of its validator program.
+  --format F   problem format (default: from the file extension .json, .cnf, .col)
+  --colors K   number of colours, required for .col graph colouring
+  --json       print the summary as JSON
+Exit status: 0 compiled, 1 proven unsatisfiable while compiling, 2 unusable input.`;
+
+export interface ProgramSummary {
+  name: string | undefined;
+  format: string;
+  variables: number;
+  constraints: number;
+  domainChecks: number;
+  words: number;
+  programBytes: number;
+  candidateBits: number;
+  candidateBytes: number;
+}
+
+export function summarize(model: Model, program: Program): ProgramSummary {
+  return {
+    name: model.meta.name,
+    format: model.format,
+    variables: program.numVars,
+    constraints: program.modelConstraints,
+    domainChecks: program.domainChecks.length,
+    words: program.words.length,
+    programBytes: wordsToBytes(program.words).length + Math.ceil(program.numVars / 2),
+    candidateBits: program.widths.reduce((a, b) => a + b, 0),
+    candidateBytes: program.candidateBytes,
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...PROBLEM_OPTIONS, json: { type: 'boolean' } }, ['FILE']);
+  const file = positionals[0]!;
+  const model = readProblemFile(file, values);
+  let program: Program;
+  try {
+    program = compile(model);
+  } catch (err) {
+    if (!(err instanceof UnsatisfiableError)) throw err;
+    process.stderr.write(`hilsolve compile: ${file}: ${err.message}\n`);
+    return EXIT.NO;
+  }
+  const s = summarize(model, program);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  process.stdout.write([
+    `problem       ${s.name ?? file} (${s.format})`,
+    `variables     ${s.variables}`,
+    `constraints   ${s.constraints} + ${s.domainChecks} domain check${s.domainChecks === 1 ? '' : 's'} = ${s.constraints + s.domainChecks}`,
+    `program       ${s.words} words, ${s.programBytes} bytes with the width table`,
+    `candidate     ${s.candidateBits} bits, ${s.candidateBytes} byte${s.candidateBytes === 1 ? '' : 's'}`,
+    '',
+  ].join('\n'));
+  return EXIT.OK;
+}

@@ -1,0 +1,64 @@
+// `hilsolve verify FILE SOLUTION`: check a solution with the program checker (what the device
+// executes) and cross-check the verdict with the independent model checker.
+
+import { checkModel } from '../../check/model-checker.ts';
+import { checkProgram } from '../../check/program-checker.ts';
+import { compile } from '../../model/compile.ts';
+import { UnsatisfiableError } from '../../model/errors.ts';
+import { packIndices, valuesToIndices } from '../../model/pack.ts';
+import { constraintCount } from '../../model/program.ts';
+import { describeConstraint, describeModelConstraint } from '../../model/render.ts';
+import { parseSolution } from '../../model/solution.ts';
+import { parseCommandArgs } from '../args.ts';
+import { EXIT } from '../main.ts';
+import { PROBLEM_OPTIONS, readBounded, readProblemFile, withFileName } from '../problem-file.ts';
+
+export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col] [--colors K]
+
+Check that SOLUTION satisfies every constraint of the problem in FILE.
+SOLUTION is a JSON object {"name": value, ...} for any format, DIMACS "v" lines for CNF
+("v 1 -2 3 0"), "v VERTEX COLOUR" lines or a JSON array of colours for .col.
+  --format F   problem format (default: from the file extension .json, .cnf, .col)
+  --colors K   number of colours, required for .col graph colouring
+Exit status: 0 satisfied, 1 violated (the violated constraints are listed), 2 unusable input,
+3 internal error (the two checkers disagree).`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, PROBLEM_OPTIONS, ['FILE', 'SOLUTION']);
+  const [file, solutionFile] = positionals as [string, string];
+  const model = readProblemFile(file, values);
+  const solutionBytes = readBounded(solutionFile);
+  const indices = withFileName(solutionFile, () => valuesToIndices(model, parseSolution(model, solutionBytes)));
+  const reference = checkModel(model, indices);
+
+  let program;
+  try {
+    program = compile(model);
+  } catch (err) {
+    if (!(err instanceof UnsatisfiableError)) throw err;
+    // No program to run: report the model checker's verdict on the model constraints.
+    const violated = reference.violated.filter((j) => j < model.constraints.length);
+    process.stdout.write(`the problem is ${err.message}\n`);
+    process.stdout.write(listViolations(violated, (j) => describeModelConstraint(model, model.constraints[j]!)));
+    return EXIT.NO;
+  }
+
+  const verdict = checkProgram(program, packIndices(program.widths, indices));
+  if (verdict.ok !== reference.ok || verdict.violated.join() !== reference.violated.join()) {
+    process.stderr.write(`hilsolve verify: internal error: the program checker reports [${verdict.violated.join(', ')}], ` +
+      `the model checker [${reference.violated.join(', ')}]\n`);
+    return EXIT.FAILURE;
+  }
+  const total = constraintCount(program);
+  if (verdict.ok) {
+    process.stdout.write(`ok: the solution satisfies all ${total} constraints\n`);
+    return EXIT.OK;
+  }
+  process.stdout.write(`violated: ${verdict.count} of ${total} constraints\n`);
+  process.stdout.write(listViolations(verdict.violated, (j) => describeConstraint(model, program, j)));
+  return EXIT.NO;
+}
+
+function listViolations(indices: number[], describe: (j: number) => string): string {
+  return indices.map((j) => `  #${j}  ${describe(j)}\n`).join('');
+}
