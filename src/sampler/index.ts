@@ -1,0 +1,172 @@
+// The soft-domain sampler: proposes candidate assignments (index vectors, index = value - min,
+// what src/model/pack.ts packs) for one job and learns from the verdicts on them.
+//
+//   const s = await Sampler.create(model, program, { modelPath, seed, temperature, threads });
+//   const batch = await s.nextBatch(256);          // number[][], at most 256 candidates
+//   await s.feedback(batch, verdicts);             // CheckResult per candidate, same order
+//
+// - create() builds the problem's factor graph (factor-graph.ts) and loads the ONNX model
+//   through the per-process session cache (session.ts), refusing a model that breaks the contract
+//   (contract.ts, models/README.md) with a ModelContractError naming the input. It throws
+//   UnsatisfiableError when unary constraints alone empty a domain or a clause can never hold.
+// - nextBatch(n) runs the model once on the current soft domains and draws candidates by
+//   Gumbel-max (gumbel.ts) with temperature T. It never returns a masked value (domain holes
+//   and values ruled out by unary constraints) and never returns a candidate this sampler
+//   returned before (seen.ts): a duplicate draw is redrawn at doubled temperature, up to
+//   MAX_REDRAWS times, then dropped. So it may return fewer than n candidates, and returns []
+//   only when the search space is (nearly) exhausted.
+// - feedback(candidates, verdicts) updates the soft domains and constraint weights by the rule
+//   in search.ts. Verdicts list violated program-constraint indices (model constraints first,
+//   then domain checks) and a count, which may exceed the list (a device reports the first K).
+//   Feedback for any candidates, in any grouping, is accepted; the next nextBatch uses it.
+//
+// Determinism: the PRNG is xoshiro128** seeded by splitmix32 from `seed` (bench/gen/prng.ts).
+// The same problem, model, seed, temperature and sequence of nextBatch/feedback calls give the
+// same candidates. onnxruntime's float arithmetic is deterministic on one machine and thread
+// count; on another CPU a last-bit difference in a logit can, rarely, flip a draw.
+
+import type { CheckResult } from '../check/types.ts';
+import type { Program } from '../model/program.ts';
+import type { Model } from '../model/types.ts';
+import { Prng } from '../../bench/gen/prng.ts';
+import { ModelContractError, MODEL_OUTPUT } from './contract.ts';
+import { buildFactorGraph, type FactorGraph } from './factor-graph.ts';
+import { toTensors, type FeedArrays } from './feeds.ts';
+import { drawCandidate } from './gumbel.ts';
+import { SoftDomainSearch, type SearchStats } from './search.ts';
+import { CandidateSet } from './seen.ts';
+import { loadModel, type LoadedModel } from './session.ts';
+
+export { DEFAULT_MODEL_PATH } from './session.ts';
+export { ModelContractError } from './contract.ts';
+
+export interface SamplerOptions {
+  /** ONNX model file meeting the contract; default models/default.onnx. */
+  modelPath?: string;
+  /** PRNG seed, an integer 0..2^32-1; default 1. */
+  seed?: number;
+  /** Sampling temperature > 0: logits are divided by it; default 1. */
+  temperature?: number;
+  /** onnxruntime intra-op threads, an integer >= 1; default 1. */
+  threads?: number;
+}
+
+export interface SamplerStats extends SearchStats {
+  /** Candidates returned by nextBatch. */
+  proposed: number;
+  /** Draws that repeated an earlier candidate and were redrawn or dropped. */
+  duplicateDraws: number;
+  /** Model runs and their total wall time. */
+  inferences: number;
+  inferenceMs: number;
+}
+
+/** Redraws of one slot at doubled temperature before nextBatch gives up on it. */
+export const MAX_REDRAWS = 8;
+
+function checkOptions(o: SamplerOptions): Required<Omit<SamplerOptions, 'modelPath'>> {
+  const seed = o.seed ?? 1;
+  const temperature = o.temperature ?? 1;
+  const threads = o.threads ?? 1;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`sampler seed must be an integer 0..4294967295, got ${seed}`);
+  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`sampler temperature must be a finite number > 0, got ${temperature}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`sampler threads must be an integer >= 1, got ${threads}`);
+  return { seed, temperature, threads };
+}
+
+export class Sampler {
+  private readonly rng: Prng;
+  private readonly seen = new CandidateSet();
+  private readonly search: SoftDomainSearch;
+  private readonly counters = { proposed: 0, duplicateDraws: 0, inferences: 0, inferenceMs: 0 };
+
+  private constructor(
+    private readonly graph: FactorGraph,
+    private readonly loaded: LoadedModel,
+    program: Program,
+    private readonly temperature: number,
+    seed: number,
+  ) {
+    this.rng = new Prng(seed);
+    this.search = new SoftDomainSearch(graph, program);
+  }
+
+  static async create(model: Model, program: Program, options: SamplerOptions = {}): Promise<Sampler> {
+    const { seed, temperature, threads } = checkOptions(options);
+    if (program.numVars !== model.variables.length) {
+      throw new RangeError(`sampler: program has ${program.numVars} variables, model ${model.variables.length}`);
+    }
+    const graph = buildFactorGraph(model);
+    const loaded = await loadModel(options.modelPath, threads);
+    return new Sampler(graph, loaded, program, temperature, seed);
+  }
+
+  /** The model's inputs for the current soft domains and weights. */
+  private feeds(): FeedArrays {
+    const g = this.graph;
+    const w = this.search.factorWeights();
+    return {
+      numVars: g.numVars, numValues: g.numValues,
+      domain_mask: g.mask, soft_domains: this.search.softDomains(),
+      pair_src: g.pairSrc, pair_dst: g.pairDst, pair_kind: g.pairKind, pair_shift: g.pairShift, pair_flip: g.pairFlip, pair_weight: w.pair,
+      lit_clause: g.litClause, lit_var: g.litVar, lit_mask: g.litMask, clause_weight: w.clause,
+      term_con: g.termCon, term_var: g.termVar, term_coef: g.termCoef,
+      linear_lo: g.linearLo, linear_hi: g.linearHi, linear_weight: w.linear,
+    };
+  }
+
+  /** Runs the model: logits [vars * values] for the current soft domains. */
+  async logits(): Promise<Float32Array> {
+    const start = performance.now();
+    const out = await this.loaded.session.run(toTensors(this.feeds(), this.loaded.groups));
+    this.counters.inferences++;
+    this.counters.inferenceMs += performance.now() - start;
+    const t = out[MODEL_OUTPUT.name];
+    const { numVars: V, numValues: D } = this.graph;
+    if (t.type !== 'float32' || t.dims.length !== 2 || t.dims[0] !== V || t.dims[1] !== D) {
+      throw new ModelContractError(this.loaded.path, `output '${MODEL_OUTPUT.name}' is ${t.type} [${t.dims.join(', ')}], expected float32 [${V}, ${D}]`);
+    }
+    return t.data as Float32Array;
+  }
+
+  /** Per variable, per value probabilities the next batch draws from: softmax(logits / T) over the mask. */
+  async probabilities(): Promise<Float64Array> {
+    const logits = await this.logits();
+    const { numVars: V, numValues: D, mask } = this.graph;
+    const p = new Float64Array(V * D);
+    for (let x = 0; x < V; x++) {
+      let max = -Infinity;
+      for (let a = 0; a < D; a++) if (mask[x * D + a]) max = Math.max(max, logits[x * D + a] / this.temperature);
+      let sum = 0;
+      for (let a = 0; a < D; a++) if (mask[x * D + a]) sum += (p[x * D + a] = Math.exp(logits[x * D + a] / this.temperature - max));
+      for (let a = 0; a < D; a++) p[x * D + a] /= sum;
+    }
+    return p;
+  }
+
+  async nextBatch(n: number): Promise<number[][]> {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`nextBatch: n must be an integer >= 0, got ${n}`);
+    if (n === 0) return [];
+    const logits = await this.logits();
+    const { numVars: V, numValues: D, mask } = this.graph;
+    const batch: number[][] = [];
+    for (let slot = 0; slot < n; slot++) {
+      let temperature = this.temperature;
+      for (let attempt = 0; attempt <= MAX_REDRAWS; attempt++, temperature *= 2) {
+        const c = drawCandidate(logits, mask, V, D, temperature, this.rng);
+        if (this.seen.add(c)) { batch.push(c); break; }
+        this.counters.duplicateDraws++;
+      }
+    }
+    this.counters.proposed += batch.length;
+    return batch;
+  }
+
+  async feedback(candidates: readonly (readonly number[])[], verdicts: readonly CheckResult[]): Promise<void> {
+    this.search.observe(candidates, verdicts);
+  }
+
+  stats(): SamplerStats {
+    return { ...this.counters, ...this.search.stats };
+  }
+}
