@@ -1,0 +1,25 @@
+// What a client sees of a job: GET /v1/jobs/:id, the SSE status events, the protobuf Job.
+
+import type { JobRecord } from '../queue/job-store.ts';
+import type { Solution } from '../solve/types.ts';
+
+export function jobView(job: JobRecord, solutions: Solution[]) {
+  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+  return {
+    id: job.id,
+    status: job.status,
+    outcome: job.outcome,
+    stopReason: job.stopReason ?? null,
+    solutionCount: job.solutionCount,
+    solutions,
+    stats: job.stats,
+    error: job.error ?? null,
+    format: job.request.format,
+    options: job.request.options,
+    createdAt: iso(job.createdAt),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+  };
+}
+
+export type JobView = ReturnType<typeof jobView>;

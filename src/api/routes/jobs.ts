@@ -1,0 +1,70 @@
+// POST /v1/jobs, GET /v1/jobs/:id, DELETE /v1/jobs/:id.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { JobRecord } from '../../queue/job-store.ts';
+import type { JobQueue } from '../../queue/queue.ts';
+import { ApiError, errorBodySchema } from '../errors.ts';
+import { jobView } from '../job-view.ts';
+import { jobParamsSchema, jobQuerySchema, jobSchema, submitBodySchema, submitResponseSchema } from '../schemas.ts';
+import { toSubmission, type SubmitBody } from '../submission.ts';
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
+
+/** The job, if it exists and belongs to the caller; someone else's job is as good as missing. */
+export async function ownJob(queue: JobQueue, request: FastifyRequest, id: string): Promise<JobRecord> {
+  const job = await queue.store.get(id);
+  if (!job || job.owner !== request.owner) throw new ApiError(404, 'job_not_found', `no job ${id}`);
+  return job;
+}
+
+export async function jobRoutes(app: FastifyInstance, { queue }: { queue: JobQueue }): Promise<void> {
+  app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/v1/jobs', {
+    schema: {
+      summary: 'Submit a problem to solve',
+      description: 'JSON, or a protobuf SolveRequest with Content-Type application/x-protobuf. The problem is parsed and compiled before the job is queued, so a bad one is refused here.',
+      body: submitBodySchema,
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 256 } } },
+      response: { 202: submitResponseSchema, ...errors, 413: errorBodySchema, 415: errorBodySchema },
+    },
+  }, async (request, reply) => {
+    const submission = toSubmission(request.body);
+    const idempotencyKey = request.headers['idempotency-key'];
+    const { id, created } = await queue.submit(request.owner, submission.request, {
+      fingerprint: submission.fingerprint,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(submission.unsatisfiable !== undefined ? { unsatisfiable: submission.unsatisfiable } : {}),
+    });
+    const job = await ownJob(queue, request, id);
+    const location = `/v1/jobs/${id}`;
+    if (!created) void reply.header('idempotent-replayed', 'true');
+    request.log.info({ job: id, created, format: submission.request.format }, 'job submitted');
+    return reply.code(202).header('location', location).send({ id, status: job.status, location });
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { after: number } }>('/v1/jobs/:id', {
+    schema: {
+      summary: 'A job: status, outcome, stats and solutions (only those after `after`)',
+      params: jobParamsSchema,
+      querystring: jobQuerySchema,
+      response: { 200: jobSchema, ...errors },
+    },
+  }, async (request) => {
+    const job = await ownJob(queue, request, request.params.id);
+    return jobView(job, await queue.store.solutions(job.id, request.query.after));
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/jobs/:id', {
+    schema: {
+      summary: 'Cancel a job; a running job stops within a second, keeping the solutions found',
+      params: jobParamsSchema,
+      response: { 202: jobSchema, ...errors },
+    },
+  }, async (request, reply) => {
+    const job = await ownJob(queue, request, request.params.id);
+    if (job.status === 'succeeded' || job.status === 'failed') {
+      throw new ApiError(409, 'job_finished', `job ${job.id} already ${job.status}`);
+    }
+    const now = await queue.cancel(job);
+    return reply.code(202).send(jobView(now, []));
+  });
+}

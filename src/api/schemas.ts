@@ -1,0 +1,98 @@
+// JSON schemas of the API: fastify validates requests and serialises responses with them, and
+// @fastify/swagger publishes them at /docs. Option bounds come from OPTION_BOUNDS, the one copy.
+
+import { LIMITS } from '../model/limits.ts';
+import { OPTION_BOUNDS } from '../solve/types.ts';
+
+const b = OPTION_BOUNDS;
+
+export const jobOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    solutions: { type: 'integer', minimum: b.solutions.min, maximum: b.solutions.max, default: b.solutions.default, description: 'distinct solutions wanted' },
+    timeLimitMs: { type: 'integer', minimum: b.timeLimitMs.min, maximum: b.timeLimitMs.max, default: b.timeLimitMs.default, description: 'wall-clock limit from the job\'s start' },
+    seed: { type: 'integer', minimum: b.seed.min, maximum: b.seed.max, description: 'sampler seed; random when left out' },
+    maxCandidates: { type: 'integer', minimum: b.maxCandidates.min, maximum: b.maxCandidates.max, default: b.maxCandidates.default, description: 'candidate budget' },
+    colors: { type: 'integer', minimum: b.colors.min, maximum: b.colors.max, description: 'colours, for format col' },
+  },
+} as const;
+
+export const submitBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['format'],
+  properties: {
+    format: { type: 'string', enum: ['json', 'cnf', 'col'] },
+    problem: { type: 'object', description: 'the problem as a JSON document (format json only)' },
+    source: { type: 'string', maxLength: LIMITS.maxSourceBytes, description: 'the problem as text in the given format' },
+    options: jobOptionsSchema,
+  },
+} as const;
+
+export const statsSchema = {
+  type: 'object',
+  properties: {
+    candidates: { type: 'integer' }, verdicts: { type: 'integer' }, proven: { type: 'integer' },
+    rejected: { type: 'integer' }, deviceFaults: { type: 'integer' }, reconnects: { type: 'integer' },
+    linkBytes: { type: 'integer' }, elapsedMs: { type: 'integer' },
+  },
+} as const;
+
+export const solutionSchema = {
+  type: 'object',
+  properties: {
+    index: { type: 'integer', description: '1-based position in the job\'s list' },
+    assignment: { type: 'object', additionalProperties: { type: ['integer', 'boolean'] }, description: '{ name: value }' },
+    foundAtMs: { type: 'integer' },
+    device: { type: 'string' },
+  },
+} as const;
+
+const statusEnum = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const outcomeEnum = ['SATISFIED', 'UNSATISFIABLE', 'UNKNOWN'];
+
+export const jobSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string', enum: statusEnum },
+    outcome: { type: 'string', enum: outcomeEnum },
+    stopReason: { type: ['string', 'null'], enum: ['solutions', 'timeLimit', 'candidateBudget', 'cancelled', 'unsatisfiable', 'error', null] },
+    solutionCount: { type: 'integer' },
+    solutions: { type: 'array', items: solutionSchema },
+    stats: statsSchema,
+    error: { type: ['string', 'null'] },
+    options: { type: 'object', properties: jobOptionsSchema.properties },
+    format: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    startedAt: { type: ['string', 'null'], format: 'date-time' },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+export const submitResponseSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, status: { type: 'string', enum: statusEnum }, location: { type: 'string' } },
+} as const;
+
+export const jobParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } },
+} as const;
+
+export const jobQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { after: { type: 'integer', minimum: 0, default: 0, description: 'return only solutions with index > after' } },
+} as const;
+
+export const deviceSchema = {
+  type: 'object',
+  properties: {
+    workerId: { type: 'string' }, hostname: { type: 'string' }, pid: { type: 'integer' }, port: { type: 'string' },
+    simulated: { type: 'boolean' }, handshake: { type: ['object', 'null'], additionalProperties: true },
+    currentJob: { type: ['string', 'null'] }, startedAt: { type: 'integer' }, lastSeen: { type: 'integer' },
+  },
+} as const;

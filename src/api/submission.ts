@@ -1,0 +1,65 @@
+// From a validated POST /v1/jobs body (JSON, or protobuf mapped to the same shape) to a
+// SolveRequest: checks what a schema cannot say, fills in defaults, and parses and compiles the
+// problem so that a bad one is refused before anything is queued.
+
+import { randomInt } from 'node:crypto';
+import { UnsatisfiableError } from '../model/errors.ts';
+import type { ProblemFormat } from '../model/types.ts';
+import { sha256 } from '../queue/queue.ts';
+import { prepareProblem } from '../solve/prepare.ts';
+import { OPTION_BOUNDS, type JobOptions, type SolveRequest } from '../solve/types.ts';
+import { ApiError } from './errors.ts';
+
+export interface SubmitBody {
+  format: ProblemFormat;
+  problem?: Record<string, unknown>;
+  source?: string;
+  options?: Partial<JobOptions>;
+}
+
+export interface Submission {
+  request: SolveRequest;
+  /** Identifies the request as sent (before a random seed), for Idempotency-Key replays. */
+  fingerprint: string;
+  /** Set when compiling proved the problem has no solution. */
+  unsatisfiable?: string;
+}
+
+export function toSubmission(body: SubmitBody): Submission {
+  const source = problemSource(body);
+  const given = body.options ?? {};
+  if (given.colors !== undefined && body.format !== 'col') {
+    throw new ApiError(400, 'invalid_request', `$.options.colors: applies to format col only, not ${body.format}`);
+  }
+  const options: JobOptions = {
+    solutions: given.solutions ?? OPTION_BOUNDS.solutions.default,
+    timeLimitMs: given.timeLimitMs ?? OPTION_BOUNDS.timeLimitMs.default,
+    seed: given.seed ?? randomInt(0, 2 ** 32 - 1),
+    maxCandidates: given.maxCandidates ?? OPTION_BOUNDS.maxCandidates.default,
+    ...(given.colors !== undefined ? { colors: given.colors } : {}),
+  };
+  const request: SolveRequest = { format: body.format, source, options };
+  const fingerprint = sha256(JSON.stringify([body.format, source, given]));
+  try {
+    prepareProblem(request);
+  } catch (err) {
+    if (err instanceof UnsatisfiableError) return { request, fingerprint, unsatisfiable: err.message };
+    throw err;
+  }
+  return { request, fingerprint };
+}
+
+function problemSource(body: SubmitBody): string {
+  if (body.problem !== undefined && body.source !== undefined) {
+    throw new ApiError(400, 'invalid_request', '$: give the problem either as `problem` or as `source`, not both');
+  }
+  if (body.problem !== undefined) {
+    if (body.format !== 'json') {
+      throw new ApiError(400, 'invalid_request', `$.problem: a JSON document is for format json; send a ${body.format} problem as \`source\` text`);
+    }
+    return JSON.stringify(body.problem);
+  }
+  if (body.source === undefined) throw new ApiError(400, 'invalid_request', '$: missing the problem: give `source` (text) or `problem` (JSON document)');
+  if (body.source.trim() === '') throw new ApiError(400, 'invalid_request', '$.source: the problem text is empty');
+  return body.source;
+}

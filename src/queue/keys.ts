@@ -1,0 +1,36 @@
+// Names of every Redis key and channel the service uses besides BullMQ's own. A job's keys share
+// the hash tag {id} so a Lua script touching several of them also works on Redis Cluster.
+
+export function jobKeys(prefix: string, id: string) {
+  const base = `${prefix}:job:{${id}}`;
+  return {
+    /** Hash: owner, status, outcome, stats, request, timestamps. */
+    meta: `${base}:meta`,
+    /** List of proven solutions (JSON, without index: the index is the position + 1). */
+    solutions: `${base}:solutions`,
+    /** Set of canonical assignments already stored: dedupe across retries and workers. */
+    seen: `${base}:seen`,
+    /** Present when a cancel was asked for. */
+    cancel: `${base}:cancel`,
+    /** Pub/sub channel of the job's events (progress, solution, status). */
+    events: `${base}:events`,
+  };
+}
+
+export function idempotencyKey(prefix: string, owner: string, keyHash: string): string {
+  return `${prefix}:idem:${owner}:${keyHash}`;
+}
+
+/** Set of worker ids that registered a device; each has a heartbeat key below. */
+export function devicesKey(prefix: string): string {
+  return `${prefix}:devices`;
+}
+
+export function deviceKey(prefix: string, workerId: string): string {
+  return `${prefix}:device:${workerId}`;
+}
+
+/** Hash of running totals over all jobs (exported by /metrics). */
+export function totalsKey(prefix: string): string {
+  return `${prefix}:totals`;
+}

@@ -1,0 +1,146 @@
+// The solve loop: one job on one device. Load the program, then sample -> validate -> re-check
+// every proven candidate with the reference checker -> store (deduplicated) -> feedback, until
+// enough distinct solutions, the time limit, the candidate budget or an abort. A proven verdict
+// the reference checker disagrees with is a device fault: counted, logged, never a solution.
+// The loop resumes a job: it is given what earlier runs found and counted.
+
+import { prepareProgram } from '../check/program-checker.ts';
+import { packIndices } from '../model/pack.ts';
+import type { Program } from '../model/program.ts';
+import type { Model } from '../model/types.ts';
+import { DeviceLostError, type CandidateSource, type SolutionSink, type Validator } from './ports.ts';
+import type { SolveStats, StopReason } from './types.ts';
+
+export interface LoopSettings {
+  /** Distinct solutions wanted in total, counting those found by earlier runs. */
+  solutions: number;
+  /** Solutions earlier runs of the job stored already. */
+  alreadyFound: number;
+  /** Candidates the job may send in total, counting earlier runs (stats.candidates). */
+  maxCandidates: number;
+  /** Wall-clock time (epoch ms) at which the job stops. */
+  deadline: number;
+  /** When the job first started (epoch ms): `foundAtMs` and `elapsedMs` count from here. */
+  startedAt: number;
+  batchSize: number;
+  /** Stats of earlier runs; this run adds to them. */
+  baseStats: SolveStats;
+  /** Aborting stops the loop between batches with stop reason `cancelled`. */
+  signal?: AbortSignal;
+  /** Called with the running stats at most every progressIntervalMs, and once at the end. */
+  onProgress?: (stats: SolveStats, found: number) => Promise<void>;
+  progressIntervalMs?: number;
+  /** How long to keep reconnecting to a lost device before the run fails. */
+  deviceRetryMs?: number;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+export interface LoopResult {
+  stop: Exclude<StopReason, 'unsatisfiable' | 'error'>;
+  /** Solutions stored in total (earlier runs included). */
+  found: number;
+  stats: SolveStats;
+}
+
+export interface LoopPorts {
+  source: CandidateSource;
+  validator: Validator;
+  sink: SolutionSink;
+}
+
+export async function runSolveLoop(
+  problem: { model: Model; program: Program },
+  ports: LoopPorts,
+  settings: LoopSettings,
+): Promise<LoopResult> {
+  const now = settings.now ?? Date.now;
+  const log = settings.log ?? (() => undefined);
+  const { program } = problem;
+  const checker = prepareProgram(program);
+  const stats: SolveStats = { ...settings.baseStats };
+  const linkStart = ports.validator.linkBytes();
+  let found = settings.alreadyFound;
+  let lastProgress = 0;
+
+  const snapshot = (): SolveStats => {
+    stats.linkBytes = settings.baseStats.linkBytes + (ports.validator.linkBytes() - linkStart);
+    stats.elapsedMs = now() - settings.startedAt;
+    return { ...stats };
+  };
+  const progress = async (force: boolean) => {
+    if (!settings.onProgress) return;
+    if (!force && now() - lastProgress < (settings.progressIntervalMs ?? 250)) return;
+    lastProgress = now();
+    await settings.onProgress(snapshot(), found);
+  };
+  const stopReason = (): LoopResult['stop'] | null => {
+    if (settings.signal?.aborted) return 'cancelled';
+    if (found >= settings.solutions) return 'solutions';
+    if (now() >= settings.deadline) return 'timeLimit';
+    if (stats.candidates >= settings.maxCandidates) return 'candidateBudget';
+    return null;
+  };
+
+  // Runs `op` (a load or a batch), reconnecting and reloading the program while the device is lost.
+  const withDevice = async <T>(op: () => Promise<T>): Promise<T | null> => {
+    const giveUpAt = now() + (settings.deviceRetryMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (attempt > 0) await ports.validator.load(program);
+        return await op();
+      } catch (err) {
+        if (!(err instanceof DeviceLostError) || now() >= giveUpAt) throw err;
+        stats.reconnects++;
+        log('device lost, reconnecting', { attempt: attempt + 1, error: err.message });
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+        if (stopReason() !== null) return null;
+      }
+    }
+  };
+
+  await withDevice(() => ports.validator.load(program));
+  let stop = stopReason();
+  while (stop === null) {
+    const n = Math.min(settings.batchSize, settings.maxCandidates - stats.candidates);
+    const batch = await ports.source.nextBatch(n);
+    const verdicts = await withDevice(() => ports.validator.validate(batch));
+    if (verdicts === null) break;
+    if (verdicts.length !== batch.length) {
+      throw new Error(`device answered ${verdicts.length} verdicts for ${batch.length} candidates`);
+    }
+    stats.candidates += batch.length;
+    stats.verdicts += verdicts.length;
+    // The sampler learns from the truth: a faulty proof is fed back as the host's verdict.
+    const learned = verdicts.slice();
+    for (let i = 0; i < batch.length; i++) {
+      const verdict = verdicts[i];
+      if (!verdict.ok) {
+        stats.rejected++;
+        continue;
+      }
+      stats.proven++;
+      const recheck = checker.check(packIndices(program.widths, batch[i]));
+      if (!recheck.ok) {
+        stats.deviceFaults++;
+        learned[i] = recheck;
+        log('device fault: proven candidate violates constraints on the host', {
+          device: ports.validator.deviceId, violated: recheck.violated.slice(0, 8), count: recheck.count,
+        });
+        continue;
+      }
+      if (found < settings.solutions && (await ports.sink.add(batch[i], now() - settings.startedAt, ports.validator.deviceId))) {
+        found++;
+      }
+    }
+    await ports.source.feedback(batch, learned);
+    await progress(false);
+    stop = stopReason();
+  }
+  await progress(true);
+  return { stop: stop ?? stopReason() ?? 'cancelled', found, stats: snapshot() };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

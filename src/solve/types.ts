@@ -1,0 +1,81 @@
+// What a solve job asks for and what it reports, shared by the solve loop, the job queue and the
+// HTTP API. The bounds here are the only copy: the API's JSON schema is built from them.
+
+import type { ProblemFormat, RenderedAssignment } from '../model/types.ts';
+
+export interface JobOptions {
+  /** Distinct solutions wanted. */
+  solutions: number;
+  /** Wall-clock limit of the job from its first start, in milliseconds. */
+  timeLimitMs: number;
+  /** Sampler seed; the same seed on the same device gives the same candidates. */
+  seed: number;
+  /** Candidates the job may send to the device before giving up. */
+  maxCandidates: number;
+  /** Colours for a DIMACS .col problem (its `p edge` line has none). */
+  colors?: number;
+}
+
+/** A problem as submitted: the source text in one of the formats, and the options. */
+export interface SolveRequest {
+  format: ProblemFormat;
+  source: string;
+  options: JobOptions;
+}
+
+/** Bounds and defaults of every option; `seed` defaults to a random value chosen at submission. */
+export const OPTION_BOUNDS = {
+  solutions: { min: 1, max: 1000, default: 1 },
+  timeLimitMs: { min: 100, max: 3_600_000, default: 60_000 },
+  seed: { min: 0, max: 0xffff_ffff },
+  maxCandidates: { min: 1, max: 1_000_000_000, default: 10_000_000 },
+  colors: { min: 1, max: 256 },
+} as const;
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/** SATISFIED: at least one proven solution. UNSATISFIABLE: proven to have none. UNKNOWN: neither (yet). */
+export type Outcome = 'SATISFIED' | 'UNSATISFIABLE' | 'UNKNOWN';
+
+/** Why a job stopped. */
+export type StopReason =
+  | 'solutions' // found as many as asked for
+  | 'timeLimit'
+  | 'candidateBudget'
+  | 'cancelled'
+  | 'unsatisfiable'
+  | 'error';
+
+export interface SolveStats {
+  /** Candidates drawn and sent to the device. */
+  candidates: number;
+  /** Verdicts received. */
+  verdicts: number;
+  /** Verdicts that proved a candidate (before host re-check and dedupe). */
+  proven: number;
+  /** Verdicts that found a violated constraint. */
+  rejected: number;
+  /** Proven verdicts the host re-check disagreed with: never reported as solutions. */
+  deviceFaults: number;
+  /** Times the device had to be reopened and the program reloaded during the job. */
+  reconnects: number;
+  /** Bytes sent and received on the device link for this job. */
+  linkBytes: number;
+  /** Milliseconds since the job first started. */
+  elapsedMs: number;
+}
+
+export function emptyStats(): SolveStats {
+  return { candidates: 0, verdicts: 0, proven: 0, rejected: 0, deviceFaults: 0, reconnects: 0, linkBytes: 0, elapsedMs: 0 };
+}
+
+export interface Solution {
+  /** 1-based position in the job's solution list. */
+  index: number;
+  assignment: RenderedAssignment;
+  /** Milliseconds from the job's first start to the proof. */
+  foundAtMs: number;
+  /** Identity of the device that proved it. */
+  device: string;
+}

@@ -1,0 +1,59 @@
+// The solve service wired to the real Redis at REDIS_URL, under a key prefix of the test's own.
+
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.ts';
+import type { ApiConfig } from '../../src/api/config.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const KEY_A = 'test-key-alpha-0123456789';
+export const KEY_B = 'test-key-bravo-0123456789';
+
+export function uniquePrefix(name: string): string {
+  return `hstest-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export function redisConnection(): Redis {
+  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  redis: Redis;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(prefix: string, overrides: Partial<ApiConfig> = {}): Promise<TestApi> {
+  const redis = redisConnection();
+  const subscriber = redisConnection();
+  const app = await buildApp({
+    config: {
+      prefix, resultTtlSeconds: 600, apiKeys: [KEY_A, KEY_B], bodyLimitBytes: 1024 * 1024,
+      rateLimitMax: 10_000, rateLimitWindowMs: 60_000, sseHeartbeatMs: 15_000, ...overrides,
+    },
+    redis, subscriber,
+  });
+  await app.ready();
+  return {
+    app, redis, prefix,
+    async close() {
+      await app.close();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+/** Removes every key under the prefix (the test's own). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+export const auth = (key = KEY_A) => ({ authorization: `Bearer ${key}` });
