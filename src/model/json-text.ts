@@ -4,8 +4,7 @@
 // rejects duplicate keys. Nesting is bounded so that hostile input cannot exhaust the stack.
 
 import { InputError } from './errors.ts';
-
-const MAX_DEPTH = 256;
+import { LIMITS } from './limits.ts';
 
 /** Parse JSON text; throws InputError with line and column on any syntax error. */
 export function parseJsonText(text: string): unknown {
@@ -49,7 +48,7 @@ class JsonReader {
   }
 
   value(depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    if (depth >= LIMITS.maxJsonDepth) this.fail(`nesting deeper than ${LIMITS.maxJsonDepth} levels`);
     const c = this.text[this.pos];
     switch (c) {
       case '{': return this.object(depth);

@@ -38,6 +38,8 @@ export const LIMITS = {
   maxNameLength: 256,
   /** Colours for a DIMACS .col problem: a colour is a value index. */
   maxColors: 256,
+  /** Nesting of arrays and objects in a JSON document, so that hostile input cannot exhaust the stack. */
+  maxJsonDepth: 256,
 } as const;
 
 export type Limits = typeof LIMITS;
