@@ -58,7 +58,7 @@ export const jobSchema = {
     id: { type: 'string' },
     status: { type: 'string', enum: statusEnum },
     outcome: { type: 'string', enum: outcomeEnum },
-    stopReason: { type: ['string', 'null'], enum: ['solutions', 'timeLimit', 'candidateBudget', 'cancelled', 'unsatisfiable', 'error', null] },
+    stopReason: { type: ['string', 'null'], enum: ['solutions', 'timeLimit', 'candidateBudget', 'exhausted', 'cancelled', 'unsatisfiable', 'error', null] },
     solutionCount: { type: 'integer' },
     solutions: { type: 'array', items: solutionSchema },
     stats: statsSchema,

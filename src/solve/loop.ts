@@ -104,6 +104,10 @@ export async function runSolveLoop(
   while (stop === null) {
     const n = Math.min(settings.batchSize, settings.maxCandidates - stats.candidates);
     const batch = await ports.source.nextBatch(n);
+    if (batch.length === 0) {
+      stop = 'exhausted';
+      break;
+    }
     const verdicts = await withDevice(() => ports.validator.validate(batch));
     if (verdicts === null) break;
     if (verdicts.length !== batch.length) {

@@ -43,6 +43,7 @@ export type StopReason =
   | 'solutions' // found as many as asked for
   | 'timeLimit'
   | 'candidateBudget'
+  | 'exhausted' // the sampler has no candidate left that it has not proposed before
   | 'cancelled'
   | 'unsatisfiable'
   | 'error';

@@ -1,0 +1,48 @@
+// An in-process stand-in for the device, built on the reference checker: for unit tests of the
+// solve loop only. It can lie (prove a violating candidate) and lose the device on request, so the
+// loop's device-fault and reconnect handling can be tested.
+
+import { prepareProgram, type PreparedProgram } from '../../src/check/program-checker.ts';
+import { packIndices } from '../../src/model/pack.ts';
+import type { Program } from '../../src/model/program.ts';
+import { DeviceLostError, type Validator, type Verdict } from '../../src/solve/ports.ts';
+
+export class ReferenceValidator implements Validator {
+  readonly deviceId = 'reference-checker';
+  loads = 0;
+  /** Number of upcoming validate calls that fail as if the device went away. */
+  loseNext = 0;
+  /** When > 0, every lieEvery-th rejected candidate is claimed proven (a faulty device). */
+  lieEvery = 0;
+  private checker: PreparedProgram | null = null;
+  private bytes = 0;
+  private calls = 0;
+
+  async load(program: Program): Promise<void> {
+    this.loads++;
+    this.checker = prepareProgram(program);
+    this.bytes += program.words.length * 8;
+  }
+
+  async validate(candidates: number[][]): Promise<Verdict[]> {
+    if (this.loseNext > 0) {
+      this.loseNext--;
+      this.checker = null;
+      throw new DeviceLostError('device went away');
+    }
+    if (!this.checker) throw new Error('no program loaded');
+    const checker = this.checker;
+    return candidates.map((c) => {
+      const packed = packIndices(checker.program.widths, c);
+      this.bytes += packed.length + 8;
+      const verdict = checker.check(packed);
+      this.calls++;
+      if (this.lieEvery > 0 && !verdict.ok && this.calls % this.lieEvery === 0) return { ok: true, violated: [], count: 0 };
+      return verdict;
+    });
+  }
+
+  linkBytes(): number {
+    return this.bytes;
+  }
+}
