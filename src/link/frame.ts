@@ -84,25 +84,12 @@ function hex32(n: number): string {
  * is too long, and the rest of it is discarded up to the next delimiter.
  */
 export class Deframer {
-  private buf: Uint8Array;
+  private readonly buf: Uint8Array;
   private len = 0;
   private discarding = false;
-  private maxPayload: number;
 
-  constructor(maxPayload: number) {
-    this.maxPayload = maxPayload;
+  constructor(private readonly maxPayload: number) {
     this.buf = new Uint8Array(maxFrameLength(maxPayload));
-  }
-
-  /** Change the payload limit (e.g. after the handshake); a partial frame is kept. */
-  setMaxPayload(maxPayload: number): void {
-    this.maxPayload = maxPayload;
-    const cap = maxFrameLength(maxPayload);
-    if (cap > this.buf.length) {
-      const grown = new Uint8Array(cap);
-      grown.set(this.buf.subarray(0, this.len));
-      this.buf = grown;
-    }
   }
 
   /** Forget any partial frame, e.g. when the transport reconnects. */

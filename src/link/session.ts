@@ -1,0 +1,534 @@
+// A session with one device over one transport: handshake, sequence numbers, request/reply
+// matching, timeouts, retries, a window for candidates, heartbeat and reconnection.
+// docs/link-protocol.md is the protocol; this is the host's half of it.
+//
+// API
+//   const s = await DeviceSession.open('tcp://127.0.0.1:7000' | '/dev/pts/3', options);
+//   s.info                          handshake: identity, capacities (DeviceInfo)
+//   await s.request(body, opts)     one control request (body without seq) -> its reply, typed by
+//                                   kind; control requests go one at a time. opts.retry defaults to
+//                                   true for Hello, Echo, CountersRequest and Reset, false otherwise
+//                                   (program messages: the caller restarts a load from
+//                                   ProgramBegin instead). opts.timeoutMs: per attempt.
+//   await s.sendCandidate({ programId, values })
+//                                   -> Verdict, pipelined: at most `info.window` in flight; waits
+//                                   for a slot. Checks that the verdict echoes the program and the
+//                                   digest of `values`; retried on timeout with a new seq unless
+//                                   the connection was re-established meanwhile.
+//   await s.echo(data), s.deviceCounters(), s.reset()
+//   s.counters()                    host-side LinkCounters (frames, bytes, errors, retries, ...)
+//   s.on('disconnect', (reason: Error) => ...)  the transport went away; reconnecting
+//   s.on('reconnect', (info: DeviceInfo) => ...) handshake redone: the device was reset and holds
+//                                   no program; requests in flight failed with DeviceGoneError
+//   s.on('gone', (err: DeviceGoneError) => ...) reconnection gave up; every call now fails
+//   await s.close()
+// Errors: DeviceTimeoutError, DeviceGoneError, DeviceError (an Error frame), ProtocolError,
+// DeviceOpenError (from open) in ./errors.ts.
+
+import { EventEmitter } from 'node:events';
+import { crc32 } from '../model/crc32.ts';
+import {
+  ErrorCode, PROTOCOL_VERSION, DecodeError, decodeDevice, encodeHost,
+  type DeviceKind, type DeviceMessage, type DeviceOf, type HostKind, type HostMessage,
+} from './codec.ts';
+import { DeviceError, DeviceGoneError, DeviceTimeoutError, LinkError, ProtocolError } from './errors.ts';
+import { DELIMITER, Deframer, MIN_MAX_PAYLOAD, PAYLOAD_LIMIT, encodeFrame } from './frame.ts';
+import { openTransport, type Transport, type TransportHandlers, type TransportOptions } from './transport.ts';
+
+export interface SessionOptions extends TransportOptions {
+  /** Per attempt, ms. Default 1000. */
+  timeoutMs?: number;
+  /** Extra attempts of a retryable request. Default 5. */
+  retries?: number;
+  /** Idle time before a heartbeat Echo, ms; 0 turns it off. Default 1000. */
+  heartbeatMs?: number;
+  /** First reconnection delay, doubled after each failed try up to reconnectMaxDelayMs. Default 100. */
+  reconnectDelayMs?: number;
+  /** Default 5000. */
+  reconnectMaxDelayMs?: number;
+  /** Give up reconnecting after this long, ms. Default 30000. */
+  reconnectForMs?: number;
+  /** How to open the transport; tests may substitute their own. */
+  open?: (target: string, handlers: TransportHandlers, options: TransportOptions) => Promise<Transport>;
+}
+
+/** The device's HelloReply, as the host uses it. */
+export interface DeviceInfo {
+  target: string;
+  deviceId: string;
+  protocolVersion: number;
+  build: number;
+  maxPayload: number;
+  window: number;
+  clockHz: number;
+  baud: number;
+  maxVars: number;
+  maxDomain: number;
+  maxWords: number;
+  maxConstraints: number;
+  maxViolations: number;
+  engines: number;
+}
+
+export interface LinkCounters {
+  framesTx: number;
+  framesRx: number;
+  bytesTx: number;
+  bytesRx: number;
+  /** Received frames with a bad CRC. */
+  crcErrors: number;
+  /** Received frames with bad COBS, too short or too long. */
+  frameErrors: number;
+  /** Received payloads that are not a DeviceMessage. */
+  decodeErrors: number;
+  /** Error frames with seq 0: the device could not read one of our frames. */
+  deviceFrameErrors: number;
+  /** Replies to a seq nobody waits for any more. */
+  staleReplies: number;
+  retries: number;
+  timeouts: number;
+  reconnects: number;
+}
+
+/** A request body: a HostMessage without its seq, which the session assigns. */
+export type RequestBody = HostMessage extends infer M ? (M extends { seq: number } ? Omit<M, 'seq'> : never) : never;
+type ReplyOf<K extends HostKind> = DeviceOf<(typeof REPLY_KINDS)[K]>;
+
+export interface RequestOptions {
+  retry?: boolean;
+  timeoutMs?: number;
+}
+
+const REPLY_KINDS = {
+  hello: 'hello',
+  echo: 'echo',
+  counters: 'counters',
+  reset: 'ack',
+  programBegin: 'ack',
+  programChunk: 'ack',
+  programEnd: 'ack',
+  candidate: 'verdict',
+} as const satisfies Record<HostKind, DeviceKind>;
+
+const RETRYABLE: ReadonlySet<HostKind> = new Set(['hello', 'echo', 'counters', 'reset']);
+const WINDOW_FULL_BACKOFF_MS = 10;
+
+/** Why one attempt ended without a reply; internal, turned into a retry or a typed error. */
+class AttemptLost extends Error {
+  constructor(readonly reason: 'timeout' | 'garbled') {
+    super(reason);
+  }
+}
+
+interface Pending {
+  replyKind: DeviceKind;
+  context: string;
+  resolve(msg: DeviceMessage): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+type State = 'connected' | 'reconnecting' | 'gone' | 'closed';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class DeviceSession extends EventEmitter {
+  private readonly opts: Required<Omit<SessionOptions, 'baud'>> & TransportOptions;
+  private transport: Transport | null = null;
+  private readonly deframer = new Deframer(PAYLOAD_LIMIT);
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private state: State = 'reconnecting';
+  private failure: DeviceGoneError | null = null;
+  /** Incremented on every connection; a candidate never outlives its connection. */
+  private epoch = 0;
+  private connectWaiters: { resolve(): void; reject(err: Error): void }[] = [];
+  private controlQueue: Promise<unknown> = Promise.resolve();
+  /** The seq of the retryable control attempt now in flight (0: none), retransmitted at once if a frame is lost. */
+  private controlSeq = 0;
+  private inFlightCandidates = 0;
+  private windowWaiters: { resolve(): void; reject(err: Error): void }[] = [];
+  private lastActivity = Date.now();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private deviceInfo: DeviceInfo | null = null;
+  private readonly stats: LinkCounters = {
+    framesTx: 0, framesRx: 0, bytesTx: 0, bytesRx: 0, crcErrors: 0, frameErrors: 0, decodeErrors: 0,
+    deviceFrameErrors: 0, staleReplies: 0, retries: 0, timeouts: 0, reconnects: 0,
+  };
+
+  private constructor(readonly target: string, options: SessionOptions) {
+    super();
+    this.opts = {
+      timeoutMs: 1000, retries: 5, heartbeatMs: 1000, reconnectDelayMs: 100, reconnectMaxDelayMs: 5000,
+      reconnectForMs: 30_000, open: openTransport, ...options,
+    };
+  }
+
+  /** Open the device and do the handshake. Throws DeviceOpenError, DeviceTimeoutError or ProtocolError. */
+  static async open(target: string, options: SessionOptions = {}): Promise<DeviceSession> {
+    const session = new DeviceSession(target, options);
+    try {
+      await session.connect();
+    } catch (err) {
+      session.state = 'closed';
+      await session.transport?.close();
+      if (err instanceof DeviceTimeoutError) {
+        throw new DeviceTimeoutError(`no answer from ${target} within ${session.opts.timeoutMs} ms ` +
+          `(${session.opts.retries + 1} attempts): is a hilsolve device there, at the right baud?`);
+      }
+      throw err;
+    }
+    session.state = 'connected';
+    session.startHeartbeat();
+    return session;
+  }
+
+  get info(): DeviceInfo {
+    if (!this.deviceInfo) throw new LinkError('no handshake yet');
+    return this.deviceInfo;
+  }
+
+  counters(): LinkCounters {
+    return { ...this.stats };
+  }
+
+  /** One control request; see the API at the top of this file. */
+  request<B extends RequestBody>(body: B, options: RequestOptions = {}): Promise<ReplyOf<B['kind']>> {
+    const retry = options.retry ?? RETRYABLE.has(body.kind);
+    const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
+    const run = () => this.controlAttempts(body, retry ? 1 + this.opts.retries : 1, timeoutMs);
+    const result = this.controlQueue.then(run, run);
+    this.controlQueue = result.catch(() => undefined);
+    return result as Promise<ReplyOf<B['kind']>>;
+  }
+
+  async echo(data: Uint8Array): Promise<Uint8Array> {
+    const reply = await this.request({ kind: 'echo', data });
+    if (Buffer.compare(reply.data, data) !== 0) throw new ProtocolError(`echo came back different (${reply.data.length} bytes for ${data.length})`);
+    return reply.data;
+  }
+
+  deviceCounters(): Promise<DeviceOf<'counters'>> {
+    return this.request({ kind: 'counters' });
+  }
+
+  async reset(): Promise<void> {
+    await this.request({ kind: 'reset' });
+  }
+
+  /** Validate one candidate; see the API at the top of this file. */
+  async sendCandidate(candidate: { programId: number; values: Uint8Array }, options: { timeoutMs?: number } = {}): Promise<DeviceOf<'verdict'>> {
+    await this.whenConnected();
+    const epoch = this.epoch;
+    await this.windowSlot();
+    const body = { kind: 'candidate' as const, programId: candidate.programId, values: candidate.values };
+    const digest = crc32(candidate.values);
+    try {
+      for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
+        if (attempt > 0) this.stats.retries++;
+        if (epoch !== this.epoch) throw new DeviceGoneError('the connection was re-established: the program is gone');
+        try {
+          const verdict = (await this.attempt(body, options.timeoutMs ?? this.opts.timeoutMs)) as DeviceOf<'verdict'>;
+          if (verdict.programId !== candidate.programId || verdict.digest !== digest) {
+            throw new ProtocolError(`verdict ${verdict.seq} is for program ${verdict.programId}, digest ${verdict.digest.toString(16)}; ` +
+              `the candidate was program ${candidate.programId}, digest ${digest.toString(16)}`);
+          }
+          return verdict;
+        } catch (err) {
+          if (err instanceof AttemptLost) continue;
+          if (err instanceof DeviceError && err.code === ErrorCode.WINDOW) {
+            await sleep(WINDOW_FULL_BACKOFF_MS);
+            continue;
+          }
+          throw err;
+        }
+      }
+      throw new DeviceTimeoutError(`no verdict after ${this.opts.retries + 1} attempts`);
+    } finally {
+      this.releaseWindowSlot();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopHeartbeat();
+    this.failAll(new DeviceGoneError('session closed'));
+    await this.transport?.close();
+    this.transport = null;
+  }
+
+  // --- connection -------------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    this.deframer.clear();
+    const transport = await this.opts.open(this.target, {
+      onData: (chunk) => {
+        if (this.transport === transport) this.receive(chunk);
+      },
+      onClose: (reason) => {
+        if (this.transport === transport && reason) this.connectionLost(reason);
+      },
+    }, { baud: this.opts.baud });
+    this.transport = transport;
+    this.epoch++;
+    transport.write(Uint8Array.of(DELIMITER));
+    await this.handshake();
+  }
+
+  private async handshake(): Promise<void> {
+    let reply: DeviceOf<'hello'>;
+    try {
+      reply = (await this.withRetries({ kind: 'hello', protocolVersion: PROTOCOL_VERSION }, 1 + this.opts.retries, this.opts.timeoutMs)) as DeviceOf<'hello'>;
+    } catch (err) {
+      if (err instanceof DeviceError && err.code === ErrorCode.VERSION) throw versionError(err.arg);
+      throw err;
+    }
+    if (reply.protocolVersion !== PROTOCOL_VERSION) throw versionError(reply.protocolVersion);
+    if (reply.maxPayload < MIN_MAX_PAYLOAD || reply.maxPayload > PAYLOAD_LIMIT || reply.window < 1) {
+      throw new ProtocolError(`device capacities out of range: max_payload ${reply.maxPayload} (must be ${MIN_MAX_PAYLOAD}..${PAYLOAD_LIMIT}), window ${reply.window} (must be at least 1)`);
+    }
+    const { kind: _kind, seq: _seq, deviceId, ...rest } = reply;
+    this.deviceInfo = { target: this.target, deviceId: Buffer.from(deviceId).toString('latin1'), ...rest };
+    await this.withRetries({ kind: 'reset' }, 1 + this.opts.retries, this.opts.timeoutMs);
+  }
+
+  private connectionLost(reason: Error): void {
+    this.failInFlight(new DeviceGoneError(`connection to ${this.target} lost: ${reason.message}`));
+    if (this.state !== 'connected') return; // a reconnection already runs (or the session is over)
+    void this.reconnect(reason);
+  }
+
+  private async reconnect(reason: Error): Promise<void> {
+    this.state = 'reconnecting';
+    this.emit('disconnect', reason);
+    this.failInFlight(new DeviceGoneError(`connection to ${this.target} lost: ${reason.message}`));
+    await this.dropTransport();
+    const deadline = Date.now() + this.opts.reconnectForMs;
+    let delay = this.opts.reconnectDelayMs;
+    let lastError: unknown = reason;
+    while (Date.now() + delay <= deadline) {
+      await sleep(delay);
+      if (this.closed()) return;
+      try {
+        await this.connect();
+        this.state = 'connected';
+        this.stats.reconnects++;
+        for (const w of this.connectWaiters.splice(0)) w.resolve();
+        this.emit('reconnect', this.deviceInfo);
+        return;
+      } catch (err) {
+        lastError = err;
+        await this.dropTransport();
+        if (this.closed()) return;
+        if (err instanceof ProtocolError) break; // another device answers: waiting will not help
+      }
+      delay = Math.min(2 * delay, this.opts.reconnectMaxDelayMs);
+    }
+    this.state = 'gone';
+    this.stopHeartbeat();
+    this.failure = new DeviceGoneError(`${this.target} is gone: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    this.failAll(this.failure);
+    this.emit('gone', this.failure);
+  }
+
+  // A method, not `this.state === 'closed'` inline: TypeScript would keep the narrowing across awaits.
+  private closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private async dropTransport(): Promise<void> {
+    const t = this.transport;
+    this.transport = null;
+    await t?.close();
+  }
+
+  private whenConnected(): Promise<void> {
+    switch (this.state) {
+      case 'connected': return Promise.resolve();
+      case 'gone': return Promise.reject(this.failure!);
+      case 'closed': return Promise.reject(new DeviceGoneError('session closed'));
+      case 'reconnecting': return new Promise((resolve, reject) => this.connectWaiters.push({ resolve, reject }));
+    }
+  }
+
+  /** Reject every request in flight (not the ones waiting for a connection or a window slot). */
+  private failInFlight(err: Error): void {
+    for (const [seq, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(seq);
+      p.reject(err);
+    }
+  }
+
+  private failAll(err: Error): void {
+    this.failInFlight(err);
+    for (const w of this.connectWaiters.splice(0)) w.reject(err);
+    for (const w of this.windowWaiters.splice(0)) w.reject(err);
+  }
+
+  // --- requests ---------------------------------------------------------------------------------
+
+  private async controlAttempts(body: RequestBody, attempts: number, timeoutMs: number): Promise<DeviceMessage> {
+    try {
+      return await this.withRetries(body, attempts, timeoutMs, true);
+    } catch (err) {
+      // A retryable request that got no answer at all means the device stopped talking.
+      if (err instanceof DeviceTimeoutError && attempts > 1 && this.state === 'connected') void this.reconnect(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Up to `attempts` attempts, each with a new seq. Between attempts, waits for a lost connection
+   * to come back when `waitForConnection` (requests of the caller; the handshake itself must not wait).
+   */
+  private async withRetries(body: RequestBody, attempts: number, timeoutMs: number, waitForConnection = false): Promise<DeviceMessage> {
+    let lost: Error | null = null;
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) this.stats.retries++;
+      if (waitForConnection) await this.whenConnected();
+      try {
+        // Only a request that may be retried is worth retransmitting early on a lost frame.
+        return await this.attempt(body, timeoutMs, attempts > 1);
+      } catch (err) {
+        const transient = err instanceof AttemptLost || (err instanceof DeviceGoneError && waitForConnection && this.state === 'reconnecting');
+        if (!transient) throw err;
+        lost = err;
+      }
+    }
+    if (lost instanceof DeviceGoneError) throw lost;
+    throw new DeviceTimeoutError(`no reply to ${body.kind} after ${attempts} attempt${attempts > 1 ? 's' : ''} of ${timeoutMs} ms`);
+  }
+
+  /**
+   * Send once and wait for the reply with the same seq. Rejects with AttemptLost, DeviceError,
+   * ProtocolError or DeviceGoneError. `fastRetry`: give up at once when a frame is lost.
+   */
+  private attempt(body: RequestBody, timeoutMs: number, fastRetry = false): Promise<DeviceMessage> {
+    const transport = this.transport;
+    if (!transport) return Promise.reject(new DeviceGoneError(`not connected to ${this.target}`));
+    const seq = this.nextSeq();
+    const payload = encodeHost({ ...body, seq } as HostMessage);
+    const limit = this.deviceInfo?.maxPayload ?? MIN_MAX_PAYLOAD;
+    if (payload.length > limit) {
+      return Promise.reject(new RangeError(`${body.kind} payload of ${payload.length} bytes exceeds the device's max_payload of ${limit}`));
+    }
+    return new Promise<DeviceMessage>((resolve, reject) => {
+      const done = () => {
+        this.pending.delete(seq);
+        if (this.controlSeq === seq) this.controlSeq = 0;
+      };
+      const timer = setTimeout(() => {
+        done();
+        this.stats.timeouts++;
+        reject(new AttemptLost('timeout'));
+      }, timeoutMs);
+      this.pending.set(seq, {
+        replyKind: REPLY_KINDS[body.kind],
+        context: `${body.kind} ${seq}`,
+        resolve: (msg) => { clearTimeout(timer); done(); resolve(msg); },
+        reject: (err) => { clearTimeout(timer); done(); reject(err); },
+        timer,
+      });
+      if (fastRetry) this.controlSeq = seq;
+      const frame = encodeFrame(payload);
+      this.stats.framesTx++;
+      this.stats.bytesTx += frame.length;
+      this.lastActivity = Date.now();
+      transport.write(frame);
+    });
+  }
+
+  private nextSeq(): number {
+    this.seq = this.seq === 0xffffffff ? 1 : this.seq + 1;
+    return this.seq;
+  }
+
+  private async windowSlot(): Promise<void> {
+    if (this.inFlightCandidates < this.info.window) {
+      this.inFlightCandidates++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => this.windowWaiters.push({ resolve, reject }));
+  }
+
+  private releaseWindowSlot(): void {
+    const next = this.windowWaiters.shift();
+    if (next) next.resolve(); // the slot passes straight to the next candidate
+    else this.inFlightCandidates--;
+  }
+
+  // --- receiving --------------------------------------------------------------------------------
+
+  private receive(chunk: Uint8Array): void {
+    this.stats.bytesRx += chunk.length;
+    this.lastActivity = Date.now();
+    for (const event of this.deframer.push(chunk)) {
+      if (!event.ok) {
+        if (event.error.kind === 'crc') this.stats.crcErrors++;
+        else this.stats.frameErrors++;
+        this.frameLost();
+        continue;
+      }
+      this.stats.framesRx++;
+      let msg: DeviceMessage;
+      try {
+        msg = decodeDevice(event.payload);
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        this.stats.decodeErrors++;
+        this.frameLost();
+        continue;
+      }
+      this.dispatch(msg);
+    }
+  }
+
+  private dispatch(msg: DeviceMessage): void {
+    if (msg.kind === 'error' && msg.seq === 0) {
+      // The device could not read a frame of ours (or could not tell whose it was).
+      this.stats.deviceFrameErrors++;
+      this.frameLost();
+      return;
+    }
+    const p = this.pending.get(msg.seq);
+    if (!p) {
+      this.stats.staleReplies++;
+      return;
+    }
+    if (msg.kind === 'error') p.reject(new DeviceError(msg.code, msg.arg, msg.seq, p.context));
+    else if (msg.kind !== p.replyKind) p.reject(new ProtocolError(`device answered ${p.context} with ${msg.kind}, expected ${p.replyKind}`));
+    else p.resolve(msg);
+  }
+
+  /** A frame was lost on the way: it may have been the reply to the control request in flight, so retry that now rather than at its timeout. */
+  private frameLost(): void {
+    const p = this.controlSeq ? this.pending.get(this.controlSeq) : undefined;
+    p?.reject(new AttemptLost('garbled'));
+  }
+
+  // --- heartbeat --------------------------------------------------------------------------------
+
+  private startHeartbeat(): void {
+    const every = this.opts.heartbeatMs;
+    if (every <= 0) return;
+    this.heartbeat = setInterval(() => {
+      const idle = Date.now() - this.lastActivity >= every;
+      if (this.state === 'connected' && idle && this.pending.size === 0) {
+        // Failure is handled inside: exhausted retries start a reconnection.
+        this.request({ kind: 'echo', data: new Uint8Array() }).catch(() => undefined);
+      }
+    }, Math.max(10, Math.floor(every / 4)));
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+}
+
+function versionError(deviceVersion: number): ProtocolError {
+  return new ProtocolError(`device speaks protocol version ${deviceVersion}, this host speaks ${PROTOCOL_VERSION}`);
+}

@@ -1,0 +1,159 @@
+// Byte-stream transports to a device: a serial path opened with `serialport` (a pseudo-terminal
+// or /dev/ttyUSB0) or `tcp://HOST:PORT`. The caller's data and close handlers are attached before
+// the first byte can arrive and stay attached until the end: serialport notices a vanished device
+// only while it has a reader. Modem lines (DTR/RTS) are never touched: pseudo-terminals refuse them.
+
+import net from 'node:net';
+import { SerialPort } from 'serialport';
+import { DeviceOpenError } from './errors.ts';
+
+export const DEFAULT_BAUD = 3_000_000;
+const TCP_CONNECT_TIMEOUT_MS = 5000;
+
+export interface Transport {
+  /** The target as given: a path or tcp://host:port. */
+  readonly target: string;
+  /** Queue bytes for sending; a failure shows up as a close. */
+  write(bytes: Uint8Array): void;
+  /** Close; the close handler is then called with `null`. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface TransportHandlers {
+  onData(chunk: Uint8Array): void;
+  /** Called once: `null` after close(), otherwise why the connection ended. */
+  onClose(reason: Error | null): void;
+}
+
+export interface TransportOptions {
+  /** Serial bit rate (ignored for TCP). Default 3000000. */
+  baud?: number;
+}
+
+export type Target = { kind: 'tcp'; host: string; port: number } | { kind: 'serial'; path: string };
+
+/** Parse a device name: `tcp://HOST:PORT` or a serial path. Throws DeviceOpenError on a malformed tcp:// URL. */
+export function parseTarget(target: string): Target {
+  if (!target.startsWith('tcp://')) {
+    if (target === '') throw new DeviceOpenError('empty device path');
+    return { kind: 'serial', path: target };
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new DeviceOpenError(`malformed device address '${target}': expected tcp://HOST:PORT`);
+  }
+  const port = Number(url.port);
+  if (!url.hostname || !Number.isInteger(port) || port < 1 || port > 65535 || (url.pathname !== '' && url.pathname !== '/')) {
+    throw new DeviceOpenError(`malformed device address '${target}': expected tcp://HOST:PORT`);
+  }
+  return { kind: 'tcp', host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+export async function openTransport(target: string, handlers: TransportHandlers, options: TransportOptions = {}): Promise<Transport> {
+  const t = parseTarget(target);
+  return t.kind === 'tcp' ? openTcp(target, t.host, t.port, handlers) : openSerial(t.path, options.baud ?? DEFAULT_BAUD, handlers);
+}
+
+/** Once-only close notification shared by both transports. */
+function closeNotifier(handlers: TransportHandlers): (reason: Error | null) => void {
+  let done = false;
+  return (reason) => {
+    if (done) return;
+    done = true;
+    handlers.onClose(reason);
+  };
+}
+
+function describeSerialOpenError(path: string, err: Error): DeviceOpenError {
+  const m = err.message;
+  if (/Cannot lock port/i.test(m)) return new DeviceOpenError(`${path} is busy: another process owns the device (${m})`);
+  if (/ENOENT|No such file/i.test(m)) return new DeviceOpenError(`no device at ${path} (${m})`);
+  if (/EACCES|Permission denied/i.test(m)) return new DeviceOpenError(`no permission to open ${path} (${m})`);
+  return new DeviceOpenError(`cannot open ${path}: ${m}`);
+}
+
+async function openSerial(path: string, baud: number, handlers: TransportHandlers): Promise<Transport> {
+  const port = new SerialPort({ path, baudRate: baud, autoOpen: false, lock: true });
+  const notify = closeNotifier(handlers);
+  let closing = false;
+  port.on('data', (chunk: Buffer) => handlers.onData(chunk));
+  port.on('close', (err: (Error & { disconnected?: boolean }) | null) => {
+    if (closing) notify(null);
+    else notify(err?.disconnected ? new Error(`device ${path} disconnected`) : (err ?? new Error(`device ${path} closed`)));
+  });
+  port.on('error', (err: Error) => {
+    notify(new Error(`device ${path} failed: ${err.message}`));
+    if (port.isOpen) port.close(() => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    port.open((err) => (err ? reject(describeSerialOpenError(path, err)) : resolve()));
+  });
+  return {
+    target: path,
+    write(bytes) {
+      if (port.isOpen) port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+    close() {
+      closing = true;
+      return new Promise<void>((resolve) => {
+        if (!port.isOpen) {
+          notify(null);
+          resolve();
+          return;
+        }
+        port.close(() => {
+          notify(null);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+async function openTcp(target: string, host: string, portNumber: number, handlers: TransportHandlers): Promise<Transport> {
+  const socket = net.connect({ host, port: portNumber });
+  const notify = closeNotifier(handlers);
+  let closing = false;
+  let failure: Error | null = null;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: Error & { code?: string }) => {
+      socket.destroy();
+      reject(err.code === 'ECONNREFUSED'
+        ? new DeviceOpenError(`nothing listens at ${target}`)
+        : new DeviceOpenError(`cannot connect to ${target}: ${err.message}`));
+    };
+    socket.setTimeout(TCP_CONNECT_TIMEOUT_MS, () => fail(new Error(`no connection within ${TCP_CONNECT_TIMEOUT_MS} ms`)));
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      socket.setTimeout(0);
+      resolve();
+    });
+  });
+  socket.setNoDelay(true);
+  socket.on('data', (chunk: Buffer) => handlers.onData(chunk));
+  socket.on('error', (err) => {
+    failure = new Error(`connection to ${target} failed: ${err.message}`);
+  });
+  socket.on('close', () => notify(closing ? null : (failure ?? new Error(`connection to ${target} closed by the other end`))));
+  return {
+    target,
+    write(bytes) {
+      if (!socket.destroyed) socket.write(bytes);
+    },
+    close() {
+      closing = true;
+      return new Promise<void>((resolve) => {
+        if (socket.destroyed) {
+          notify(null);
+          resolve();
+          return;
+        }
+        socket.once('close', () => resolve());
+        socket.destroy();
+      });
+    },
+  };
+}
