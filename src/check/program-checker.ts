@@ -3,7 +3,7 @@
 // and decoded once (prepareProgram), as the device does at program load, so that checking many
 // candidates costs only the execution loop.
 
-import { compare, decodeWord, Opcode } from '../model/isa.ts';
+import { decodeWord, Opcode } from '../model/isa.ts';
 import { packedLength } from '../model/pack.ts';
 import type { Program } from '../model/program.ts';
 import type { CheckResult } from './types.ts';
@@ -29,13 +29,25 @@ export function checkProgram(program: Program, packed: Uint8Array): CheckResult 
   return prepareProgram(program).check(packed);
 }
 
+/**
+ * Execution codes: the opcode fused with the comparison code or CLR, so that the inner loop
+ * dispatches once per word.
+ */
+const X_TRUE = 0;
+const X_IN = 1;
+const X_CMP = 2; // + cop (0..5)
+const X_ACC = 8;
+const X_ACC_CLR = 9;
+const X_LCMP = 10; // + cop (0..5)
+const X_ADIFF = 16;
+
 class Executor implements PreparedProgram {
-  private readonly op: Uint8Array;
+  private readonly code: Uint8Array;
   private readonly flags: Uint8Array;
   private readonly x: Uint16Array;
   private readonly y: Uint16Array;
-  /** IN: base; CMP, LCMP: comparison code; ACC: CLR (0/1). */
-  private readonly a: Int32Array;
+  /** IN: window base. */
+  private readonly base: Uint8Array;
   /** IN: mask (as int32 bits); CMP: c; ACC: coef; LCMP: k; ADIFF: offset. */
   private readonly imm: Int32Array;
   private readonly bitOffset: Uint32Array;
@@ -66,11 +78,11 @@ class Executor implements PreparedProgram {
     this.values = new Int32Array(numVars);
 
     const n = words.length;
-    this.op = new Uint8Array(n);
+    this.code = new Uint8Array(n);
     this.flags = new Uint8Array(n);
     this.x = new Uint16Array(n);
     this.y = new Uint16Array(n);
-    this.a = new Int32Array(n);
+    this.base = new Uint8Array(n);
     this.imm = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const ins = decodeWord(words[i]!);
@@ -81,11 +93,11 @@ class Executor implements PreparedProgram {
       const usesX = ins.op === Opcode.IN || ins.op === Opcode.CMP || ins.op === Opcode.ACC || ins.op === Opcode.ADIFF;
       if (usesX && ins.x >= numVars) throw new RangeError(`program word ${i}: variable ${ins.x} out of range (${numVars} variables)`);
       if (ins.op === Opcode.CMP && ins.y >= numVars) throw new RangeError(`program word ${i}: variable ${ins.y} out of range (${numVars} variables)`);
-      this.op[i] = ins.op;
+      this.code[i] = executionCode(ins.op, ins.cop, ins.clr);
       this.flags[i] = (ins.neg ? FLAG_NEG : 0) | (ins.endTerm ? FLAG_ET : 0) | (ins.endCons ? FLAG_EC : 0) | (ins.dnf ? FLAG_DNF : 0);
       this.x[i] = ins.x;
       this.y[i] = ins.y;
-      this.a[i] = ins.op === Opcode.IN ? ins.base : ins.op === Opcode.ACC ? (ins.clr ? 1 : 0) : ins.cop;
+      this.base[i] = ins.base;
       this.imm[i] = ins.op === Opcode.IN ? ins.mask | 0 : ins.imm;
     }
   }
@@ -114,7 +126,7 @@ class Executor implements PreparedProgram {
   }
 
   private run(v: Int32Array): CheckResult {
-    const { op, flags, x, y, a, imm, seen } = this;
+    const { code, flags, x, y, base, imm, seen } = this;
     const violated: number[] = [];
     let term = 0;
     let cons = 0;
@@ -123,30 +135,32 @@ class Executor implements PreparedProgram {
     let acc = 0;
     let cidx = 0;
     let gen = this.nextGeneration();
-    for (let i = 0; i < op.length; i++) {
+    for (let i = 0; i < code.length; i++) {
       const f = flags[i]!;
       let lit = -1; // -1: the word has no literal (ACC)
-      switch (op[i]) {
-        case Opcode.TRUE:
-          lit = 1;
-          break;
-        case Opcode.IN: {
-          const d = v[x[i]!]! - a[i]!;
+      switch (code[i]) {
+        case X_TRUE: lit = 1; break;
+        case X_IN: {
+          const d = v[x[i]!]! - base[i]!;
           lit = d >= 0 && d < 32 ? (imm[i]! >>> d) & 1 : 0;
           break;
         }
-        case Opcode.CMP:
-          lit = compare(a[i]!, v[x[i]!]!, v[y[i]!]! + imm[i]!) ? 1 : 0;
-          break;
-        case Opcode.ACC:
-          // acc is a 32-bit two's-complement register: it wraps (compiled programs never reach that).
-          acc = ((a[i] ? 0 : acc) + imm[i]! * v[x[i]!]!) | 0;
-          break;
-        case Opcode.LCMP:
-          lit = compare(a[i]!, acc, imm[i]!) ? 1 : 0;
-          break;
-        default: {
-          // ADIFF (opcodes were validated at prepare time)
+        case X_CMP + 0: lit = v[x[i]!]! === v[y[i]!]! + imm[i]! ? 1 : 0; break;
+        case X_CMP + 1: lit = v[x[i]!]! !== v[y[i]!]! + imm[i]! ? 1 : 0; break;
+        case X_CMP + 2: lit = v[x[i]!]! < v[y[i]!]! + imm[i]! ? 1 : 0; break;
+        case X_CMP + 3: lit = v[x[i]!]! <= v[y[i]!]! + imm[i]! ? 1 : 0; break;
+        case X_CMP + 4: lit = v[x[i]!]! > v[y[i]!]! + imm[i]! ? 1 : 0; break;
+        case X_CMP + 5: lit = v[x[i]!]! >= v[y[i]!]! + imm[i]! ? 1 : 0; break;
+        // acc is a 32-bit two's-complement register: it wraps (compiled programs never reach that).
+        case X_ACC: acc = (acc + imm[i]! * v[x[i]!]!) | 0; break;
+        case X_ACC_CLR: acc = imm[i]! * v[x[i]!]!; break;
+        case X_LCMP + 0: lit = acc === imm[i]! ? 1 : 0; break;
+        case X_LCMP + 1: lit = acc !== imm[i]! ? 1 : 0; break;
+        case X_LCMP + 2: lit = acc < imm[i]! ? 1 : 0; break;
+        case X_LCMP + 3: lit = acc <= imm[i]! ? 1 : 0; break;
+        case X_LCMP + 4: lit = acc > imm[i]! ? 1 : 0; break;
+        case X_LCMP + 5: lit = acc >= imm[i]! ? 1 : 0; break;
+        default: { // X_ADIFF
           const k = (v[x[i]!]! + imm[i]!) & 255;
           lit = seen[k] === gen ? 0 : 1;
           seen[k] = gen;
@@ -155,7 +169,7 @@ class Executor implements PreparedProgram {
       }
       const dnf = f & FLAG_DNF ? 1 : 0;
       if (lit >= 0) {
-        const l = f & FLAG_NEG ? lit ^ 1 : lit;
+        const l = lit ^ (f & FLAG_NEG);
         term = tfresh ? l : dnf ? term & l : term | l;
         tfresh = 0;
       }
@@ -173,5 +187,16 @@ class Executor implements PreparedProgram {
       }
     }
     return { ok: violated.length === 0, violated, count: violated.length };
+  }
+}
+
+function executionCode(op: number, cop: number, clr: boolean): number {
+  switch (op) {
+    case Opcode.TRUE: return X_TRUE;
+    case Opcode.IN: return X_IN;
+    case Opcode.CMP: return X_CMP + cop;
+    case Opcode.ACC: return clr ? X_ACC_CLR : X_ACC;
+    case Opcode.LCMP: return X_LCMP + cop;
+    default: return X_ADIFF;
   }
 }
