@@ -110,3 +110,39 @@ describe('service routes', () => {
     expect(devices.json()).toEqual({ devices: [] });
   });
 });
+
+describe('protobuf', () => {
+  it('takes a SolveRequest and answers with a Job', async () => {
+    const protobuf = (await import('protobufjs')).default;
+    const root = protobuf.loadSync(new URL('../proto/api.proto', import.meta.url).pathname);
+    const SolveRequest = root.lookupType('hilsolve.api.SolveRequest');
+    const Job = root.lookupType('hilsolve.api.Job');
+    const body = SolveRequest.encode(SolveRequest.fromObject({
+      format: 'col', source: 'p edge 3 2\ne 1 2\ne 2 3\n', options: { solutions: 2, colors: 2, seed: 5, maxCandidates: 1000 },
+    })).finish();
+    const res = await api.app.inject({
+      method: 'POST', url: '/v1/jobs', payload: Buffer.from(body),
+      headers: { ...auth(), 'content-type': 'application/x-protobuf', accept: 'application/x-protobuf' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.headers['content-type']).toBe('application/x-protobuf');
+    const job = Job.toObject(Job.decode(res.rawPayload), { enums: String, longs: Number, defaults: true });
+    expect(job).toMatchObject({ status: 'queued', outcome: 'OUTCOME_UNSPECIFIED' });
+    const json = (await api.app.inject({ url: `/v1/jobs/${job.id}`, headers: auth() })).json();
+    expect(json.options).toEqual({ solutions: 2, colors: 2, seed: 5, maxCandidates: 1000, timeLimitMs: 60_000 });
+    expect(json.format).toBe('col');
+
+    const bad = await api.app.inject({
+      method: 'POST', url: '/v1/jobs', payload: Buffer.from([0x0a, 0xff, 0xff]),
+      headers: { ...auth(), 'content-type': 'application/x-protobuf' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/not a hilsolve\.api\.SolveRequest/);
+    const noFormat = await api.app.inject({
+      method: 'POST', url: '/v1/jobs', payload: Buffer.from(SolveRequest.encode({ source: 'p cnf 1 1\n1 0\n' }).finish()),
+      headers: { ...auth(), 'content-type': 'application/x-protobuf' },
+    });
+    expect(noFormat.statusCode).toBe(400);
+    expect(noFormat.json().error.message).toMatch(/missing field 'format'/);
+  });
+});

@@ -15,6 +15,7 @@ import { bearerAuth, ownerOf } from './auth.ts';
 import type { ApiConfig } from './config.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { createMetrics } from './metrics.ts';
+import { registerProtobuf } from './protobuf.ts';
 import { eventRoutes } from './routes/events.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { serviceRoutes } from './routes/service.ts';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  registerProtobuf(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'hilsolve', version: '1', description: 'Hardware-in-the-loop constraint solver: submit problems, read proven solutions.' },

@@ -14,6 +14,7 @@ export function jobView(job: JobRecord, solutions: Solution[]) {
     solutions,
     stats: job.stats,
     error: job.error ?? null,
+    detail: job.detail ?? null,
     format: job.request.format,
     options: job.request.options,
     createdAt: iso(job.createdAt),

@@ -62,7 +62,11 @@ export const jobSchema = {
     solutionCount: { type: 'integer' },
     solutions: { type: 'array', items: solutionSchema },
     stats: statsSchema,
-    error: { type: ['string', 'null'] },
+    error: {
+      type: ['object', 'null'], description: 'why the job failed',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+    detail: { type: ['string', 'null'], description: 'a note on the outcome, e.g. why the problem is unsatisfiable' },
     options: { type: 'object', properties: jobOptionsSchema.properties },
     format: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },

@@ -19,7 +19,10 @@ export interface JobRecord {
   outcome: Outcome;
   stopReason?: StopReason;
   stats: SolveStats;
-  error?: string;
+  /** Why a job failed. */
+  error?: JobError;
+  /** A note on the outcome, e.g. why the problem is unsatisfiable. */
+  detail?: string;
   request: SolveRequest;
   createdAt: number;
   startedAt?: number;
@@ -29,17 +32,24 @@ export interface JobRecord {
   solutionCount: number;
 }
 
+export interface JobError {
+  /** `device` (the device failed for good), `internal` (anything else). */
+  code: string;
+  message: string;
+}
+
 export type JobEvent =
   | { type: 'progress'; stats: SolveStats; solutionCount: number }
   | { type: 'solution'; solution: Solution }
-  | { type: 'status'; status: JobStatus; outcome: Outcome; stopReason?: StopReason; error?: string };
+  | { type: 'status'; status: JobStatus; outcome: Outcome; stopReason?: StopReason; error?: JobError; detail?: string };
 
 export interface FinalState {
   status: JobStatus;
   outcome: Outcome;
   stopReason: StopReason;
   stats: SolveStats;
-  error?: string;
+  error?: JobError;
+  detail?: string;
 }
 
 // KEYS: seen, solutions. ARGV: canonical key, solution JSON without index, events channel.
@@ -89,7 +99,8 @@ export class JobStore {
       outcome: h.outcome as Outcome,
       stopReason: (h.stopReason || undefined) as StopReason | undefined,
       stats: JSON.parse(h.stats) as SolveStats,
-      error: h.error || undefined,
+      error: h.error ? (JSON.parse(h.error) as JobError) : undefined,
+      detail: h.detail || undefined,
       request: JSON.parse(h.request) as SolveRequest,
       createdAt: Number(h.createdAt),
       startedAt: h.startedAt ? Number(h.startedAt) : undefined,
@@ -147,7 +158,8 @@ export class JobStore {
       status: final.status, outcome: final.outcome, stopReason: final.stopReason,
       stats: JSON.stringify(final.stats), finishedAt: String(now),
     };
-    if (final.error) fields.error = final.error;
+    if (final.error) fields.error = JSON.stringify(final.error);
+    if (final.detail) fields.detail = final.detail;
     if (!(await this.updateIfActive(id, fields))) return false;
     const k = this.keys(id);
     const ttl = this.resultTtlSeconds;
@@ -160,6 +172,7 @@ export class JobStore {
     await this.publish(id, {
       type: 'status', status: final.status, outcome: final.outcome, stopReason: final.stopReason,
       ...(final.error ? { error: final.error } : {}),
+      ...(final.detail ? { detail: final.detail } : {}),
     });
     return true;
   }

@@ -64,7 +64,7 @@ export class JobQueue {
       // Proven at compile time: nothing for a device to do.
       await this.store.finish(id, {
         status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: emptyStats(),
-        error: opts.unsatisfiable,
+        detail: opts.unsatisfiable,
       });
     } else {
       await this.queue.add(QUEUE_NAME, { id }, {

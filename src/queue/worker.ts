@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Model, RenderedAssignment } from '../model/types.ts';
 import type { Program } from '../model/program.ts';
 import { UnsatisfiableError } from '../model/errors.ts';
+import { LinkError } from '../link/errors.ts';
 import { runSolveLoop } from '../solve/loop.ts';
 import type { CandidateSource, Validator } from '../solve/ports.ts';
 import type { SolveRequest } from '../solve/types.ts';
@@ -177,7 +178,7 @@ export class SolveWorker {
       if (err instanceof WaitingError) throw err;
       if (err instanceof UnsatisfiableError) {
         await this.store.finish(id, {
-          status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: record.stats, error: err.message,
+          status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: record.stats, detail: err.message,
         });
         return;
       }
@@ -187,7 +188,7 @@ export class SolveWorker {
         log.error({ err }, 'job failed');
         await this.store.finish(id, {
           status: 'failed', outcome: now.solutionCount > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error',
-          stats: now.stats, error: message,
+          stats: now.stats, error: { code: err instanceof LinkError ? 'device' : 'internal', message },
         });
         return;
       }

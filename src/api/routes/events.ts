@@ -22,9 +22,10 @@ export interface EventRouteOptions {
   streams: Set<ServerResponse>;
 }
 
-function statusData(job: Pick<JobRecord, 'status' | 'outcome' | 'stopReason' | 'error'> & { solutionCount?: number }) {
+function statusData(job: Pick<JobRecord, 'status' | 'outcome' | 'stopReason' | 'error' | 'detail'> & { solutionCount?: number }) {
   return {
     status: job.status, outcome: job.outcome, stopReason: job.stopReason ?? null, error: job.error ?? null,
+    detail: job.detail ?? null,
     ...(job.solutionCount !== undefined ? { solutionCount: job.solutionCount } : {}),
   };
 }

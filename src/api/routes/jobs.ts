@@ -5,6 +5,7 @@ import type { JobRecord } from '../../queue/job-store.ts';
 import type { JobQueue } from '../../queue/queue.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { jobView } from '../job-view.ts';
+import { encodeJob, PROTOBUF_TYPE, wantsProtobuf } from '../protobuf.ts';
 import { jobParamsSchema, jobQuerySchema, jobSchema, submitBodySchema, submitResponseSchema } from '../schemas.ts';
 import { toSubmission, type SubmitBody } from '../submission.ts';
 
@@ -38,7 +39,9 @@ export async function jobRoutes(app: FastifyInstance, { queue }: { queue: JobQue
     const location = `/v1/jobs/${id}`;
     if (!created) void reply.header('idempotent-replayed', 'true');
     request.log.info({ job: id, created, format: submission.request.format }, 'job submitted');
-    return reply.code(202).header('location', location).send({ id, status: job.status, location });
+    void reply.code(202).header('location', location);
+    if (wantsProtobuf(request)) return reply.type(PROTOBUF_TYPE).send(Buffer.from(encodeJob(jobView(job, []))));
+    return reply.send({ id, status: job.status, location });
   });
 
   app.get<{ Params: { id: string }; Querystring: { after: number } }>('/v1/jobs/:id', {
@@ -48,8 +51,9 @@ export async function jobRoutes(app: FastifyInstance, { queue }: { queue: JobQue
       querystring: jobQuerySchema,
       response: { 200: jobSchema, ...errors },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const job = await ownJob(queue, request, request.params.id);
+    if (wantsProtobuf(request)) return reply.type(PROTOBUF_TYPE).send(Buffer.from(encodeJob(jobView(job, []))));
     return jobView(job, await queue.store.solutions(job.id, request.query.after));
   });
 
