@@ -59,7 +59,7 @@ export function decodeText(input: string | Uint8Array, what: string): string {
     text = input;
   } else {
     const bad = firstInvalidUtf8(input);
-    if (bad >= 0) throw new InputError(`the ${what} is not UTF-8 text (invalid byte 0x${input[bad]!.toString(16).padStart(2, '0')})`, byteLocation(input, bad));
+    if (bad >= 0) throw new InputError(`the ${what} is not UTF-8 text (invalid sequence at byte 0x${input[bad]!.toString(16).padStart(2, '0')})`, byteLocation(input, bad));
     text = new TextDecoder('utf-8').decode(input);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -84,7 +84,7 @@ function byteLocation(bytes: Uint8Array, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Offset of the first byte that breaks UTF-8 (overlong forms and surrogates included), or -1. */
+/** Offset of the first byte of the first invalid UTF-8 sequence (overlong forms and surrogates included), or -1. */
 function firstInvalidUtf8(b: Uint8Array): number {
   if (isUtf8(b)) return -1;
   for (let i = 0; i < b.length;) {
@@ -109,7 +109,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
     for (let k = 1; k <= need; k++) {
       const d = b[i + k];
       if (d === undefined) return i;
-      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i + k;
+      if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return i;
     }
     i += need + 1;
   }
