@@ -32,11 +32,15 @@ export function parseRenderedAssignment(model: Model, obj: unknown): Assignment 
     if (i === undefined) fail(childPath('$', name), `unknown variable ${JSON.stringify(name)}`);
     values[i] = readValue(model.variables[i]!, value, childPath('$', name));
   }
-  const missing = model.variables.filter((_, i) => values[i] === undefined).map((v) => v.name);
-  if (missing.length > 0) {
-    fail('$', `no value for ${missing.length} variable${missing.length > 1 ? 's' : ''}: ${listPreview(missing)}`);
-  }
+  requireAll(model, values, (message) => fail('$', message));
   return values as number[];
+}
+
+/** Report, through `report`, the variables that `values` leaves without a value. */
+export function requireAll(model: Model, values: readonly (number | undefined)[], report: (message: string) => never): void {
+  const missing = model.variables.filter((_, i) => values[i] === undefined).map((v) => v.name);
+  if (missing.length === 1) report(`no value for variable ${missing[0]}`);
+  if (missing.length > 1) report(`no value for ${missing.length} variables: ${listPreview(missing)}`);
 }
 
 function readValue(v: Variable, value: unknown, path: string): number {

@@ -9,7 +9,7 @@ import { readArray, readInt } from './json-path.ts';
 import { parseJsonText } from './json-text.ts';
 import { LIMITS } from './limits.ts';
 import { decodeText } from './parse.ts';
-import { listPreview, parseRenderedAssignment } from './render.ts';
+import { parseRenderedAssignment, requireAll } from './render.ts';
 import type { Assignment, Model } from './types.ts';
 
 export function parseSolution(model: Model, input: string | Uint8Array): Assignment {
@@ -88,7 +88,8 @@ function readValueLines(text: string, onValues: (tokens: Token[], v: Token) => v
 }
 
 function complete(model: Model, values: (number | undefined)[]): Assignment {
-  const missing = model.variables.filter((_, i) => values[i] === undefined).map((v) => v.name);
-  if (missing.length > 0) throw new InputError(`no value for ${missing.length === 1 ? 'variable' : `${missing.length} variables`} ${listPreview(missing)}`);
+  requireAll(model, values, (message) => {
+    throw new InputError(message);
+  });
   return values as number[];
 }
