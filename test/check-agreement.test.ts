@@ -8,9 +8,10 @@ import { checkModel } from '../src/check/model-checker.ts';
 import { prepareProgram } from '../src/check/program-checker.ts';
 import { compile } from '../src/model/compile.ts';
 import { UnsatisfiableError } from '../src/model/errors.ts';
-import { decodeWord, OPCODE_COUNT, Opcode } from '../src/model/isa.ts';
+import { decodeWord, OPCODE_COUNT, Opcode, type Instruction } from '../src/model/isa.ts';
 import { packIndices } from '../src/model/pack.ts';
 import { constraintCount } from '../src/model/program.ts';
+import type { Constraint } from '../src/model/types.ts';
 import { CONSTRAINT_TYPES, randomIndices, randomModel } from './helpers/random-model.ts';
 
 describe('program checker agrees with model checker', () => {
@@ -19,6 +20,7 @@ describe('program checker agrees with model checker', () => {
     const opcodes = new Array<number>(OPCODE_COUNT).fill(0);
     const flags = { neg: 0, endTerm: 0, dnf: 0, accNoClr: 0 };
     const types = new Map<string, number>();
+    const encodings = new Map<string, number>();
     let cases = 0;
     let okVerdicts = 0;
     let outOfDomain = 0;
@@ -54,6 +56,10 @@ describe('program checker agrees with model checker', () => {
         if (ins.op === Opcode.ACC && !ins.clr) flags.accNoClr++;
       }
       for (const c of model.constraints) types.set(c.type, (types.get(c.type) ?? 0) + 1);
+      constraintWords(program.words).slice(0, model.constraints.length).forEach((ws, j) => {
+        const label = encodingOf(model.constraints[j]!, ws);
+        encodings.set(label, (encodings.get(label) ?? 0) + 1);
+      });
       const executor = prepareProgram(program);
       for (let k = 0; k < 8; k++) {
         const indices = randomIndices(rng, model);
@@ -68,6 +74,7 @@ describe('program checker agrees with model checker', () => {
       }
     }
     for (const t of CONSTRAINT_TYPES) expect(types.get(t) ?? 0, t).toBeGreaterThan(100);
+    for (const e of ENCODINGS) expect(encodings.get(e) ?? 0, e).toBeGreaterThan(20);
     opcodes.forEach((n, op) => expect(n, `opcode ${op}`).toBeGreaterThan(50));
     for (const [name, n] of Object.entries(flags)) expect(n, name).toBeGreaterThan(50);
     expect(okVerdicts).toBeGreaterThan(500);
@@ -75,3 +82,40 @@ describe('program checker agrees with model checker', () => {
     expect(unsatisfiable).toBeLessThan(compiled / 5);
   });
 });
+
+/** The words of each program constraint (split after each EC). */
+function constraintWords(words: readonly bigint[]): Instruction[][] {
+  const out: Instruction[][] = [[]];
+  for (const w of words) {
+    const ins = decodeWord(w);
+    out[out.length - 1]!.push(ins);
+    if (ins.endCons) out.push([]);
+  }
+  return out;
+}
+
+const ENCODINGS = [
+  'folded', 'clause:windows', 'clause:negated-window', 'allDifferent:ADIFF', 'allDifferent:pairwise',
+  'table:DNF', 'table:support', 'table:forbidden', 'compare:CMP', 'linear:ACC',
+];
+
+/** Which way the compiler encoded a constraint, read back from its words. */
+function encodingOf(c: Constraint, ws: Instruction[]): string {
+  if (ws.length === 1 && ws[0]!.op === Opcode.TRUE) return 'folded';
+  switch (c.type) {
+    case 'clause': {
+      const perVar = new Map<number, number>();
+      for (const w of ws) perVar.set(w.x, (perVar.get(w.x) ?? 0) + 1);
+      if (ws.some((w) => w.neg)) return 'clause:negated-window';
+      return [...perVar.values()].some((n) => n > 1) ? 'clause:windows' : 'clause:single';
+    }
+    case 'allDifferent':
+      return ws.some((w) => w.op === Opcode.ADIFF) ? 'allDifferent:ADIFF' : 'allDifferent:pairwise';
+    case 'table':
+      return c.mode === 'forbidden' ? 'table:forbidden' : ws.some((w) => w.dnf) ? 'table:DNF' : 'table:support';
+    case 'compare':
+      return 'compare:CMP';
+    case 'linear':
+      return 'linear:ACC';
+  }
+}

@@ -140,6 +140,13 @@ describe('allDifferent', () => {
     expect(only(m)).toMatchObject([{ op: CMP, x: 0, y: 1, cop: 1, imm: 2, endCons: true }]);
     expectAgreement(m);
   });
+  it('pairs only the variables whose shifted ranges overlap', () => {
+    // 5000 variables in 0..3 with offsets 0, 3, 6, ...: only neighbours can collide, at one value
+    const vars = Array.from({ length: 5000 }, (_, i) => v(`q${i}`, 0, 4));
+    const ws = only(model(vars, [{ type: 'allDifferent', vars: vars.map((_, i) => i), offsets: vars.map((_, i) => 3 * i) }]));
+    expect(ws).toHaveLength(4999);
+    expect(ws[0]).toMatchObject({ op: CMP, x: 0, y: 1, cop: 1, imm: 3 });
+  });
   it('two variables take one CMP', () => {
     expect(only(model([v('a', 0, 4), v('b', 1, 4)], [{ type: 'allDifferent', vars: [0, 1], offsets: [0, 0] }])))
       .toMatchObject([{ op: CMP, x: 0, y: 1, cop: 1, imm: 1 }]);

@@ -13,7 +13,7 @@
 //   IN words over 32-index windows (or one negated IN over the complement, if that is shorter).
 // - compare x op y + c: one CMP word with c + min_y - min_x.
 // - allDifferent: ADIFF words (v_i + off_i - min shift), when all shifted indices fit 0..255 and
-//   there are at least 3 variables; otherwise pairwise CMP != terms.
+//   there are at least 3 variables; otherwise CMP != terms for the pairs that can collide.
 // - table: see compile-table.ts.
 // - linear: ACC words (first with CLR), one per term in the model's order, then one LCMP with
 //   sum(coef * min) moved to the right. A coefficient is a signed 16-bit ACC operand (LIMITS);
@@ -85,7 +85,7 @@ function compileConstraint(model: Model, c: Constraint, widths: readonly number[
     case 'compare':
       return cnf([[compileCompare(model, c, widths)]]);
     case 'allDifferent':
-      return compileAllDifferent(model, c, widths);
+      return compileAllDifferent(model, c, widths, j);
     case 'table':
       return compileTable(model, c, widths);
     case 'linear':
@@ -127,18 +127,25 @@ function comparisonLiteral(x: number, op: CompareOp, y: number, k: number, width
   return { op: Opcode.CMP, x, y, cop: cmpCode(op), imm: k };
 }
 
-function compileAllDifferent(model: Model, c: AllDifferentConstraint, widths: readonly number[]): Code {
+function compileAllDifferent(model: Model, c: AllDifferentConstraint, widths: readonly number[], j: number): Code {
   const shifts = c.vars.map((v, i) => model.variables[v]!.min + c.offsets[i]!);
-  const base = Math.min(...shifts);
-  const fits = shifts.every((s, i) => s - base + (1 << widths[c.vars[i]!]!) - 1 <= 255);
-  if (fits && c.vars.length >= 3) {
-    return cnf(c.vars.map((x, i) => [{ op: Opcode.ADIFF, x, imm: shifts[i]! - base }]));
+  const top = (k: number): number => shifts[k]! + (1 << widths[c.vars[k]!]!) - 1;
+  const base = shifts.reduce((a, b) => Math.min(a, b), Infinity);
+  if (c.vars.length >= 3 && shifts.every((_, k) => top(k) - base <= 255)) {
+    return cnf(c.vars.map((x, k) => [{ op: Opcode.ADIFF, x, imm: shifts[k]! - base }]));
   }
-  // i_a + s_a != i_b + s_b  <=>  i_a != i_b + (s_b - s_a)
+  // Pairwise i_a + s_a != i_b + s_b  <=>  i_a != i_b + (s_b - s_a). Sorted by shift, a variable
+  // can only collide with those whose shift lies within its own range (a sweep, not all pairs).
+  const order = shifts.map((_, k) => k).sort((p, q) => shifts[p]! - shifts[q]!);
   const terms: Lit[][] = [];
-  for (let a = 0; a < c.vars.length; a++) {
-    for (let b = a + 1; b < c.vars.length; b++) {
+  for (let ai = 0; ai < order.length; ai++) {
+    const a = order[ai]!;
+    for (let bi = ai + 1; bi < order.length && shifts[order[bi]!]! <= top(a); bi++) {
+      const b = order[bi]!;
       terms.push([comparisonLiteral(c.vars[a]!, '!=', c.vars[b]!, shifts[b]! - shifts[a]!, widths)]);
+      if (terms.length > LIMITS.maxProgramWords) {
+        throw new InputError(`constraint ${j} (allDifferent): the pairwise encoding needs more than ${LIMITS.maxProgramWords} words`);
+      }
     }
   }
   return cnf(terms);
