@@ -117,3 +117,25 @@ export function checkColouring(edges: [number, number][], colors: number, a: Ren
     return typeof cu === 'number' && typeof cv === 'number' && cu >= 0 && cu < colors && cv >= 0 && cv < colors && cu !== cv;
   });
 }
+
+/** Clauses of DIMACS CNF text, read here independently of the project's parser. */
+export function readCnfClauses(text: string): number[][] {
+  const nums = text.split('\n').filter((l) => !/^\s*(c|p|%)/.test(l)).join(' ').trim().split(/\s+/).filter((t) => t !== '').map(Number);
+  const clauses: number[][] = [];
+  let current: number[] = [];
+  for (const n of nums) {
+    if (n === 0) {
+      if (current.length > 0) clauses.push(current);
+      current = [];
+    } else current.push(n);
+  }
+  return clauses;
+}
+
+/** Edges of DIMACS .col text. */
+export function readColEdges(text: string): [number, number][] {
+  return text.split('\n').filter((l) => l.startsWith('e ')).map((l) => {
+    const [, u, v] = l.trim().split(/\s+/);
+    return [Number(u), Number(v)];
+  });
+}

@@ -57,3 +57,25 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
 }
 
 export const auth = (key = KEY_A) => ({ authorization: `Bearer ${key}` });
+
+/** Polls GET /v1/jobs/:id until the job reaches a final status (or the timeout passes). */
+export async function waitForJob(app: FastifyInstance, id: string, timeoutMs = 60_000, key = KEY_A) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await app.inject({ url: `/v1/jobs/${id}`, headers: auth(key) })).json();
+    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Polls until `predicate` holds for the job. */
+export async function waitForJobState(app: FastifyInstance, id: string, predicate: (job: any) => boolean, timeoutMs = 30_000) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await app.inject({ url: `/v1/jobs/${id}`, headers: auth() })).json();
+    if (predicate(job)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} did not reach the expected state in ${timeoutMs} ms: ${JSON.stringify(job).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
