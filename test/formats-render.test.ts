@@ -95,7 +95,7 @@ describe('solution files', () => {
     [cnf, 'c nothing\n', 'the solution has no "v" lines'],
     [cnf, '1 2 3 0\n', 'line 1, column 1: expected a "v" line, got "1"'],
     [cnf, 'v 1 x 0\n', 'line 1, column 5: expected a literal, got "x"'],
-    [col, 'v 1 0\nv 4 1\n', 'line 2, column 3: a vertex number 4 is out of range 1..3'],
+    [col, 'v 1 0\nv 4 1\n', 'line 2, column 3: expected a vertex number in 1..3, got 4'],
     [col, 'v 1 0\nv 1 1\n', 'line 2, column 3: vertex 1 is given two colours'],
     [col, 'v 1\n', 'line 1, column 4: expected a colour after the vertex'],
     [col, 'v 1 0 0\n', 'line 1, column 7: unexpected text after the colour'],

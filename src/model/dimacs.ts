@@ -34,7 +34,7 @@ export function tokenError(token: Pick<Token, 'line' | 'column'>, message: strin
 export function readIntToken(token: Token, what: string, min: number, max: number): number {
   if (!/^-?[0-9]+$/.test(token.text)) throw tokenError(token, `expected ${what}, got "${clip(token.text)}"`);
   const value = Number(token.text);
-  if (value < min || value > max) throw tokenError(token, `${what} ${clip(token.text)} is out of range ${min}..${max}`);
+  if (value < min || value > max) throw tokenError(token, `expected ${what} in ${min}..${max}, got ${clip(token.text)}`);
   return value;
 }
 
