@@ -223,6 +223,11 @@ describe('linear', () => {
     expect(() => compile(m)).toThrow(InputError);
     expect(() => compile(m)).toThrow(/constraint 0 \(linear\): a partial sum .* outside the 32-bit accumulator/);
   });
+  it('refuses a constant that doubles cannot hold exactly', () => {
+    const terms = Array.from({ length: 200 }, () => ({ coef: 32767, var: 0 }));
+    expect(() => compile(model([v('x', 2 ** 31 - 1, 1)], [{ type: 'linear', terms, op: '<', rhs: 0 }])))
+      .toThrow(/constraint 0 \(linear\): the constant rhs - sum\(coef \* min\) is too large to compute exactly/);
+  });
   it('refuses coefficients outside 16 bits', () => {
     expect(() => compile(model(xy, [{ type: 'linear', terms: [{ coef: 40000, var: 0 }], op: '<', rhs: 0 }])))
       .toThrow(/constraint 0 \(linear\): coefficient 40000 is not an integer in -32768..32767/);

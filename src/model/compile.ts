@@ -159,6 +159,8 @@ function compileLinear(model: Model, c: LinearConstraint, widths: readonly numbe
   const words: Lit[] = [];
   for (const t of c.terms) {
     k -= t.coef * model.variables[t.var]!.min;
+    // Each product is exact (|coef * min| < 2^47); the sum stays exact while it is a safe integer.
+    if (!Number.isSafeInteger(k)) throw new InputError(`constraint ${j} (linear): the constant rhs - sum(coef * min) is too large to compute exactly`);
     const top = (1 << widths[t.var]!) - 1;
     if (t.coef === 0 || top === 0) continue;
     lo += Math.min(0, t.coef * top);
@@ -168,7 +170,6 @@ function compileLinear(model: Model, c: LinearConstraint, widths: readonly numbe
     }
     words.push({ op: Opcode.ACC, x: t.var, clr: words.length === 0, imm: t.coef });
   }
-  if (!Number.isSafeInteger(k)) throw new InputError(`constraint ${j} (linear): the constant ${k} cannot be computed exactly`);
   const folded = foldComparison(c.op, lo, hi, k);
   if (folded !== null) return [folded];
   // Not constant, so lo <= k <= hi: k fits the signed 32-bit LCMP operand.
