@@ -19,3 +19,12 @@ export function parseCommandArgs<T extends Options>(args: string[], options: T, 
   }
   return parsed;
 }
+
+/** The number in option `--name`, checked against [min, max] (and to be whole when `integer`); UsageError otherwise. */
+export function numberOption(name: string, text: string, { min, max, integer }: { min: number; max: number; integer: boolean }): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not '${text}'`);
+  }
+  return value;
+}

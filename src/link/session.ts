@@ -272,6 +272,7 @@ export class DeviceSession extends EventEmitter {
     }, { baud: this.opts.baud });
     this.transport = transport;
     this.epoch++;
+    this.stats.bytesTx++;
     transport.write(Uint8Array.of(DELIMITER));
     await this.handshake();
   }

@@ -32,8 +32,11 @@ export interface TransportOptions {
 
 export type Target = { kind: 'tcp'; host: string; port: number } | { kind: 'serial'; path: string };
 
-/** Parse a device name: `tcp://HOST:PORT` or a serial path. Throws DeviceOpenError on a malformed tcp:// URL. */
-export function parseTarget(target: string): Target {
+/**
+ * Parse a device name: `tcp://HOST:PORT` or a serial path. Throws DeviceOpenError on a malformed
+ * tcp:// URL. Port 0 (any free port) only when `listening`.
+ */
+export function parseTarget(target: string, listening = false): Target {
   if (!target.startsWith('tcp://')) {
     if (target === '') throw new DeviceOpenError('empty device path');
     return { kind: 'serial', path: target };
@@ -45,7 +48,8 @@ export function parseTarget(target: string): Target {
     throw new DeviceOpenError(`malformed device address '${target}': expected tcp://HOST:PORT`);
   }
   const port = Number(url.port);
-  if (!url.hostname || !Number.isInteger(port) || port < 1 || port > 65535 || (url.pathname !== '' && url.pathname !== '/')) {
+  const noPort = url.port === '' || port === 0;
+  if (!url.hostname || !Number.isInteger(port) || port > 65535 || (noPort && !listening) || (url.pathname !== '' && url.pathname !== '/')) {
     throw new DeviceOpenError(`malformed device address '${target}': expected tcp://HOST:PORT`);
   }
   return { kind: 'tcp', host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
