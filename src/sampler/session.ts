@@ -23,7 +23,9 @@ async function load(path: string, threads: number): Promise<LoadedModel> {
   if (!existsSync(path)) throw new InputError(`model file ${path} does not exist`);
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(path, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    session = await InferenceSession.create(path, {
+      intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+    });
   } catch (err) {
     throw new InputError(`model ${path} cannot be loaded by onnxruntime: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,0 +1,109 @@
+// Bring-your-own models: files that break the contract are refused at load time with an error
+// naming the input (or output) and what is wrong; a model taking only some factor groups is
+// accepted and sampled from.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GraphBuilder, type OnnxDType } from '../models/onnx-writer.ts';
+import { compile } from '../src/model/compile.ts';
+import type { Model } from '../src/model/types.ts';
+import { ModelContractError, Sampler } from '../src/sampler/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hilsolve-models-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Decl { name: string; dtype: OnnxDType; dims: (string | number)[] }
+
+const MASK: Decl = { name: 'domain_mask', dtype: 'float32', dims: ['vars', 'values'] };
+const SOFT: Decl = { name: 'soft_domains', dtype: 'float32', dims: ['vars', 'values'] };
+
+/** A model whose output `logits` is soft_domains (cast or reshaped as needed to be valid ONNX). */
+function writeModel(file: string, inputs: Decl[], output: Decl = { name: 'logits', dtype: 'float32', dims: ['vars', 'values'] }): string {
+  const g = new GraphBuilder();
+  for (const i of inputs) g.input(i.name, i.dtype, i.dims);
+  const first = inputs[0].name;
+  const src = inputs[0].dtype === output.dtype ? first : g.op('Cast', [first], { to: { int: output.dtype === 'int64' ? 7 : 1 } });
+  if (output.dims.length === inputs[0].dims.length) g.op('Identity', [src], {}, output.name);
+  else g.op('Reshape', [src, g.constant('int64', [1], [-1])], {}, output.name);
+  g.output(output.name, output.dtype, output.dims);
+  const path = join(dir, file);
+  writeFileSync(path, g.encode({ graphName: 'test', doc: '', opset: 18, producer: 'test' }));
+  return path;
+}
+
+function coloring(): Model {
+  const v = (name: string) => ({ name, min: 0, size: 3, allowed: [true, true, false], kind: 'int' as const });
+  return {
+    format: 'json', variables: [v('a'), v('b'), v('c')],
+    constraints: [{ type: 'compare', x: 0, op: '!=', y: 1, c: 0 }, { type: 'clause', literals: [{ var: 2, values: [1], negated: false }, { var: 0, values: [1], negated: false }] }],
+    meta: {},
+  };
+}
+
+async function refusal(path: string): Promise<string> {
+  const model = coloring();
+  try {
+    await Sampler.create(model, compile(model), { modelPath: path });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ModelContractError);
+    return (err as Error).message;
+  }
+  throw new Error(`model ${path} was accepted`);
+}
+
+describe('model contract', () => {
+  it('refuses a model without soft_domains, naming it', async () => {
+    expect(await refusal(writeModel('no-soft.onnx', [MASK]))).toMatch(/missing input 'soft_domains'/);
+  });
+
+  it('refuses an input of the wrong dtype', async () => {
+    const msg = await refusal(writeModel('int-soft.onnx', [MASK, { ...SOFT, dtype: 'int64' }]));
+    expect(msg).toMatch(/input 'soft_domains' has dtype int64, expected float32/);
+  });
+
+  it('refuses an input of the wrong rank', async () => {
+    const msg = await refusal(writeModel('rank.onnx', [{ ...MASK, dims: ['vars'] }, SOFT]));
+    expect(msg).toMatch(/input 'domain_mask' has rank 1 .*expected rank 2/);
+  });
+
+  it('refuses a fixed axis', async () => {
+    const msg = await refusal(writeModel('fixed.onnx', [MASK, { ...SOFT, dims: ['vars', 3] }]));
+    expect(msg).toMatch(/input 'soft_domains' axis 1 \(values\) is fixed at 3; it must be dynamic/);
+  });
+
+  it('refuses an input the contract does not know', async () => {
+    const msg = await refusal(writeModel('extra.onnx', [MASK, SOFT, { name: 'temperature', dtype: 'float32', dims: ['one'] }]));
+    expect(msg).toMatch(/unknown input 'temperature'/);
+  });
+
+  it('refuses half a factor group', async () => {
+    const msg = await refusal(writeModel('half.onnx', [SOFT, MASK, { name: 'pair_src', dtype: 'int64', dims: ['pairs'] }]));
+    expect(msg).toMatch(/missing input 'pair_dst'/);
+  });
+
+  it('refuses a wrong output', async () => {
+    const msg = await refusal(writeModel('out.onnx', [SOFT, MASK], { name: 'logits', dtype: 'float32', dims: ['cells'] }));
+    expect(msg).toMatch(/output 'logits' has rank 1/);
+    const named = await refusal(writeModel('scores.onnx', [SOFT, MASK], { name: 'scores', dtype: 'float32', dims: ['vars', 'values'] }));
+    expect(named).toMatch(/missing output 'logits'/);
+  });
+
+  it('refuses a file that is not ONNX, and a missing file, with the path', async () => {
+    const junk = join(dir, 'junk.onnx');
+    writeFileSync(junk, 'not a model');
+    const model = coloring();
+    await expect(Sampler.create(model, compile(model), { modelPath: junk })).rejects.toThrow(/junk\.onnx cannot be loaded by onnxruntime/);
+    await expect(Sampler.create(model, compile(model), { modelPath: join(dir, 'none.onnx') })).rejects.toThrow(/none\.onnx does not exist/);
+  });
+
+  it('accepts a model that takes only the core inputs, and samples from it', async () => {
+    const path = writeModel('core-only.onnx', [SOFT, MASK]);
+    const model = coloring();
+    const s = await Sampler.create(model, compile(model), { modelPath: path, seed: 5 });
+    const batch = await s.nextBatch(6);
+    expect(batch.length).toBeGreaterThan(0);
+    for (const c of batch) for (const v of c) expect(v).toBeLessThan(2); // value 2 is a hole
+  });
+});
