@@ -1,0 +1,151 @@
+// Frame receiver: bytes from the UART -> COBS decoder -> payload in a frame slot, CRC checked.
+// Two slots of MAX_PAYLOAD bytes share one block RAM: one can be filled while the other waits for
+// or is being handled by the dispatcher, which frees it with `release`. The last four decoded
+// bytes sit in a delay line, so only the payload reaches the RAM and the CRC, and at the delimiter
+// the delay line holds the received CRC (little-endian).
+// Every non-empty frame ends in one event, good (status OK, with slot and length) or bad (status
+// CRC or FRAME with a reason); events queue in a small FIFO. An empty frame (two delimiters in a
+// row) is ignored, so a host may send 0x00 at any time to resynchronise.
+`default_nettype none
+
+module frame_rx #(
+    parameter integer MAX_PAYLOAD = 512   // a power of two
+) (
+    input  wire          clk,
+    input  wire          rst,
+    input  wire          in_valid,        // byte from the UART
+    input  wire [7:0]    in_data,
+    input  wire          in_error,        // UART framing error (stop bit low)
+    output wire          ev_valid,
+    input  wire          ev_ready,
+    output wire [1:0]    ev_status,       // STATUS_*
+    output wire [2:0]    ev_reason,       // REASON_* for STATUS_FRAME
+    output wire          ev_slot,
+    output wire [AW:0]   ev_len,          // payload bytes for STATUS_OK
+    input  wire          release_valid,   // the dispatcher is done with a slot
+    input  wire          release_slot,
+    input  wire [AW:0]   rd_addr,         // {slot, byte index}
+    output wire [7:0]    rd_data,         // one cycle later
+    output reg           good_frame,      // one-cycle pulses for the link counters
+    output reg           crc_error,
+    output reg           frame_error,
+    output wire          busy
+);
+    localparam integer AW = $clog2(MAX_PAYLOAD);
+    localparam [1:0] STATUS_OK = 2'd0, STATUS_CRC = 2'd1, STATUS_FRAME = 2'd2;
+    // Frame error reasons, reported as Error.arg with ERROR_FRAME (see hdl/README.md).
+    localparam [2:0] REASON_COBS = 3'd1, REASON_LONG = 3'd2, REASON_UART = 3'd3,
+                     REASON_SHORT = 3'd4, REASON_OVERRUN = 3'd5;
+    localparam integer EW = 2 + 3 + 1 + AW + 1;   // event word
+    localparam [31:0]   LIMIT32 = MAX_PAYLOAD + 4;  // payload and CRC
+    localparam [AW:0]   LIMIT = LIMIT32[AW:0];
+    localparam [AW:0]   CRC_BYTES = 4;
+
+    wire       d_valid, d_end, d_error;
+    wire [7:0] d_data;
+    cobs_decoder cobs (
+        .clk(clk), .rst(rst), .in_valid(in_valid), .in_data(in_data),
+        .out_valid(d_valid), .out_data(d_data), .out_end(d_end),
+        .out_error(d_error));
+
+    reg [AW:0]   count;        // decoded bytes of the current frame, saturating at LIMIT
+    reg [31:0]   delay;        // the last four bytes, oldest in [31:24]
+    reg [31:0]   crc;
+    wire [31:0]  crc_next;
+    reg          slot;
+    reg [1:0]    slot_free;
+    reg          bad_uart, bad_long, no_slot;
+    wire [7:0]   oldest = delay[31:24];
+
+    crc32_byte crc_step (.crc_in(crc), .data(oldest), .crc_out(crc_next));
+
+    wire data_beat  = d_valid && !d_end;
+    wire end_beat   = d_valid && d_end;
+    wire first_byte = data_beat && count == 0;
+    wire take_slot0 = slot_free[0];
+    wire store      = data_beat && count >= 4 && count != LIMIT && !no_slot;
+    wire [AW:0]  payload_len = count - CRC_BYTES;
+
+    frame_ram #(.AW(AW + 1)) ram (
+        .clk(clk), .we(store), .waddr({slot, payload_len[AW-1:0]}), .wdata(oldest),
+        .raddr(rd_addr), .rdata(rd_data));
+
+    // End-of-frame classification.
+    wire [31:0] received_crc = {delay[7:0], delay[15:8], delay[23:16], delay[31:24]};
+    wire        empty        = count == 0 && !bad_uart && !d_error;
+    reg  [1:0]  status;
+    reg  [2:0]  reason;
+    always @* begin
+        status = STATUS_FRAME;
+        reason = 3'd0;
+        if (bad_uart)                     reason = REASON_UART;
+        else if (d_error)                 reason = REASON_COBS;
+        else if (bad_long)                reason = REASON_LONG;
+        else if (count < 4)               reason = REASON_SHORT;
+        else if (no_slot)                 reason = REASON_OVERRUN;
+        else if (received_crc != ~crc)    status = STATUS_CRC;
+        else                              status = STATUS_OK;
+    end
+
+    // Event FIFO, four deep. A bad-frame event that finds it full is dropped (still counted).
+    reg [EW-1:0] fifo [0:3];
+    reg [1:0]    head, tail;
+    reg [2:0]    level;
+    wire         push = end_beat && !empty && level != 3'd4;
+    wire         pop  = ev_valid && ev_ready;
+    assign ev_valid = level != 3'd0;
+    assign {ev_status, ev_reason, ev_slot, ev_len} = fifo[head];
+    assign busy = ev_valid;
+
+    always @(posedge clk) begin
+        good_frame  <= 1'b0;
+        crc_error   <= 1'b0;
+        frame_error <= 1'b0;
+        if (rst) begin
+            count     <= 0;
+            crc       <= 32'hffffffff;
+            slot      <= 1'b0;
+            slot_free <= 2'b11;
+            bad_uart  <= 1'b0;
+            bad_long  <= 1'b0;
+            no_slot   <= 1'b0;
+            head      <= 2'd0;
+            tail      <= 2'd0;
+            level     <= 3'd0;
+        end else begin
+            if (in_error) bad_uart <= 1'b1;
+            if (data_beat) begin
+                if (count == LIMIT) bad_long <= 1'b1;
+                else count <= count + 1'b1;
+                delay <= {delay[23:0], d_data};
+                if (store) crc <= crc_next;
+                if (first_byte) begin
+                    slot    <= take_slot0 ? 1'b0 : 1'b1;
+                    no_slot <= slot_free == 2'b00;
+                end
+            end
+            if (release_valid) slot_free[release_slot] <= 1'b1;
+            if (end_beat) begin
+                count    <= 0;
+                crc      <= 32'hffffffff;
+                bad_uart <= 1'b0;
+                bad_long <= 1'b0;
+                no_slot  <= 1'b0;
+                if (!empty) begin
+                    good_frame  <= status == STATUS_OK;
+                    crc_error   <= status == STATUS_CRC;
+                    frame_error <= status == STATUS_FRAME;
+                    if (status == STATUS_OK) slot_free[slot] <= 1'b0;
+                end
+            end
+            if (push) begin
+                fifo[tail] <= {status, reason, slot, payload_len};
+                tail       <= tail + 1'b1;
+            end
+            if (pop) head <= head + 1'b1;
+            level <= level + {2'd0, push} - {2'd0, pop};
+        end
+    end
+endmodule
+
+`default_nettype wire

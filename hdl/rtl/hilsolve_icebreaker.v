@@ -1,0 +1,24 @@
+// Board top for the iCEBreaker (iCE40 UP5K): 12 MHz oscillator, UART through the FTDI chip at
+// 115200 baud (12 MHz / 104 = 115385 baud, 0.16 % off). A power-on reset holds the design for
+// 16 cycles after configuration; the green LED shows `busy`.
+`default_nettype none
+
+module hilsolve_icebreaker (
+    input  wire CLK,
+    input  wire RX,
+    output wire TX,
+    output wire LEDG_N
+);
+    reg [4:0] por = 5'd0;   // counts up after configuration; the design runs from 16 on
+    always @(posedge CLK) if (!por[4]) por <= por + 5'd1;
+
+    wire busy;
+    hilsolve_top #(
+        .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k")
+    ) top (
+        .clk(CLK), .rst(!por[4]), .uart_rx(RX), .uart_tx(TX), .busy(busy));
+
+    assign LEDG_N = !busy;
+endmodule
+
+`default_nettype wire

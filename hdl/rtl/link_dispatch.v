@@ -1,0 +1,246 @@
+// Link dispatcher: takes frame events from frame_rx in order, decodes good payloads with
+// pb_decoder, answers the link-level requests itself and hands program and candidate requests to
+// the constraint engine.
+//   bad frame        -> Error (ERROR_CRC, or ERROR_FRAME with the reason as arg), seq 0
+//   malformed        -> Error (ERROR_DECODE, seq as far as it was read)
+//   no known body    -> Error (ERROR_UNKNOWN_MESSAGE, seq 0)
+//   Hello            -> HelloReply (identity and capacities)
+//   Echo             -> Echo (same seq and data, read back from the frame slot)
+//   CountersRequest  -> Counters (a snapshot taken when the request was decoded)
+//   Reset            -> a one-cycle eng_clear pulse, then Ack
+//   ProgramBegin, ProgramChunk, ProgramEnd, Candidate -> the engine request port; the engine
+//                       replies through its own reply port (see hdl/README.md)
+// A frame slot is released once its request has been answered or taken by the engine.
+// It also keeps the link counters, including the 64-bit cycle count.
+`default_nettype none
+
+module link_dispatch #(
+    parameter integer     MAX_PAYLOAD      = 512,          // a power of two
+    parameter integer     CLOCK_HZ         = 12_000_000,
+    parameter integer     BAUD             = 115_200,
+    parameter integer     WINDOW           = 4,
+    parameter integer     BUILD            = 1,
+    parameter [8*16-1:0]  DEVICE_ID        = "hilsolve-sim" // ASCII, up to 16 characters
+) (
+    input  wire          clk,
+    input  wire          rst,
+    // From frame_rx.
+    input  wire          ev_valid,
+    output wire          ev_ready,
+    input  wire [1:0]    ev_status,
+    input  wire [2:0]    ev_reason,
+    input  wire          ev_slot,
+    input  wire [AW:0]   ev_len,
+    output wire          release_valid,
+    output wire          release_slot,
+    output reg  [AW:0]   rd_addr,
+    input  wire [7:0]    rd_data,
+    input  wire          good_frame,
+    input  wire          crc_error,
+    input  wire          frame_error,
+    input  wire          frame_sent,
+    // Reply source for the encoder.
+    output wire          rep_valid,
+    input  wire          rep_ready,
+    output reg  [3:0]    rep_kind,
+    input  wire [3:0]    rep_fld,
+    output reg  [31:0]   rep_val,
+    input  wire [AW-1:0] rep_item,
+    output wire [31:0]   rep_item_val,
+    // Engine request port.
+    output wire          eng_req_valid,
+    input  wire          eng_req_ready,
+    output wire [3:0]    eng_req_kind,
+    output wire [31:0]   eng_req_f1,
+    output wire [31:0]   eng_req_f2,
+    output wire [31:0]   eng_req_f3,
+    output wire [31:0]   eng_req_f4,
+    output wire [31:0]   eng_req_f5,
+    output wire [AW:0]   eng_req_len,
+    input  wire [AW-1:0] eng_req_addr,
+    output reg           eng_clear,
+    input  wire [31:0]   eng_max_vars,
+    input  wire [31:0]   eng_max_domain,
+    input  wire [31:0]   eng_max_words,
+    input  wire [31:0]   eng_max_constraints,
+    input  wire [31:0]   eng_max_violations,
+    input  wire [31:0]   eng_engines,
+    input  wire [31:0]   eng_candidates,
+    input  wire [31:0]   eng_busy_cycles,
+    output wire          busy
+);
+    localparam integer AW = $clog2(MAX_PAYLOAD);
+    localparam [31:0] PROTOCOL_VERSION = 32'd1;
+    localparam [1:0] STATUS_OK = 2'd0, STATUS_CRC = 2'd1;
+    localparam [3:0] KIND_HELLO = 4'd1, KIND_ECHO = 4'd2, KIND_COUNTERS = 4'd3, KIND_RESET = 4'd4,
+                     KIND_ACK = 4'd4, KIND_ERROR = 4'd15;
+    localparam [31:0] ERROR_CRC = 32'd1, ERROR_FRAME = 32'd2, ERROR_DECODE = 32'd3,
+                      ERROR_UNKNOWN_MESSAGE = 32'd4;
+    localparam [1:0] D_IDLE = 2'd0, D_DECODE = 2'd1, D_REPLY = 2'd2, D_ENGINE = 2'd3;
+
+    function integer string_length(input [8*16-1:0] s);
+        integer k;
+        begin
+            string_length = 0;
+            for (k = 0; k < 16; k = k + 1)
+                if (s[8*k +: 8] != 8'd0) string_length = k + 1;
+        end
+    endfunction
+    localparam integer ID_LEN = string_length(DEVICE_ID);
+
+    reg [1:0]  state;
+    reg        slot;
+    reg        holding;     // the current request occupies `slot`
+    reg [31:0] seq, code, arg;
+
+    // Link counters, and the copy a Counters reply is built from.
+    reg [31:0] frames_rx, frames_tx, crc_errors, frame_errors, decode_errors;
+    reg [63:0] cycles;
+    reg [31:0] snap [0:8];     // Counters fields 2..10
+
+    wire          dec_start = state == D_IDLE && ev_valid && ev_status == STATUS_OK;
+    wire          dec_done, dec_error;
+    wire [3:0]    dec_kind;
+    wire [AW-1:0] dec_addr, bytes_off;
+    wire [AW:0]   bytes_len;
+    pb_decoder #(.MAX_PAYLOAD(MAX_PAYLOAD)) decoder (
+        .clk(clk), .rst(rst), .start(dec_start), .len(ev_len), .done(dec_done),
+        .rd_addr(dec_addr), .rd_data(rd_data), .error(dec_error), .kind(dec_kind),
+        .f1(eng_req_f1), .f2(eng_req_f2), .f3(eng_req_f3), .f4(eng_req_f4), .f5(eng_req_f5),
+        .bytes_off(bytes_off), .bytes_len(bytes_len));
+
+    assign ev_ready      = state == D_IDLE;
+    assign rep_valid     = state == D_REPLY;
+    assign eng_req_valid = state == D_ENGINE;
+    assign eng_req_kind  = dec_kind;
+    assign eng_req_len   = bytes_len;
+    assign release_slot  = slot;
+    assign release_valid = holding && ((state == D_REPLY && rep_ready) ||
+                                       (state == D_ENGINE && eng_req_ready));
+    assign busy          = state != D_IDLE;
+
+    // Frame slot reads: the decoder, then the engine or the Echo reply (bytes field relative).
+    always @* begin
+        case (state)
+            D_DECODE: rd_addr = {slot, dec_addr};
+            D_ENGINE: rd_addr = {slot, bytes_off + eng_req_addr};
+            default:  rd_addr = {slot, bytes_off + rep_item};
+        endcase
+    end
+
+    // DEVICE_ID holds its first character in its highest non-zero byte.
+    localparam [31:0] ID_LAST32 = ID_LEN - 1;
+    localparam [3:0]  ID_LAST = ID_LAST32[3:0];
+    wire [3:0]        id_pos = ID_LAST - rep_item[3:0];   // items 0..ID_LEN-1 are read
+    reg  [7:0]        id_byte;
+    always @(posedge clk) id_byte <= DEVICE_ID[{id_pos, 3'b000} +: 8];
+    assign rep_item_val = {24'd0, rep_kind == KIND_ECHO ? rd_data : id_byte};
+
+    always @* begin
+        rep_val = 32'd0;
+        if (rep_fld == 4'd1) rep_val = seq;
+        else case (rep_kind)
+            KIND_HELLO: case (rep_fld)
+                4'd2:  rep_val = PROTOCOL_VERSION;
+                4'd3:  rep_val = ID_LEN;
+                4'd4:  rep_val = BUILD;
+                4'd5:  rep_val = MAX_PAYLOAD;
+                4'd6:  rep_val = WINDOW;
+                4'd7:  rep_val = CLOCK_HZ;
+                4'd8:  rep_val = BAUD;
+                4'd9:  rep_val = eng_max_vars;
+                4'd10: rep_val = eng_max_domain;
+                4'd11: rep_val = eng_max_words;
+                4'd12: rep_val = eng_max_constraints;
+                4'd13: rep_val = eng_max_violations;
+                4'd14: rep_val = eng_engines;
+                default: ;
+            endcase
+            KIND_ECHO:     if (rep_fld == 4'd2) rep_val = {{(31-AW){1'b0}}, bytes_len};
+            KIND_COUNTERS: if (rep_fld >= 4'd2 && rep_fld <= 4'd10) rep_val = snap[rep_fld - 4'd2];
+            KIND_ERROR:    if (rep_fld == 4'd2) rep_val = code;
+                           else if (rep_fld == 4'd3) rep_val = arg;
+            default: ;
+        endcase
+    end
+
+    task reply(input [3:0] kind, input [31:0] s, input [31:0] c, input [31:0] a);
+        begin
+            rep_kind <= kind;
+            seq      <= s;
+            code     <= c;
+            arg      <= a;
+            state    <= D_REPLY;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        eng_clear <= 1'b0;
+        cycles    <= cycles + 64'd1;
+        if (good_frame)  frames_rx    <= frames_rx + 32'd1;
+        if (frame_sent)  frames_tx    <= frames_tx + 32'd1;
+        if (crc_error)   crc_errors   <= crc_errors + 32'd1;
+        if (frame_error) frame_errors <= frame_errors + 32'd1;
+        if (rst) begin
+            state         <= D_IDLE;
+            holding       <= 1'b0;
+            cycles        <= 64'd0;
+            frames_rx     <= 32'd0;
+            frames_tx     <= 32'd0;
+            crc_errors    <= 32'd0;
+            frame_errors  <= 32'd0;
+            decode_errors <= 32'd0;
+        end else begin
+            case (state)
+                D_IDLE:
+                    if (ev_valid) begin
+                        slot <= ev_slot;
+                        if (ev_status == STATUS_OK) begin
+                            holding <= 1'b1;
+                            state   <= D_DECODE;
+                        end else if (ev_status == STATUS_CRC) reply(KIND_ERROR, 32'd0, ERROR_CRC, 32'd0);
+                        else reply(KIND_ERROR, 32'd0, ERROR_FRAME, {29'd0, ev_reason});
+                    end
+                D_DECODE:
+                    if (dec_done) begin
+                        if (dec_error || dec_kind == 4'd0) decode_errors <= decode_errors + 32'd1;
+                        if (dec_error) reply(KIND_ERROR, eng_req_f1, ERROR_DECODE, 32'd0);
+                        else case (dec_kind)
+                            4'd0:          reply(KIND_ERROR, 32'd0, ERROR_UNKNOWN_MESSAGE, 32'd0);
+                            KIND_HELLO:    reply(KIND_HELLO, eng_req_f1, 32'd0, 32'd0);
+                            KIND_ECHO:     reply(KIND_ECHO, eng_req_f1, 32'd0, 32'd0);
+                            KIND_COUNTERS: begin
+                                reply(KIND_COUNTERS, eng_req_f1, 32'd0, 32'd0);
+                                snap[0] <= frames_rx;
+                                snap[1] <= frames_tx;
+                                snap[2] <= crc_errors;
+                                snap[3] <= frame_errors;
+                                snap[4] <= decode_errors;
+                                snap[5] <= cycles[31:0];
+                                snap[6] <= cycles[63:32];
+                                snap[7] <= eng_candidates;
+                                snap[8] <= eng_busy_cycles;
+                            end
+                            KIND_RESET: begin
+                                eng_clear <= 1'b1;
+                                reply(KIND_ACK, eng_req_f1, 32'd0, 32'd0);
+                            end
+                            default: state <= D_ENGINE;
+                        endcase
+                    end
+                D_REPLY:
+                    if (rep_ready) begin
+                        holding <= 1'b0;
+                        state   <= D_IDLE;
+                    end
+                default:  // D_ENGINE
+                    if (eng_req_ready) begin
+                        holding <= 1'b0;
+                        state   <= D_IDLE;
+                    end
+            endcase
+        end
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,189 @@
+// Protobuf encoder for one DeviceMessage: the body member `src_kind` (a DeviceMessage field
+// number) with the fields its source supplies.
+// The source answers two ports while src_valid is high and until src_ready pulses:
+//   fld_sel -> fld_val, combinational: the value of field fld_sel of the body; for a bytes field
+//              its length, for a packed repeated field its element count; 0 = absent;
+//   item_sel -> item_val, one cycle later: byte item_sel of the bytes field (low 8 bits) or
+//              element item_sel of the packed field.
+// The values must not change until src_ready. The encoder walks fields 1..15 twice: first to
+// size the body (whose length prefix comes first), then to send it; zero scalars and empty
+// bytes or packed fields are left out, as proto3 does. The payload leaves as a byte stream with
+// out_last on its final byte. dev_field_type mirrors proto/link.proto.
+`default_nettype none
+
+module pb_encoder #(
+    parameter integer IW = 10            // bits of an item index
+) (
+    input  wire          clk,
+    input  wire          rst,
+    input  wire          src_valid,
+    output wire          src_ready,      // high for one cycle when done with the source
+    input  wire [3:0]    src_kind,
+    output wire [3:0]    fld_sel,
+    input  wire [31:0]   fld_val,
+    output wire [IW-1:0] item_sel,
+    input  wire [31:0]   item_val,
+    output reg           out_valid,
+    input  wire          out_ready,
+    output reg  [7:0]    out_data,
+    output wire          out_last,
+    output wire          busy
+);
+    localparam [2:0] T_NONE = 3'd0, T_VARINT = 3'd1, T_FIXED32 = 3'd2, T_BYTES = 3'd3,
+                     T_PACKED = 3'd4;
+    localparam [3:0] S_IDLE = 4'd0, S_FIELD = 4'd1, S_SIZE_RD = 4'd2, S_SIZE_ITEM = 4'd3,
+                     S_HEADER = 4'd4, S_VARINT = 4'd5, S_FIXED = 4'd6, S_ITEM_RD = 4'd7,
+                     S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10;
+
+    // Type of field `f` of DeviceMessage body `k` (see proto/link.proto).
+    function [2:0] dev_field_type(input [3:0] k, input [3:0] f);
+        begin
+            dev_field_type = T_NONE;
+            case (k)
+                4'd1: if (f == 4'd3) dev_field_type = T_BYTES;                          // HelloReply
+                      else if (f >= 4'd1 && f <= 4'd14) dev_field_type = T_VARINT;
+                4'd2: if (f == 4'd1) dev_field_type = T_VARINT;                         // Echo
+                      else if (f == 4'd2) dev_field_type = T_BYTES;
+                4'd3: if (f >= 4'd1 && f <= 4'd10) dev_field_type = T_VARINT;          // Counters
+                4'd4: if (f == 4'd1) dev_field_type = T_VARINT;                         // Ack
+                4'd8: if (f == 4'd5) dev_field_type = T_PACKED;                         // Verdict
+                      else if (f == 4'd6) dev_field_type = T_FIXED32;
+                      else if (f >= 4'd1 && f <= 4'd7) dev_field_type = T_VARINT;
+                4'd15: if (f >= 4'd1 && f <= 4'd3) dev_field_type = T_VARINT;          // Error
+                default: ;
+            endcase
+        end
+    endfunction
+
+    function [2:0] varint_size(input [31:0] x);
+        varint_size = x < 32'h80 ? 3'd1 : x < 32'h4000 ? 3'd2 : x < 32'h20_0000 ? 3'd3
+                    : x < 32'h1000_0000 ? 3'd4 : 3'd5;
+    endfunction
+
+    function [2:0] wire_type(input [2:0] t);
+        wire_type = t == T_VARINT ? 3'd0 : t == T_FIXED32 ? 3'd5 : 3'd2;
+    endfunction
+
+    reg [3:0]    state, after_out, after_value;
+    reg [3:0]    kind;
+    reg          sending;        // second walk: emit
+    reg [4:0]    fld;            // 1..15, 16 = end of the walk
+    reg [2:0]    cur_type;       // type of the field being sent
+    reg [15:0]   body_len;
+    reg [15:0]   packed_len;     // bytes of the packed field's elements
+    reg [15:0]   remaining;      // payload bytes still to send
+    reg [31:0]   value;          // varint or fixed32 being sent
+    reg [1:0]    fixed_left;
+    reg [IW-1:0] item, items;
+
+    wire [2:0]  ftype = dev_field_type(kind, fld[3:0]);
+    wire        skip  = fld[4] || ftype == T_NONE || fld_val == 32'd0;
+    wire [15:0] fsize = {13'd0, varint_size(fld_val)};
+
+    assign fld_sel  = fld[3:0];
+    assign item_sel = item;
+    assign out_last = remaining == 16'd1;
+    assign busy     = state != S_IDLE;
+    assign src_ready = state == S_DONE;
+
+    // Send `b`, then continue in state `next`.
+    task emit(input [7:0] b, input [3:0] next);
+        begin
+            out_valid <= 1'b1;
+            out_data  <= b;
+            after_out <= next;
+            state     <= S_OUT;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        if (rst) begin
+            state     <= S_IDLE;
+            out_valid <= 1'b0;
+            remaining <= 16'd0;
+        end else begin
+            case (state)
+                S_IDLE:
+                    if (src_valid) begin
+                        kind     <= src_kind;
+                        sending  <= 1'b0;
+                        fld      <= 5'd1;
+                        body_len <= 16'd0;
+                        state    <= S_FIELD;
+                    end
+                S_FIELD:
+                    if (fld[4]) state <= sending ? S_DONE : S_HEADER;
+                    else if (skip) fld <= fld + 5'd1;
+                    else if (!sending) begin
+                        case (ftype)
+                            T_VARINT:  begin body_len <= body_len + 16'd1 + fsize; fld <= fld + 5'd1; end
+                            T_FIXED32: begin body_len <= body_len + 16'd5;         fld <= fld + 5'd1; end
+                            T_BYTES:   begin body_len <= body_len + 16'd1 + fsize + fld_val[15:0];
+                                             fld <= fld + 5'd1; end
+                            default: begin   // T_PACKED: size the elements first
+                                packed_len <= 16'd0;
+                                item       <= 0;
+                                items      <= fld_val[IW-1:0];
+                                state      <= S_SIZE_RD;
+                            end
+                        endcase
+                    end else begin
+                        cur_type   <= ftype;
+                        fld        <= fld + 5'd1;
+                        item       <= 0;
+                        items      <= fld_val[IW-1:0];
+                        value      <= ftype == T_PACKED ? {16'd0, packed_len} : fld_val;
+                        fixed_left <= 2'd3;
+                        after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_FIELD;
+                        emit({1'b0, fld[3:0], wire_type(ftype)}, ftype == T_FIXED32 ? S_FIXED : S_VARINT);
+                    end
+                S_SIZE_RD:
+                    if (item == items) begin
+                        body_len <= body_len + 16'd1 + {13'd0, varint_size({16'd0, packed_len})} + packed_len;
+                        fld      <= fld + 5'd1;
+                        state    <= S_FIELD;
+                    end else state <= S_SIZE_ITEM;
+                S_SIZE_ITEM: begin   // item_val is element `item`
+                    packed_len <= packed_len + {13'd0, varint_size(item_val)};
+                    item       <= item + 1'b1;
+                    state      <= S_SIZE_RD;
+                end
+                S_HEADER: begin
+                    sending   <= 1'b1;
+                    fld       <= 5'd1;
+                    value     <= {16'd0, body_len};
+                    after_value <= S_FIELD;
+                    remaining <= 16'd1 + {13'd0, varint_size({16'd0, body_len})} + body_len;
+                    emit({1'b0, kind, 3'd2}, S_VARINT);
+                end
+                S_VARINT: begin
+                    value <= value >> 7;
+                    emit({value > 32'h7f, value[6:0]}, value > 32'h7f ? S_VARINT : after_value);
+                end
+                S_FIXED: begin
+                    value      <= value >> 8;
+                    fixed_left <= fixed_left - 2'd1;
+                    emit(value[7:0], fixed_left == 2'd0 ? after_value : S_FIXED);
+                end
+                S_ITEM_RD: state <= item == items ? S_FIELD : S_ITEM;
+                S_ITEM: begin        // item_val is element `item`
+                    item <= item + 1'b1;
+                    if (cur_type == T_BYTES) emit(item_val[7:0], S_ITEM_RD);
+                    else begin
+                        value <= item_val;
+                        state <= S_VARINT;
+                    end
+                end
+                S_OUT:
+                    if (out_ready) begin
+                        out_valid <= 1'b0;
+                        remaining <= remaining - 16'd1;
+                        state     <= after_out;
+                    end
+                default: state <= S_IDLE;  // S_DONE
+            endcase
+        end
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,454 @@
+// Verilator harness for hilsolve_top: the simulated FPGA as a serial device.
+//
+// The design's UART pins are driven and sampled at bit level: every byte the host sends is
+// played onto uart_rx as start bit, 8 data bits (LSB first) and stop bit, CLKS_PER_BIT clock
+// cycles each, and uart_tx is decoded the same way. The host reaches the device through a
+// pseudo-terminal (--pty, the default) or a TCP port on 127.0.0.1 (--tcp PORT).
+//
+// Speed: evaluating the model is the cost; the harness checks its file descriptors only every
+// POLL_EVERY cycles (polling every cycle is about 20 times slower), and when nothing is pending
+// and the design reports !busy it blocks in poll(), so an idle simulator uses no CPU. Simulated
+// time stands still while it sleeps: the cycle count is the count of simulated cycles.
+
+#include <verilated.h>
+#include <verilated_vcd_c.h>
+
+#include "Vhilsolve_top.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <memory>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLKS_PER_BIT
+#error "build with -DCLKS_PER_BIT=N, the value the RTL was elaborated with (see hdl/sim/Makefile)"
+#endif
+
+namespace {
+
+constexpr int POLL_EVERY = 256;         // cycles between checks of the file descriptors
+constexpr int IDLE_WAIT_MS = 1000;      // poll() timeout while idle (signals wake it earlier)
+constexpr size_t READ_CHUNK = 4096;     // host bytes taken in at a time
+constexpr size_t OUT_LIMIT = 1 << 16;   // device bytes kept while nobody reads them
+
+volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_report = 0;
+
+void on_stop(int) { g_stop = 1; }
+void on_report(int) { g_report = 1; }
+
+[[noreturn]] void die(const std::string& msg) {
+    std::fprintf(stderr, "hilsolve-sim: %s\n", msg.c_str());
+    std::exit(2);
+}
+
+[[noreturn]] void die_errno(const std::string& what) { die(what + ": " + std::strerror(errno)); }
+
+const char* USAGE =
+    "usage: hilsolve-sim [--pty | --tcp PORT] [--link PATH] [--clks-per-bit N] [--vcd FILE]\n"
+    "                    [--stats] [--watch-stdin]\n"
+    "  --pty             serve on a new pseudo-terminal and print `pty PATH` (default)\n"
+    "  --tcp PORT        serve on 127.0.0.1:PORT, one client at a time (0: pick a free port);\n"
+    "                    prints `tcp 127.0.0.1:PORT`\n"
+    "  --link PATH       also make PATH a symbolic link to the pseudo-terminal (removed at exit)\n"
+    "  --clks-per-bit N  check that this binary was built for N clock cycles per UART bit\n"
+    "  --vcd FILE        write a waveform trace of every cycle to FILE\n"
+    "  --stats           print cycle statistics at exit and on SIGUSR1\n"
+    "  --watch-stdin     exit when stdin reaches end of file (the parent went away)\n";
+
+struct Options {
+    bool tcp = false;
+    int port = 0;
+    std::string link;
+    std::string vcd;
+    bool stats = false;
+    bool watch_stdin = false;
+};
+
+long parse_number(const char* opt, const char* text, long lo, long hi) {
+    char* end = nullptr;
+    errno = 0;
+    long v = std::strtol(text, &end, 10);
+    if (errno != 0 || *text == '\0' || *end != '\0' || v < lo || v > hi)
+        die(std::string(opt) + " needs a number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+            ", not '" + text + "'");
+    return v;
+}
+
+Options parse_options(int argc, char** argv) {
+    Options o;
+    bool pty = false;
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        auto value = [&]() -> const char* {
+            if (i + 1 >= argc) die(a + " needs a value\n" + USAGE);
+            return argv[++i];
+        };
+        if (a == "--pty") pty = true;
+        else if (a == "--tcp") { o.tcp = true; o.port = static_cast<int>(parse_number("--tcp", value(), 0, 65535)); }
+        else if (a == "--link") o.link = value();
+        else if (a == "--clks-per-bit") {
+            long n = parse_number("--clks-per-bit", value(), 1, 1 << 20);
+            if (n != CLKS_PER_BIT)
+                die("this binary is built for " + std::to_string(CLKS_PER_BIT) + " clocks per bit, not " +
+                    std::to_string(n) + " (build another with `make -C hdl/sim CLKS_PER_BIT=" + std::to_string(n) + "`)");
+        } else if (a == "--vcd") o.vcd = value();
+        else if (a == "--stats") o.stats = true;
+        else if (a == "--watch-stdin") o.watch_stdin = true;
+        else if (a == "--help" || a == "-h") { std::fputs(USAGE, stdout); std::exit(0); }
+        else if (a.rfind("+verilator+", 0) == 0) continue;  // Verilator run-time options
+        else die("unknown option '" + a + "'\n" + USAGE);
+    }
+    if (pty && o.tcp) die("--pty and --tcp exclude each other");
+    if (o.tcp && !o.link.empty()) die("--link needs --pty");
+    return o;
+}
+
+// Plays bytes onto the device's rx pin: start bit, 8 data bits LSB first, stop bit.
+class LineDriver {
+  public:
+    std::deque<uint8_t> queue;
+    bool active() const { return bit_ >= 0 || !queue.empty(); }
+    // The level of the rx pin for the coming cycle.
+    uint8_t step() {
+        if (bit_ < 0) {
+            if (queue.empty()) return 1;
+            frame_ = static_cast<uint16_t>(0x200 | (queue.front() << 1));  // {stop, data, start}
+            queue.pop_front();
+            bit_ = 0;
+            count_ = 0;
+        }
+        uint8_t level = (frame_ >> bit_) & 1;
+        if (++count_ == CLKS_PER_BIT) {
+            count_ = 0;
+            if (++bit_ == 10) bit_ = -1;
+        }
+        return level;
+    }
+
+  private:
+    uint16_t frame_ = 0;
+    int bit_ = -1;
+    int count_ = 0;
+};
+
+// Decodes the device's tx pin, sampling each bit in its middle.
+class LineSampler {
+  public:
+    bool active() const { return bit_ >= 0; }
+    // Feed the tx level after a cycle; returns a byte when its stop bit has been sampled.
+    int step(uint8_t level) {
+        if (bit_ < 0) {
+            if (level) return -1;
+            bit_ = 0;  // start bit: its middle is half a bit from here
+            count_ = CLKS_PER_BIT / 2;
+            return -1;
+        }
+        if (--count_ > 0) return -1;
+        count_ = CLKS_PER_BIT;
+        if (bit_ == 0) {
+            if (level) bit_ = -1;  // a glitch, not a start bit
+            else bit_ = 1;
+            return -1;
+        }
+        if (bit_ <= 8) {
+            byte_ = static_cast<uint8_t>((byte_ >> 1) | (level << 7));
+            bit_++;
+            return -1;
+        }
+        bit_ = -1;  // stop bit
+        if (!level) {
+            framing_errors++;
+            return -1;
+        }
+        return byte_;
+    }
+    uint64_t framing_errors = 0;
+
+  private:
+    int bit_ = -1;
+    int count_ = 0;
+    uint8_t byte_ = 0;
+};
+
+// The host side: a pseudo-terminal, or a TCP listener with at most one client.
+class Endpoint {
+  public:
+    virtual ~Endpoint() = default;
+    // The descriptor to exchange bytes with, or -1 while no host is connected.
+    virtual int data_fd() const = 0;
+    // Extra descriptor to poll for readability (the listener while no client is connected).
+    virtual int accept_fd() const { return -1; }
+    virtual void on_accept() {}
+    // The host went away (TCP); the pty keeps its own slave open and never sees this.
+    virtual void on_hangup() {}
+};
+
+class PtyEndpoint : public Endpoint {
+  public:
+    explicit PtyEndpoint(const std::string& link) : link_(link) {
+        master_ = posix_openpt(O_RDWR | O_NOCTTY);
+        if (master_ < 0) die_errno("posix_openpt");
+        if (grantpt(master_) != 0 || unlockpt(master_) != 0) die_errno("grantpt/unlockpt");
+        const char* name = ptsname(master_);
+        if (name == nullptr) die_errno("ptsname");
+        path_ = name;
+        // Holding the slave open keeps the master from seeing a hang-up when the host closes the
+        // port, so the host may close and reopen it any number of times. Raw mode: no echo, no
+        // line editing, no CR/LF translation; bytes pass as they are.
+        slave_ = open(name, O_RDWR | O_NOCTTY);
+        if (slave_ < 0) die_errno("open " + path_);
+        termios t{};
+        if (tcgetattr(slave_, &t) != 0) die_errno("tcgetattr");
+        cfmakeraw(&t);
+        if (tcsetattr(slave_, TCSANOW, &t) != 0) die_errno("tcsetattr");
+        if (fcntl(master_, F_SETFL, fcntl(master_, F_GETFL) | O_NONBLOCK) != 0) die_errno("fcntl");
+        if (!link_.empty()) {
+            struct stat st{};
+            if (lstat(link_.c_str(), &st) == 0) {
+                if (!S_ISLNK(st.st_mode)) die(link_ + " exists and is not a symbolic link");
+                unlink(link_.c_str());
+            }
+            if (symlink(path_.c_str(), link_.c_str()) != 0) die_errno("symlink " + link_);
+        }
+    }
+    ~PtyEndpoint() override {
+        if (!link_.empty()) unlink(link_.c_str());
+        close(slave_);
+        close(master_);
+    }
+    int data_fd() const override { return master_; }
+    std::string banner() const { return "pty " + path_; }
+
+  private:
+    std::string link_, path_;
+    int master_ = -1, slave_ = -1;
+};
+
+class TcpEndpoint : public Endpoint {
+  public:
+    explicit TcpEndpoint(int port) {
+        listen_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (listen_ < 0) die_errno("socket");
+        int one = 1;
+        setsockopt(listen_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+            die_errno("bind 127.0.0.1:" + std::to_string(port));
+        // Clients beyond the first wait in the backlog until the current one leaves.
+        if (listen(listen_, 8) != 0) die_errno("listen");
+        socklen_t len = sizeof a;
+        if (getsockname(listen_, reinterpret_cast<sockaddr*>(&a), &len) != 0) die_errno("getsockname");
+        port_ = ntohs(a.sin_port);
+    }
+    ~TcpEndpoint() override {
+        if (client_ >= 0) close(client_);
+        close(listen_);
+    }
+    int data_fd() const override { return client_; }
+    int accept_fd() const override { return client_ < 0 ? listen_ : -1; }
+    void on_accept() override {
+        client_ = accept4(listen_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (client_ < 0) return;
+        int one = 1;
+        setsockopt(client_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    void on_hangup() override {
+        close(client_);
+        client_ = -1;
+    }
+    std::string banner() const { return "tcp 127.0.0.1:" + std::to_string(port_); }
+
+  private:
+    int listen_ = -1, client_ = -1, port_ = 0;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+class Simulator {
+  public:
+    Simulator(const Options& o, Endpoint& ep) : opt_(o), ep_(ep), ctx_(new VerilatedContext) {
+        top_.reset(new Vhilsolve_top(ctx_.get()));
+        if (!opt_.vcd.empty()) {
+            ctx_->traceEverOn(true);
+            vcd_.reset(new VerilatedVcdC);
+            top_->trace(vcd_.get(), 99);
+            vcd_->open(opt_.vcd.c_str());
+            if (!vcd_->isOpen()) die("cannot write " + opt_.vcd);
+        }
+        top_->uart_rx = 1;
+        top_->rst = 1;
+        for (int i = 0; i < 4; i++) tick();
+        top_->rst = 0;
+        start_ = std::chrono::steady_clock::now();
+    }
+    ~Simulator() {
+        top_->final();
+        if (vcd_) vcd_->close();
+    }
+
+    void run() {
+        while (!g_stop) {
+            if (g_report) {
+                g_report = 0;
+                report();
+            }
+            bool idle = !rx_.active() && !tx_.active() && !top_->busy;
+            if (idle) {
+                auto t0 = std::chrono::steady_clock::now();
+                exchange(IDLE_WAIT_MS);
+                idle_seconds_ += seconds_since(t0);
+                continue;
+            }
+            for (int i = 0; i < POLL_EVERY; i++) {
+                top_->uart_rx = rx_.step();
+                tick();
+                int b = tx_.step(top_->uart_tx);
+                if (b >= 0) out_.push_back(static_cast<uint8_t>(b));
+            }
+            exchange(0);
+        }
+    }
+
+    void report() const {
+        double wall = seconds_since(start_);
+        double active = wall - idle_seconds_;
+        std::printf("stats cycles=%llu seconds=%.3f cycles_per_s=%.0f active_seconds=%.3f "
+                    "active_cycles_per_s=%.0f\n",
+                    static_cast<unsigned long long>(cycles_), wall, wall > 0 ? cycles_ / wall : 0.0,
+                    active, active > 0 ? cycles_ / active : 0.0);
+        std::fflush(stdout);
+    }
+
+  private:
+    void tick() {
+        top_->clk = 0;
+        top_->eval();
+        if (vcd_) vcd_->dump(2 * cycles_);
+        top_->clk = 1;
+        top_->eval();
+        if (vcd_) vcd_->dump(2 * cycles_ + 1);
+        cycles_++;
+    }
+
+    // Moves bytes between the host and the queues; waits up to `timeout_ms` for something to do.
+    void exchange(int timeout_ms) {
+        pollfd fds[3];
+        int n = 0, data = -1, acc = -1, in = -1;
+        int fd = ep_.data_fd();
+        if (fd >= 0) {
+            short ev = 0;
+            if (rx_.queue.size() < READ_CHUNK) ev |= POLLIN;
+            if (!out_.empty()) ev |= POLLOUT;
+            fds[n] = {fd, ev, 0};
+            data = n++;
+        }
+        if (ep_.accept_fd() >= 0) {
+            fds[n] = {ep_.accept_fd(), POLLIN, 0};
+            acc = n++;
+        }
+        if (opt_.watch_stdin) {
+            fds[n] = {0, POLLIN, 0};
+            in = n++;
+        }
+        if (poll(fds, n, timeout_ms) <= 0) return;  // timeout, or a signal (EINTR)
+        if (in >= 0 && (fds[in].revents & (POLLIN | POLLHUP))) {
+            char buf[256];
+            if (read(0, buf, sizeof buf) <= 0) g_stop = 1;
+        }
+        if (acc >= 0 && (fds[acc].revents & POLLIN)) ep_.on_accept();
+        if (data < 0) {
+            if (fd < 0 && out_.size() > 0) out_.clear();  // no TCP client: the bytes go nowhere
+            return;
+        }
+        short re = fds[data].revents;
+        if (re & POLLIN) {
+            uint8_t buf[READ_CHUNK];
+            ssize_t r = read(fd, buf, sizeof buf);
+            if (r > 0) rx_.queue.insert(rx_.queue.end(), buf, buf + r);
+            else if (r == 0 || (errno != EAGAIN && errno != EINTR)) return hangup();
+        } else if (re & (POLLHUP | POLLERR)) {
+            return hangup();
+        }
+        if ((re & POLLOUT) && !out_.empty()) {
+            uint8_t buf[READ_CHUNK];
+            size_t len = 0;
+            for (auto it = out_.begin(); it != out_.end() && len < sizeof buf; ++it) buf[len++] = *it;
+            ssize_t w = write(fd, buf, len);
+            if (w > 0) out_.erase(out_.begin(), out_.begin() + w);
+            else if (w < 0 && errno != EAGAIN && errno != EINTR) return hangup();
+        }
+        // Nobody reads the pseudo-terminal: keep the newest bytes only, as a UART would lose them.
+        if (out_.size() > OUT_LIMIT) out_.erase(out_.begin(), out_.end() - OUT_LIMIT);
+    }
+
+    void hangup() {
+        ep_.on_hangup();
+        out_.clear();
+    }
+
+    const Options& opt_;
+    Endpoint& ep_;
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<Vhilsolve_top> top_;
+    std::unique_ptr<VerilatedVcdC> vcd_;
+    LineDriver rx_;
+    LineSampler tx_;
+    std::deque<uint8_t> out_;
+    uint64_t cycles_ = 0;
+    double idle_seconds_ = 0;
+    std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Verilated::commandArgs(argc, argv);
+    Options opt = parse_options(argc, argv);
+
+    struct sigaction sa{};
+    sa.sa_handler = on_stop;  // no SA_RESTART: poll() returns at once
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sa.sa_handler = on_report;
+    sigaction(SIGUSR1, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    std::unique_ptr<Endpoint> ep;
+    std::string banner;
+    if (opt.tcp) {
+        auto t = std::make_unique<TcpEndpoint>(opt.port);
+        banner = t->banner();
+        ep = std::move(t);
+    } else {
+        auto p = std::make_unique<PtyEndpoint>(opt.link);
+        banner = p->banner();
+        ep = std::move(p);
+    }
+    Simulator sim(opt, *ep);
+    std::printf("%s\n", banner.c_str());
+    std::fflush(stdout);
+    sim.run();
+    if (opt.stats) sim.report();
+    return 0;
+}

@@ -1,0 +1,196 @@
+// The Verilator simulation of the FPGA as a child process: builds it when the RTL or the harness
+// changed (make decides), starts it on a pseudo-terminal or a TCP port, and stops it. The host
+// then talks to `path` exactly as to a board: a serial path for `serialport`, or tcp://HOST:PORT.
+// hdl/README.md describes the harness and its options.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SIM_DIR = `${ROOT}hdl/sim`;
+const LOCK_FILE = `${ROOT}build/sim/.build-lock`;
+
+/**
+ * Clock cycles per UART bit in the simulation. Eight is the least that keeps mid-bit sampling
+ * clear of the synchroniser's two-cycle delay; fewer cycles per byte mean more bytes per second
+ * of simulation (about 80 cycles per byte each way).
+ */
+export const DEFAULT_CLKS_PER_BIT = 8;
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export class SimulatorError extends Error {
+  override name = 'SimulatorError';
+}
+
+export interface SimulatorOptions {
+  /** Serve on 127.0.0.1:tcpPort instead of a pseudo-terminal; 0 picks a free port. */
+  tcpPort?: number;
+  /** Also make this path a symbolic link to the pseudo-terminal (pty mode only). */
+  link?: string;
+  /** Clock cycles per UART bit; one simulator binary is built per value. */
+  clksPerBit?: number;
+  /** Write a waveform trace here (slow: every signal, every cycle). */
+  vcd?: string;
+  /** Lines the simulator prints after its banner (statistics, messages). */
+  onOutput?: (line: string) => void;
+}
+
+export interface SimulatorStats {
+  cycles: number;
+  seconds: number;
+  cyclesPerSecond: number;
+  /** Wall time spent simulating rather than asleep waiting for input. */
+  activeSeconds: number;
+  activeCyclesPerSecond: number;
+}
+
+export interface RunningSimulator {
+  /** The device path: the pseudo-terminal, or tcp://127.0.0.1:PORT. */
+  readonly path: string;
+  readonly pid: number;
+  /** Simulated cycles so far and the simulation speed. */
+  stats(): Promise<SimulatorStats>;
+  /** Stop the simulator (SIGTERM, SIGKILL after 5 s) and wait for it to exit. Idempotent. */
+  stop(): Promise<void>;
+  /** Resolves when the process has exited, with its exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Build the simulator for `clksPerBit` if it is missing or out of date, and return the binary's
+ * path. Concurrent builds (parallel test files) are serialised with flock.
+ */
+export async function buildSimulator(clksPerBit = DEFAULT_CLKS_PER_BIT): Promise<string> {
+  checkClksPerBit(clksPerBit);
+  mkdirSync(`${ROOT}build/sim`, { recursive: true });
+  const make = ['make', '--no-print-directory', '-C', SIM_DIR, `CLKS_PER_BIT=${clksPerBit}`];
+  let result;
+  try {
+    result = await run('flock', [LOCK_FILE, ...make, 'all', 'print-binary']);
+  } catch (err) {
+    throw new SimulatorError(`cannot run make under flock to build the simulator: ${(err as Error).message}`);
+  }
+  if (result.code === 127 && /verilator is not installed/.test(result.output)) {
+    throw new SimulatorError('verilator is not installed: run scripts/setup.sh (Debian package "verilator")');
+  }
+  if (result.code !== 0) {
+    throw new SimulatorError(`simulator build failed (make exit ${result.code}):\n${result.output.split('\n').slice(-30).join('\n')}`);
+  }
+  const lines = result.output.trim().split('\n');
+  return lines[lines.length - 1]!.trim();
+}
+
+function checkClksPerBit(n: number): void {
+  if (!Number.isInteger(n) || n < 4 || n > 65535) {
+    throw new SimulatorError(`clocks per bit must be an integer from 4 to 65535, not ${n}`);
+  }
+}
+
+const STATS_LINE = /^stats cycles=(\d+) seconds=([\d.]+) cycles_per_s=(\d+) active_seconds=([\d.]+) active_cycles_per_s=(\d+)$/;
+
+function parseStats(line: string): SimulatorStats | undefined {
+  const m = STATS_LINE.exec(line);
+  if (!m) return undefined;
+  return {
+    cycles: Number(m[1]),
+    seconds: Number(m[2]),
+    cyclesPerSecond: Number(m[3]),
+    activeSeconds: Number(m[4]),
+    activeCyclesPerSecond: Number(m[5]),
+  };
+}
+
+/** Build if needed, start the simulator and wait until it serves. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const clksPerBit = options.clksPerBit ?? DEFAULT_CLKS_PER_BIT;
+  if (options.tcpPort !== undefined && options.link !== undefined) throw new SimulatorError('a link needs pty mode, not TCP');
+  if (options.tcpPort !== undefined && !(Number.isInteger(options.tcpPort) && options.tcpPort >= 0 && options.tcpPort <= 65535)) {
+    throw new SimulatorError(`TCP port must be an integer from 0 to 65535, not ${options.tcpPort}`);
+  }
+  const binary = await buildSimulator(clksPerBit);
+  const args = [options.tcpPort !== undefined ? '--tcp' : '--pty'];
+  if (options.tcpPort !== undefined) args.push(String(options.tcpPort));
+  if (options.link !== undefined) args.push('--link', options.link);
+  if (options.vcd !== undefined) args.push('--vcd', options.vcd);
+  // --stats: the exit report; --watch-stdin: the simulator exits when this process goes away.
+  args.push('--clks-per-bit', String(clksPerBit), '--stats', '--watch-stdin');
+
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const statsWaiters: ((s: SimulatorStats) => void)[] = [];
+  const lines = createInterface({ input: child.stdout! });
+
+  const path = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new SimulatorError(`simulator did not start within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    let banner = true;
+    lines.on('line', (line) => {
+      if (banner) {
+        banner = false;
+        clearTimeout(timer);
+        const pty = /^pty (\S+)$/.exec(line);
+        const tcp = /^tcp (\S+)$/.exec(line);
+        if (pty) resolve(pty[1]!);
+        else if (tcp) resolve(`tcp://${tcp[1]!}`);
+        else reject(new SimulatorError(`unexpected simulator banner '${line}'`));
+        return;
+      }
+      const stats = parseStats(line);
+      if (stats && statsWaiters.length > 0) statsWaiters.shift()!(stats);
+      else options.onOutput?.(line);
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new SimulatorError(`cannot start ${binary}: ${err.message}`));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new SimulatorError(`simulator exited (code ${code}) before serving: ${stderr.trim()}`));
+    });
+  });
+
+  return {
+    path,
+    pid: child.pid!,
+    exited,
+    stats() {
+      return new Promise((resolve, reject) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          reject(new SimulatorError('simulator is not running'));
+          return;
+        }
+        statsWaiters.push(resolve);
+        child.kill('SIGUSR1');
+      });
+    },
+    stop: () => stopChild(child, exited),
+  };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+  child.stdin?.destroy();
+}
