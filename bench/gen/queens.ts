@@ -13,7 +13,8 @@ export function queensModel(n: number): Model {
     constraints: [
       { type: 'allDifferent', vars: rows, offsets: rows.map(() => 0) },
       { type: 'allDifferent', vars: rows, offsets: rows },
-      { type: 'allDifferent', vars: rows, offsets: rows.map((i) => -i) },
+      // -i, but 0 rather than -0 so that the model equals its own JSON round trip
+      { type: 'allDifferent', vars: rows, offsets: rows.map((i) => (i === 0 ? 0 : -i)) },
     ],
     meta: { name: `${n}-queens` },
   };

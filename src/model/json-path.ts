@@ -59,5 +59,5 @@ export function readInt(value: unknown, path: string, min: number = LIMITS.minVa
   if (typeof value !== 'number') fail(path, `expected an integer, got ${describeJsonType(value)}`);
   if (!Number.isInteger(value)) fail(path, `expected an integer, got ${value}`);
   if (value < min || value > max) fail(path, `${what} ${value} is out of range ${min}..${max}`);
-  return value;
+  return value === 0 ? 0 : value; // -0 reads as 0
 }
