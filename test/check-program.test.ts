@@ -2,10 +2,13 @@
 // docs/validator-program.md: every opcode, the NEG/ET/EC/MODE rules and their corner cases.
 
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../bench/gen/prng.ts';
 import { checkProgram, prepareProgram } from '../src/check/program-checker.ts';
-import { encodeWord, Opcode, type Instruction } from '../src/model/isa.ts';
+import { compare, decodeWord, encodeWord, Opcode, type Instruction } from '../src/model/isa.ts';
 import { packIndices } from '../src/model/pack.ts';
 import type { Program } from '../src/model/program.ts';
+import type { CheckResult } from '../src/check/types.ts';
+import { randomProgram } from './helpers/random-model.ts';
 
 type Word = Partial<Instruction> & { op: number };
 const { TRUE, IN, CMP, ACC, LCMP, ADIFF } = Opcode;
@@ -230,5 +233,73 @@ describe('program load and candidate errors', () => {
   it('ignores pad bits of the candidate', () => {
     const p = program([3], [{ op: IN, x: 0, base: 0, mask: 0b100000, ...EC }]);
     expect(checkProgram(p, Uint8Array.of(0b11111101)).ok).toBe(true); // index 5
+  });
+});
+
+/** The execution rules of docs/validator-program.md transcribed literally, word by word. */
+function specInterpreter(p: Program, v: number[]): CheckResult {
+  let term = false;
+  let cons = false;
+  let tfresh = true;
+  let cfresh = true;
+  let acc = 0;
+  let seen = new Set<number>();
+  const violated: number[] = [];
+  let cidx = 0;
+  for (const word of p.words) {
+    const w = decodeWord(word);
+    let L: boolean | null = null;
+    switch (w.op) {
+      case TRUE: L = true; break;
+      case IN: L = v[w.x]! >= w.base && v[w.x]! < w.base + 32 && ((w.mask >>> (v[w.x]! - w.base)) & 1) === 1; break;
+      case CMP: L = compare(w.cop, v[w.x]!, v[w.y]! + w.imm); break;
+      case ACC: acc = Number(BigInt.asIntN(32, BigInt((w.clr ? 0 : acc) + w.imm * v[w.x]!))); break;
+      case LCMP: L = compare(w.cop, acc, w.imm); break;
+      case ADIFF: {
+        const k = (v[w.x]! + w.imm) % 256;
+        L = !seen.has(k);
+        seen.add(k);
+        break;
+      }
+    }
+    if (L !== null) {
+      L = L !== w.neg;
+      term = tfresh ? L : w.dnf ? term && L : term || L;
+      tfresh = false;
+    }
+    if (w.endTerm || w.endCons) {
+      const t = tfresh ? w.dnf : term;
+      cons = cfresh ? t : w.dnf ? cons || t : cons && t;
+      cfresh = false;
+      tfresh = true;
+    }
+    if (w.endCons) {
+      if (!cons) violated.push(cidx);
+      cidx++;
+      cfresh = true;
+      seen = new Set();
+    }
+  }
+  return { ok: violated.length === 0, violated, count: violated.length };
+}
+
+describe('random programs', () => {
+  it('every opcode and flag combination executes as the specification says', () => {
+    const rng = new Prng(7);
+    const combos = new Set<string>();
+    for (let n = 0; n < 3000; n++) {
+      // now and then a long program, so that ACC without CLR can wrap the accumulator
+      const p = randomProgram(rng, n % 50 === 0 ? { variables: 1 + rng.int(3), words: 600 + rng.int(600), accumulate: true } : {});
+      for (const word of p.words) {
+        const w = decodeWord(word);
+        combos.add(`${w.op}:${+w.neg}${+w.endTerm}${+w.endCons}${+w.dnf}`);
+      }
+      const executor = prepareProgram(p);
+      for (let k = 0; k < 4; k++) {
+        const indices = p.widths.map((w) => rng.int(1 << w));
+        expect(executor.check(packIndices(p.widths, indices))).toEqual(specInterpreter(p, indices));
+      }
+    }
+    expect(combos.size).toBe(6 * 16);
   });
 });

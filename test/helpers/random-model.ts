@@ -6,8 +6,15 @@
 // ADIFF and with the pairwise fallback (large offsets); allowed and forbidden tables of arity 1..4
 // (dense binary tables that favour the support encoding); linear sums with mixed-sign
 // coefficients up to the 16-bit limit and every op.
+//
+// randomProgram goes further than any compiler output: arbitrary valid words, every opcode with
+// every flag combination (TRUE with NEG, mixed MODE within a constraint, ACC without CLR carrying
+// across constraints and wrapping, empty terms, words after the last EC).
 
 import type { Prng } from '../../bench/gen/prng.ts';
+import { encodeWord, Opcode, OPCODE_COUNT } from '../../src/model/isa.ts';
+import { packedLength } from '../../src/model/pack.ts';
+import type { Program } from '../../src/model/program.ts';
 import { COMPARE_OPS, type Constraint, type Model, type Variable } from '../../src/model/types.ts';
 
 export type ConstraintType = Constraint['type'];
@@ -133,4 +140,54 @@ function randomConstraint(rng: Prng, vars: Variable[], type: ConstraintType): Co
       return { type: 'linear', terms, op: pick(rng, COMPARE_OPS), rhs };
     }
   }
+}
+
+export interface RandomProgramOptions {
+  /** Number of variables (default: 1..6). */
+  variables?: number;
+  /** Number of words (default: 1..24). */
+  words?: number;
+  /** Mostly ACC words with extreme coefficients and rare CLR, so that the accumulator wraps. */
+  accumulate?: boolean;
+}
+
+/** A valid program of random words (any opcode, operands and flags); candidates: any index per width. */
+export function randomProgram(rng: Prng, options: RandomProgramOptions = {}): Program {
+  const numVars = options.variables ?? 1 + rng.int(6);
+  const widths = Array.from({ length: numVars }, () => rng.int(9));
+  const count = options.words ?? 1 + rng.int(24);
+  const small = (range: number): number => rng.int(2 * range + 1) - range;
+  // one sign per program, so that accumulating sums drift far enough to wrap
+  const big = chance(rng, 0.5) ? 32767 : -32768;
+  const words = Array.from({ length: count }, (_, i) => {
+    const op = options.accumulate && chance(rng, 0.8) ? Opcode.ACC : rng.int(OPCODE_COUNT);
+    const x = rng.int(numVars);
+    const last = i === count - 1;
+    return encodeWord({
+      op,
+      neg: chance(rng, 0.3),
+      endTerm: chance(rng, 0.25),
+      endCons: last ? chance(rng, 0.85) : chance(rng, 0.25),
+      dnf: chance(rng, 0.3),
+      x,
+      y: rng.int(numVars),
+      cop: rng.int(6),
+      clr: chance(rng, options.accumulate ? 0.002 : 0.5),
+      // IN: a window near the variable's indices; ADIFF: any offset
+      base: op === Opcode.IN ? rng.int(Math.min(256, (1 << widths[x]!) + 4)) : rng.int(256),
+      mask: op === Opcode.IN ? rng.uint32() : 0,
+      imm: op === Opcode.CMP ? small(chance(rng, 0.9) ? 8 : 32768)
+        : op === Opcode.ACC ? (chance(rng, options.accumulate ? 0.9 : 0.2) ? big : small(20))
+          : op === Opcode.LCMP ? (chance(rng, 0.1) ? rng.uint32() | 0 : small(300))
+            : rng.int(256),
+    });
+  });
+  return {
+    numVars,
+    widths,
+    words,
+    modelConstraints: words.filter((w) => (w >> 57n) & 1n).length,
+    domainChecks: [],
+    candidateBytes: packedLength(widths),
+  };
 }
