@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Synthesises the design for the iCEBreaker board (iCE40 UP5K-SG48, 12 MHz): yosys synth_ice40,
+# nextpnr-ice40 place and route at 12 MHz, icepack. Prints the logic cells, block RAMs (EBR),
+# SPRAM and the maximum clock that timing analysis allows. Outputs land in build/synth/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+OUT=build/synth
+TOP=hilsolve_icebreaker
+mkdir -p "$OUT"
+for tool in yosys nextpnr-ice40 icepack; do
+  command -v "$tool" >/dev/null || { echo "synth: $tool is not installed (scripts/setup.sh installs it)" >&2; exit 127; }
+done
+
+# Modules are found by file name in hdl/rtl (one module per file), as Verilator's -y does.
+yosys -q -l "$OUT/yosys.log" -p "read_verilog hdl/rtl/$TOP.v; hierarchy -top $TOP -libdir hdl/rtl; \
+  synth_ice40 -top $TOP -json $OUT/$TOP.json"
+nextpnr-ice40 --up5k --package sg48 --pcf hdl/synth/icebreaker.pcf --json "$OUT/$TOP.json" \
+  --asc "$OUT/$TOP.asc" --freq 12 --seed 1 -q -l "$OUT/nextpnr.log"
+icepack "$OUT/$TOP.asc" "$OUT/$TOP.bin"
+
+# nextpnr's device utilisation and timing summary.
+util() { grep -E "^Info: +$1:" "$OUT/nextpnr.log" | tail -1 | sed -E 's/^Info: +[A-Z_0-9]+: +//'; }
+fmax=$(grep -E "Max frequency for clock" "$OUT/nextpnr.log" | tail -1 | sed -E 's/.*: ([0-9.]+ MHz).*/\1/')
+echo "device       iCE40 UP5K-SG48 (iCEBreaker), clock 12 MHz"
+echo "logic cells  $(util ICESTORM_LC)"
+echo "block RAM    $(util ICESTORM_RAM)"
+echo "SPRAM        $(util ICESTORM_SPRAM)"
+echo "DSP          $(util ICESTORM_DSP)"
+echo "max clock    $fmax"
+echo "bitstream    $OUT/$TOP.bin"
