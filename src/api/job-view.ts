@@ -8,7 +8,8 @@ export function jobView(job: JobRecord, solutions: Solution[]) {
   return {
     id: job.id,
     status: job.status,
-    outcome: job.outcome,
+    // Solutions found so far already settle the outcome of a running job.
+    outcome: job.outcome === 'UNKNOWN' && job.solutionCount > 0 ? 'SATISFIED' : job.outcome,
     stopReason: job.stopReason ?? null,
     solutionCount: job.solutionCount,
     solutions,

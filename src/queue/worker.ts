@@ -15,7 +15,7 @@ import type { Program } from '../model/program.ts';
 import { UnsatisfiableError } from '../model/errors.ts';
 import { LinkError } from '../link/errors.ts';
 import { runSolveLoop } from '../solve/loop.ts';
-import type { CandidateSource, Validator } from '../solve/ports.ts';
+import { ProgramRejectedError, type CandidateSource, type Validator } from '../solve/ports.ts';
 import type { SolveRequest } from '../solve/types.ts';
 import type { WorkerConfig } from './config.ts';
 import { DeviceRegistry, type DeviceRecord } from './devices.ts';
@@ -176,6 +176,13 @@ export class SolveWorker {
       log.info({ stop: result.stop, found: result.found, stats: result.stats }, 'job finished');
     } catch (err) {
       if (err instanceof WaitingError) throw err;
+      if (err instanceof ProgramRejectedError) {
+        await this.store.finish(id, {
+          status: 'failed', outcome: 'UNKNOWN', stopReason: 'error', stats: record.stats,
+          error: { code: 'device_capacity', message: err.message },
+        });
+        return;
+      }
       if (err instanceof UnsatisfiableError) {
         await this.store.finish(id, {
           status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: record.stats, detail: err.message,

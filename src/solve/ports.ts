@@ -36,3 +36,8 @@ export interface SolutionSink {
 export class DeviceLostError extends Error {
   override name = 'DeviceLostError';
 }
+
+/** The device cannot take this program (over its capacity): retrying will not help. */
+export class ProgramRejectedError extends Error {
+  override name = 'ProgramRejectedError';
+}

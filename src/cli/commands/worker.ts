@@ -1,0 +1,59 @@
+// `hilsolve worker`: owns one device and runs solve jobs from the queue on it. Without a device
+// configured it starts the Verilator simulator and uses that. SIGTERM or SIGINT: the running job
+// goes back to the queue (another worker resumes it), the device is released, exit 0. A device
+// that is gone for good (reconnection gave up) ends the worker with status 3.
+
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { indicesToValues } from '../../model/pack.ts';
+import { renderAssignment } from '../../model/render.ts';
+import { workerConfig } from '../../queue/config.ts';
+import { untilSignal } from '../../queue/shutdown.ts';
+import { SolveWorker } from '../../queue/worker.ts';
+import { Sampler } from '../../sampler/index.ts';
+import { openDevice } from '../../solve/device-validator.ts';
+import { prepareProblem } from '../../solve/prepare.ts';
+import { numberOption, parseCommandArgs } from '../args.ts';
+import { EXIT } from '../main.ts';
+
+export const usage = `usage: hilsolve worker [--port PATH|tcp://HOST:PORT] [--model PATH] [--threads N] [--batch N]
+
+Run solve jobs from the queue at REDIS_URL on one device.
+  --port P     the device: a serial path or tcp://HOST:PORT (default HILSOLVE_DEVICE);
+               without one, the worker starts the Verilator simulator and uses it
+  --model F    ONNX model of the sampler (default HILSOLVE_MODEL or models/default.onnx)
+  --threads N  onnxruntime threads (default HILSOLVE_THREADS or 1)
+  --batch N    candidates per round (default HILSOLVE_BATCH_SIZE or 64)
+Every setting is listed in docs/configuration.md.`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    port: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, batch: { type: 'string' },
+  }, []);
+  const config = workerConfig();
+  if (values.port !== undefined) config.device = values.port;
+  if (values.model !== undefined) config.modelPath = values.model;
+  if (values.threads !== undefined) config.threads = numberOption('threads', values.threads, { min: 1, max: 64, integer: true });
+  if (values.batch !== undefined) config.batchSize = numberOption('batch', values.batch, { min: 1, max: 4096, integer: true });
+
+  const logger = pino({ level: process.env.HILSOLVE_LOG_LEVEL ?? 'info' });
+  const device = await openDevice(config.device, logger);
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const worker = new SolveWorker({
+    config, connection, logger, device,
+    parts: {
+      prepare: prepareProblem,
+      createSource: (model, program, seed) => Sampler.create(model, program, {
+        seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+      }),
+      render: (model, indices) => renderAssignment(model, indicesToValues(model, indices)),
+    },
+  });
+  await worker.start();
+  const reason = await Promise.race([untilSignal(), device.gone.then(() => 'device gone' as const)]);
+  logger.info({ reason }, 'shutting down');
+  await worker.close();
+  await device.close();
+  await connection.quit();
+  return reason === 'device gone' ? EXIT.FAILURE : EXIT.OK;
+}
