@@ -1,0 +1,68 @@
+// The simulator launcher and the harness options: refusals, the waveform trace, and exiting with
+// the parent.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSimulator, startSimulator, SimulatorError } from '../src/link/simulator.ts';
+import { RawDevice } from './helpers/raw-device.ts';
+
+function runBinary(binary: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('simulator launcher', () => {
+  it('refuses options it cannot honour', async () => {
+    await expect(startSimulator({ clksPerBit: 2 })).rejects.toThrow(SimulatorError);
+    await expect(startSimulator({ clksPerBit: 8.5 })).rejects.toThrow(/clocks per bit/);
+    await expect(startSimulator({ tcpPort: 0, link: '/tmp/x' })).rejects.toThrow(/pty mode/);
+    await expect(startSimulator({ tcpPort: 70000 })).rejects.toThrow(/TCP port/);
+  });
+
+  it('has a harness that refuses bad options with a message', async () => {
+    const binary = await buildSimulator();
+    const cases: [string[], RegExp][] = [
+      [['--clks-per-bit', '9'], /built for 8 clocks per bit, not 9/],
+      [['--tcp', 'x'], /--tcp needs a number/],
+      [['--tcp', '0', '--link', '/tmp/x'], /--link needs --pty/],
+      [['--bogus'], /unknown option '--bogus'/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await runBinary(binary, args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(message);
+    }
+  });
+
+  it('writes a waveform trace when asked', async () => {
+    const vcd = join(mkdtempSync(join(tmpdir(), 'hilsolve-vcd-')), 'trace.vcd');
+    const sim = await startSimulator({ vcd });
+    const dev = await RawDevice.open(sim.path);
+    expect((await dev.request({ kind: 'hello', seq: 1, protocolVersion: 1 })).kind).toBe('hello');
+    await dev.close();
+    const stats = await sim.stats();
+    expect(stats.cycles).toBeGreaterThan(0);
+    await sim.stop();
+    const text = readFileSync(vcd, 'utf8');
+    expect(text).toContain('$enddefinitions');
+    expect(text).toMatch(/\$var wire +1 \S+ uart_rx \$end/);
+    // One timestamp per clock edge.
+    expect(text.split('\n').filter((l) => l.startsWith('#')).length).toBeGreaterThanOrEqual(2 * stats.cycles);
+  });
+
+  it('exits when its parent closes the stdin pipe', async () => {
+    const binary = await buildSimulator();
+    const child = spawn(binary, ['--tcp', '0', '--watch-stdin'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+});
