@@ -36,6 +36,8 @@ export interface GoldenVector {
   frame: string;
   frameError?: FrameErrorKind;
   reply?: JsonFields;
+  /** Host vectors: `link` needs only the link layer; `validator` needs the constraint engine too. */
+  layer?: 'link' | 'validator';
 }
 
 export interface GoldenFile {
@@ -101,7 +103,9 @@ const WORDS = wordsToBytes([
 ]);
 const PROGRAM_CRC = crc32(Uint8Array.from([...WIDTHS, ...WORDS]));
 
-function hostCases(): { name: string; note: string; msg?: HostMessage; raw?: number[]; expect?: HostMessage; reply: JsonFields }[] {
+interface HostCase { name: string; note: string; msg?: HostMessage; raw?: number[]; expect?: HostMessage; reply: JsonFields; layer?: 'validator' }
+
+function hostCases(): HostCase[] {
   const seq255 = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 0xff);
   // 245 non-zero data bytes make a 253-byte payload without a zero byte: a full COBS group.
   const noZeros = Uint8Array.from({ length: 245 }, (_, i) => 1 + (i % 255));
@@ -166,25 +170,25 @@ function hostCases(): { name: string; note: string; msg?: HostMessage; raw?: num
       msg: { kind: 'candidate', seq: 20, programId: PROGRAM_ID, values: Uint8Array.of(0) },
       reply: { kind: 'error', seq: 20, code: ErrorCode.NO_PROGRAM } },
     // Program load and two verdicts: the clause x0 = 1 or x1 = 1.
-    { name: 'program-begin', note: 'two variables, two words, one constraint',
+    { layer: 'validator', name: 'program-begin', note: 'two variables, two words, one constraint',
       msg: { kind: 'programBegin', seq: 21, programId: PROGRAM_ID, numVars: 2, numWords: 2, numConstraints: 1 },
       reply: { kind: 'ack', seq: 21 } },
-    { name: 'program-widths', note: 'widths: 1 bit each, two per byte, low nibble first',
+    { layer: 'validator', name: 'program-widths', note: 'widths: 1 bit each, two per byte, low nibble first',
       msg: { kind: 'programChunk', seq: 22, chunkKind: ChunkKind.WIDTHS, offset: 0, data: WIDTHS }, reply: { kind: 'ack', seq: 22 } },
-    { name: 'program-words', note: 'IN x0 {1}; IN x1 {1} with EC',
+    { layer: 'validator', name: 'program-words', note: 'IN x0 {1}; IN x1 {1} with EC',
       msg: { kind: 'programChunk', seq: 23, chunkKind: ChunkKind.WORDS, offset: 0, data: WORDS }, reply: { kind: 'ack', seq: 23 } },
-    { name: 'program-end', note: 'CRC-32 of widths then words', msg: { kind: 'programEnd', seq: 24, crc: PROGRAM_CRC },
+    { layer: 'validator', name: 'program-end', note: 'CRC-32 of widths then words', msg: { kind: 'programEnd', seq: 24, crc: PROGRAM_CRC },
       reply: { kind: 'ack', seq: 24 } },
-    { name: 'candidate-violating', note: 'x0 = 0, x1 = 0 violates constraint 0',
+    { layer: 'validator', name: 'candidate-violating', note: 'x0 = 0, x1 = 0 violates constraint 0',
       msg: { kind: 'candidate', seq: 25, programId: PROGRAM_ID, values: Uint8Array.of(0b00) },
       reply: { kind: 'verdict', seq: 25, programId: PROGRAM_ID, ok: false, violatedCount: 1, violated: [0], digest: crc32(Uint8Array.of(0)) } },
-    { name: 'candidate-satisfying', note: 'x0 = 0, x1 = 1 satisfies the clause',
+    { layer: 'validator', name: 'candidate-satisfying', note: 'x0 = 0, x1 = 1 satisfies the clause',
       msg: { kind: 'candidate', seq: 26, programId: PROGRAM_ID, values: Uint8Array.of(0b10) },
       reply: { kind: 'verdict', seq: 26, programId: PROGRAM_ID, ok: true, violatedCount: 0, violated: [], digest: crc32(Uint8Array.of(2)) } },
-    { name: 'candidate-wrong-length', note: 'two bytes for a one-byte candidate',
+    { layer: 'validator', name: 'candidate-wrong-length', note: 'two bytes for a one-byte candidate',
       msg: { kind: 'candidate', seq: 27, programId: PROGRAM_ID, values: Uint8Array.of(0, 0) },
       reply: { kind: 'error', seq: 27, code: ErrorCode.CANDIDATE_LENGTH, arg: 1 } },
-    { name: 'candidate-wrong-program', note: 'a candidate for another program',
+    { layer: 'validator', name: 'candidate-wrong-program', note: 'a candidate for another program',
       msg: { kind: 'candidate', seq: 28, programId: PROGRAM_ID + 1, values: Uint8Array.of(0) },
       reply: { kind: 'error', seq: 28, code: ErrorCode.WRONG_PROGRAM, arg: PROGRAM_ID } },
   ];
@@ -248,11 +252,11 @@ export function buildVectors(): GoldenFile {
     vectors.push({
       name: c.name, direction: 'host', note: c.note,
       ...(message ? { message: messageToJson(message) } : {}),
-      payload: hex(payload), frame: hex(encodeFrame(payload)), reply: c.reply,
+      payload: hex(payload), frame: hex(encodeFrame(payload)), reply: c.reply, layer: c.layer ?? 'link',
     });
   }
   for (const c of badFrames()) {
-    vectors.push({ name: c.name, direction: 'host', note: c.note, frame: hex(c.frame), frameError: c.frameError, reply: c.reply });
+    vectors.push({ name: c.name, direction: 'host', note: c.note, frame: hex(c.frame), frameError: c.frameError, reply: c.reply, layer: 'link' });
   }
   for (const c of deviceCases()) {
     const msg = (c.msg ?? c.expect)!;
