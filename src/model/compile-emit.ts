@@ -46,17 +46,22 @@ export function wordCount(code: boolean | WordSpec[][]): number {
   return n;
 }
 
+/** The flag bits of a word (a TRUE word with no operands carries nothing else), by ET/EC/MODE. */
+const FLAG_BITS = [false, true].map((dnf) => [false, true].map((endTerm) => [false, true].map((endCons) =>
+  encodeWord({ op: Opcode.TRUE, dnf, endTerm, endCons }))));
+
 /** Append a simplified constraint to `words`: ET after each term, EC after the last. */
 export function emitConstraint(words: bigint[], code: boolean | WordSpec[][], dnf: boolean): void {
   if (typeof code === 'boolean') {
     words.push(encodeWord({ op: Opcode.TRUE, neg: !code, endCons: true }));
     return;
   }
+  const flags = FLAG_BITS[+dnf]!;
   code.forEach((term, t) => {
+    const lastTerm = t === code.length - 1;
     term.forEach((w, i) => {
       const last = i === term.length - 1;
-      const lastTerm = t === code.length - 1;
-      words.push(encodeWord({ ...w, dnf, endTerm: last && !lastTerm, endCons: last && lastTerm }));
+      words.push(encodeWord(w) | flags[+(last && !lastTerm)]![+(last && lastTerm)]!);
     });
   });
 }

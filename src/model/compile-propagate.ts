@@ -9,10 +9,16 @@ import type { ClauseConstraint, Literal, Model } from './types.ts';
 /** Throws UnsatisfiableError when propagation empties a domain or falsifies a clause. */
 export function propagateClauses(model: Model): void {
   const vars = model.variables;
-  const domains = vars.map((v) => Uint8Array.from(v.allowed, (a) => (a ? 1 : 0)));
-  vars.forEach((v, i) => {
-    if (!domains[i]!.includes(1)) throw new UnsatisfiableError(`variable ${v.name} has an empty domain`);
-  });
+  for (const v of vars) {
+    if (!v.allowed.includes(true)) throw new UnsatisfiableError(`variable ${v.name} has an empty domain`);
+  }
+  // Domains as 0/1 per index, built only for the variables that clauses mention.
+  const domains = new Map<number, Uint8Array>();
+  const domainOf = (i: number): Uint8Array => {
+    let dom = domains.get(i);
+    if (!dom) domains.set(i, (dom = Uint8Array.from(vars[i]!.allowed, (a) => (a ? 1 : 0))));
+    return dom;
+  };
 
   const clauses: { index: number; clause: ClauseConstraint }[] = [];
   const watchers: number[][] = vars.map(() => []);
@@ -30,12 +36,12 @@ export function propagateClauses(model: Model): void {
     queued[ci] = 0;
     if (done[ci]) continue;
     const { index, clause } = clauses[ci]!;
-    const narrowed = narrowClause(model, clause, domains, index);
+    const narrowed = narrowClause(model, clause, domainOf, index);
     if (narrowed === 'satisfied') { done[ci] = 1; continue; }
     if (narrowed === null) continue;
     const [v, allowed] = narrowed;
     done[ci] = 1;
-    const dom = domains[v]!;
+    const dom = domainOf(v);
     let changed = false;
     let left = 0;
     for (let i = 0; i < dom.length; i++) {
@@ -54,11 +60,11 @@ export function propagateClauses(model: Model): void {
  * Evaluate a clause on the current domains: 'satisfied' when some literal holds for every value
  * left, [variable, allowed indices] when the live literals concern one variable, else null.
  */
-function narrowClause(model: Model, clause: ClauseConstraint, domains: Uint8Array[], index: number): 'satisfied' | [number, Uint8Array] | null {
+function narrowClause(model: Model, clause: ClauseConstraint, domainOf: (i: number) => Uint8Array, index: number): 'satisfied' | [number, Uint8Array] | null {
   let only = -1;
   let union: Uint8Array | null = null;
   for (const lit of clause.literals) {
-    const dom = domains[lit.var]!;
+    const dom = domainOf(lit.var);
     const holds = literalIndices(lit, model.variables[lit.var]!.min, dom.length);
     let live = false;
     let all = true;

@@ -53,9 +53,9 @@ export function compile(model: Model): Program {
 
   const domainChecks: number[] = [];
   model.variables.forEach((v, i) => {
+    if (v.size === 1 << widths[i]! && !v.allowed.includes(false)) return;
     const allowed = emptySet(widths[i]!);
     v.allowed.forEach((a, k) => { if (a) allowed[k] = 1; });
-    if (allowed.every((b) => b === 1)) return;
     domainChecks.push(i);
     // propagateClauses has refused empty domains, so this never folds to false.
     emitConstraint(words, simplify({ dnf: false, terms: [setLiterals(i, allowed)] }), false);
