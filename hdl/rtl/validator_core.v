@@ -1,0 +1,369 @@
+// The constraint validator: program loader, width table, program memory, candidate unpacker and
+// ENGINES engine lanes that check ENGINES candidates at once, one program word per cycle.
+//
+// Interface (the seam to the link layer; hdl/README.md, "Constraint engine", describes it):
+//   Commands arrive one at a time: cmd_valid with cmd_op (CMD_* in validator_codes.vh) and its
+//   fields held stable until cmd_ready (one cycle, when the command is finished). A command with
+//   data (ProgramChunk, Candidate) then streams exactly cmd_len bytes on data_valid/data_ready.
+//   Every command except an accepted Candidate answers on the reply port (REP_ACK or REP_ERROR
+//   with rep_code/rep_arg) before cmd_ready; an accepted Candidate is answered later by a
+//   REP_VERDICT. Reply fields are stable while rep_valid is high, until rep_ready.
+//
+// Candidates go to two banks of ENGINES slots: the unpacker fills one bank while the lanes check
+// the other. A ProgramBegin waits until every accepted candidate has its verdict out, so a load
+// never changes the program under a candidate.
+`default_nettype none
+
+module validator_core #(
+    parameter ENGINES = 1,
+    parameter MAX_VARS = 1024,
+    parameter MAX_WORDS = 16384,
+    parameter MAX_CONSTRAINTS = 16384,
+    parameter K = 8
+) (
+    input  wire             clk,
+    input  wire             rst,
+    input  wire             cmd_valid,
+    output wire             cmd_ready,
+    input  wire [2:0]       cmd_op,
+    input  wire [31:0]      cmd_seq,
+    input  wire [31:0]      cmd_a,
+    input  wire [31:0]      cmd_b,
+    input  wire [31:0]      cmd_c,
+    input  wire [31:0]      cmd_d,
+    input  wire [15:0]      cmd_len,
+    input  wire             data_valid,
+    output wire             data_ready,
+    input  wire [7:0]       data,
+    output wire             rep_valid,
+    input  wire             rep_ready,
+    output wire [1:0]       rep_kind,
+    output wire [31:0]      rep_seq,
+    output wire [3:0]       rep_code,
+    output wire [31:0]      rep_arg,
+    output wire [31:0]      rep_program_id,
+    output wire             rep_ok,
+    output wire [15:0]      rep_count,          // violated constraints; the first min(count, K) are listed
+    output wire [16*K-1:0]  rep_violated,       // entry i in bits 16i+15..16i
+    output wire [31:0]      rep_digest,
+    output wire [31:0]      rep_cycles,
+    output wire             busy                // the lanes are executing program words
+);
+    `include "validator_codes.vh"
+    localparam VW = $clog2(MAX_VARS);
+    localparam WW = $clog2(MAX_WORDS);
+    localparam CW = $clog2(MAX_CONSTRAINTS);
+    localparam LW = ENGINES > 1 ? $clog2(ENGINES) : 1;   // lane index
+    localparam FW = $clog2(ENGINES + 1);                  // filled slots in a bank, 0..ENGINES
+    localparam SW = $clog2(2 * ENGINES);                  // slot index: bank * ENGINES + lane
+    localparam [FW-1:0] FULL = ENGINES[FW-1:0];
+
+    function automatic [SW-1:0] slot_index(input bank, input [LW-1:0] lane);
+        /* verilator lint_off UNUSEDSIGNAL */
+        integer s;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            s = (bank ? ENGINES : 0) + {{(32-LW){1'b0}}, lane};
+            slot_index = s[SW-1:0];
+        end
+    endfunction
+
+    // ---------------------------------------------------------------- command sequencing
+    localparam [2:0] C_IDLE = 3'd0, C_WAIT = 3'd1, C_DATA = 3'd2, C_UNPACK = 3'd3, C_REPLY = 3'd4;
+    reg  [2:0]  cstate;
+    reg  [15:0] remaining;          // data bytes of the command still to come
+    reg  [3:0]  own_code;           // result of a command the loader does not handle
+    reg  [31:0] own_arg;
+
+    wire loader_op = cmd_op == CMD_BEGIN || cmd_op == CMD_CHUNK || cmd_op == CMD_END;
+    wire [3:0]  loader_code;
+    wire [31:0] loader_arg;
+    wire [3:0]  res_code = loader_op ? loader_code : own_code;
+    wire [31:0] res_arg = loader_op ? loader_arg : own_arg;
+
+    wire        loaded;
+    wire [31:0] program_id;
+    wire [VW:0] num_vars;
+    wire [WW:0] num_words;
+    wire [15:0] cand_bytes;
+
+    // ---------------------------------------------------------------- slots and executor state
+    reg             ib;                 // bank the unpacker fills
+    reg  [FW-1:0]   fill [0:1];         // filled slots per bank
+    reg  [LW-1:0]   tgt_lane;           // slot being unpacked: (ib, tgt_lane)
+    reg  [31:0]     slot_seq [0:2*ENGINES-1];
+    reg  [31:0]     slot_digest [0:2*ENGINES-1];
+
+    localparam [1:0] X_IDLE = 2'd0, X_SWEEP = 2'd1, X_RUN = 2'd2, X_VERDICT = 2'd3;
+    reg  [1:0]      xstate;
+    reg             eb;                 // bank the lanes check
+    reg  [FW-1:0]   nact;               // candidates in that bank
+    reg  [FW-1:0]   vl;                 // lane whose verdict is offered
+    reg  [WW:0]     pc;
+    reg             s1, s2, s3;         // a word is in stage 1, 2, 3 (engine_lane describes them)
+    reg  [63:0]     w2;
+    reg             adiff3, literal3, neg3, end_term3, ec3, mode3;
+    reg             tfresh, cfresh;
+    reg  [CW-1:0]   cidx;
+    reg  [31:0]     cycles;
+    // Seen-set generations (engine_lane): a candidate uses at most one per constraint plus one,
+    // so a sweep before a candidate that could reach 2^16 keeps old tags from ever matching.
+    localparam [15:0] GEN_LAST_START = 16'hFFFF - MAX_CONSTRAINTS[15:0] - 16'd1;
+    reg  [15:0]     gen;
+    reg             gen_used;           // the current constraint marked the seen set
+    reg             sweep_due;          // after reset the tags are unknown
+    reg  [7:0]      sweep_addr;
+
+    wire unpack_done;
+    wire batch_start = xstate == X_IDLE && fill[ib] != {FW{1'b0}} && cstate != C_UNPACK;
+    wire drained = xstate == X_IDLE && fill[0] == {FW{1'b0}} && fill[1] == {FW{1'b0}};
+
+    // ---------------------------------------------------------------- reply port
+    // The owner of the reply port is locked while a reply waits, so its fields never change
+    // under the receiver.
+    wire want_cmd = cstate == C_REPLY;
+    wire want_ver = xstate == X_VERDICT;
+    reg  rep_locked, rep_locked_ver;
+    wire sel_ver = rep_locked ? rep_locked_ver : want_ver;
+    assign rep_valid = sel_ver ? want_ver : want_cmd;
+    wire rep_fire = rep_valid && rep_ready;
+    wire ver_fire = rep_fire && sel_ver;
+    wire cmd_fire = rep_fire && !sel_ver;
+
+    // A Reset waits while a verdict is offered (an offer is never withdrawn), then clears the
+    // program, the slots and the executor.
+    wire reset_now = cstate == C_WAIT && cmd_op == CMD_RESET && !(rep_valid && sel_ver);
+    wire clear = rst || reset_now;
+
+    wire go_loader = cstate == C_WAIT && loader_op && (cmd_op != CMD_BEGIN || drained);
+    wire go_unpack = cstate == C_WAIT && cmd_op == CMD_CANDIDATE && own_code == ERR_NONE
+                     && fill[ib] != FULL && !batch_start;
+    wire go_sink = cstate == C_WAIT && !loader_op && cmd_op != CMD_RESET && own_code != ERR_NONE;
+
+    // ---------------------------------------------------------------- data stream and CRC
+    wire unp_ready;
+    assign data_ready = remaining != 16'd0
+                        && (cstate == C_DATA || (cstate == C_UNPACK && unp_ready));
+    wire byte_fire = data_valid && data_ready;
+
+    reg  [31:0] crc_state;             // running CRC-32 register (the value is its complement)
+    wire [31:0] crc_stepped;
+    wire        loader_crc_restart, loader_crc_en;
+    crc32_byte crc_step (.crc_in(crc_state), .data(data), .crc_out(crc_stepped));
+    wire crc_restart = loader_crc_restart || go_unpack;
+    wire crc_en = loader_crc_en || (cstate == C_UNPACK && byte_fire);
+
+    assign cmd_ready = (cstate == C_REPLY && cmd_fire) || (cstate == C_UNPACK && unpack_done);
+
+    // ---------------------------------------------------------------- loader and memories
+    wire            width_we;
+    wire [VW-2:0]   width_waddr, width_raddr;
+    wire [7:0]      width_wdata, width_rdata;
+    wire            word_we;
+    wire [WW-1:0]   word_addr;
+    wire [63:0]     word_wdata, word_rdata;
+
+    validator_loader #(.MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS), .MAX_CONSTRAINTS(MAX_CONSTRAINTS)) loader (
+        .clk(clk), .clear(clear), .cmd_start(go_loader), .cmd_op(cmd_op),
+        .cmd_a(cmd_a), .cmd_b(cmd_b), .cmd_c(cmd_c), .cmd_d(cmd_d),
+        .byte_en(cstate == C_DATA && byte_fire), .byte_in(data),
+        .crc(~crc_state), .crc_restart(loader_crc_restart), .crc_en(loader_crc_en),
+        .code(loader_code), .arg(loader_arg),
+        .loaded(loaded), .program_id(program_id), .num_vars(num_vars), .num_words(num_words),
+        .cand_bytes(cand_bytes),
+        .width_we(width_we), .width_waddr(width_waddr), .width_wdata(width_wdata),
+        .word_we(word_we), .word_addr(word_addr), .word_data(word_wdata));
+
+    frame_ram #(.AW(VW - 1)) width_table (
+        .clk(clk), .we(width_we), .waddr(width_waddr), .wdata(width_wdata),
+        .raddr(width_raddr), .rdata(width_rdata));
+
+    validator_progmem #(.DEPTH(MAX_WORDS)) progmem (
+        .clk(clk), .we(word_we), .addr(word_we ? word_addr : pc[WW-1:0]),
+        .wdata(word_wdata), .rdata(word_rdata));
+
+    wire            unp_wr_en;
+    wire [VW-1:0]   unp_wr_var;
+    wire [7:0]      unp_wr_index;
+    validator_unpacker #(.MAX_VARS(MAX_VARS)) unpacker (
+        .clk(clk), .clear(clear), .start(go_unpack), .num_vars(num_vars),
+        .data_valid(data_valid && remaining != 16'd0), .data(data), .data_ready(unp_ready),
+        .width_raddr(width_raddr), .width_rdata(width_rdata),
+        .wr_en(unp_wr_en), .wr_var(unp_wr_var), .wr_index(unp_wr_index), .done(unpack_done));
+
+    // ---------------------------------------------------------------- lanes
+    wire issue = xstate == X_RUN && pc != num_words;
+    wire sweep = xstate == X_SWEEP;
+    wire [15:0]     lane_count [0:ENGINES-1];
+    wire [K*CW-1:0] lane_violated [0:ENGINES-1];
+    genvar g;
+    generate
+        for (g = 0; g < ENGINES; g = g + 1) begin : g_lane
+            engine_lane #(.MAX_VARS(MAX_VARS), .CIDX_W(CW), .K(K)) lane (
+                .clk(clk),
+                .wr_en(unp_wr_en && tgt_lane == g[LW-1:0]), .wr_addr({ib, unp_wr_var}),
+                .wr_index(unp_wr_index),
+                .rd_x({eb, word_rdata[40 +: VW]}), .rd_y({eb, word_rdata[24 +: VW]}),
+                .start(batch_start), .step2(s2), .word(w2),
+                .step3(s3), .adiff3(adiff3), .literal3(literal3), .neg3(neg3), .end_term3(end_term3),
+                .ec3(ec3), .mode3(mode3), .tfresh(tfresh), .cfresh(cfresh), .cidx(cidx), .gen(gen),
+                .sweep(sweep), .sweep_addr(sweep_addr),
+                .count(lane_count[g]), .violated(lane_violated[g]));
+        end
+        for (g = 0; g < K; g = g + 1) begin : g_violated
+            assign rep_violated[16*g +: 16] = {{(16-CW){1'b0}}, lane_violated[vl_lane][CW*g +: CW]};
+        end
+    endgenerate
+
+    wire [LW-1:0] vl_lane = vl[LW-1:0];
+    wire [SW-1:0] slot_out = slot_index(eb, vl_lane);
+    assign rep_kind = sel_ver ? REP_VERDICT : res_code == ERR_NONE ? REP_ACK : REP_ERROR;
+    assign rep_seq = sel_ver ? slot_seq[slot_out] : cmd_seq;
+    assign rep_code = res_code;
+    assign rep_arg = res_arg;
+    assign rep_program_id = program_id;
+    assign rep_count = lane_count[vl_lane];
+    assign rep_ok = lane_count[vl_lane] == 16'd0;
+    assign rep_digest = slot_digest[slot_out];
+    assign rep_cycles = cycles;
+    assign busy = xstate == X_RUN || xstate == X_SWEEP;
+
+    wire [SW-1:0] slot_in = slot_index(ib, tgt_lane);
+
+    always @(posedge clk) begin
+        // CRC register, shared by program loads and candidate digests
+        if (crc_restart) crc_state <= 32'hFFFFFFFF;
+        else if (crc_en) crc_state <= crc_stepped;
+
+        if (rep_fire) rep_locked <= 1'b0;
+        else if (rep_valid && !rep_locked) begin
+            rep_locked <= 1'b1;
+            rep_locked_ver <= sel_ver;
+        end
+
+        // command sequencing
+        case (cstate)
+            C_IDLE:
+                if (cmd_valid) begin
+                    cstate <= C_WAIT;
+                    remaining <= cmd_len;
+                    own_arg <= 32'd0;
+                    case (cmd_op)
+                        CMD_RESET, CMD_BEGIN, CMD_CHUNK, CMD_END: own_code <= ERR_NONE;
+                        CMD_CANDIDATE:
+                            if (!loaded) own_code <= ERR_NO_PROGRAM;
+                            else if (cmd_a != program_id) begin
+                                own_code <= ERR_WRONG_PROGRAM;
+                                own_arg <= program_id;
+                            end else if (cmd_len != cand_bytes) begin
+                                own_code <= ERR_CANDIDATE_LENGTH;
+                                own_arg <= {16'd0, cand_bytes};
+                            end else own_code <= ERR_NONE;
+                        default: own_code <= ERR_UNKNOWN_MESSAGE;
+                    endcase
+                end
+            C_WAIT:
+                if (reset_now || go_loader || go_sink) cstate <= C_DATA;
+                else if (go_unpack) begin
+                    cstate <= C_UNPACK;
+                    tgt_lane <= fill[ib][LW-1:0];
+                end
+            C_DATA:
+                if (remaining == 16'd0) cstate <= C_REPLY;
+            C_UNPACK:
+                if (unpack_done) begin
+                    cstate <= C_IDLE;
+                    slot_seq[slot_in] <= cmd_seq;
+                    slot_digest[slot_in] <= ~crc_state;
+                end
+            C_REPLY:
+                if (cmd_fire) cstate <= C_IDLE;
+            default: cstate <= C_IDLE;
+        endcase
+        if (byte_fire) remaining <= remaining - 16'd1;
+
+        // executor: stage 0 issues pc; stages 1..3 as in engine_lane
+        s1 <= issue;
+        s2 <= s1 && xstate == X_RUN;
+        s3 <= s2 && xstate == X_RUN;
+        w2 <= word_rdata;
+        adiff3 <= w2[63:60] == OP_ADIFF;
+        literal3 <= w2[63:60] != OP_ACC;
+        neg3 <= w2[59];
+        end_term3 <= w2[58] || w2[57];
+        ec3 <= w2[57];
+        mode3 <= w2[56];
+        if (issue) pc <= pc + 1'b1;
+        if (s3) begin
+            if (end_term3) tfresh <= 1'b1;
+            else if (literal3) tfresh <= 1'b0;
+            if (ec3) begin
+                cfresh <= 1'b1;
+                cidx <= cidx + 1'b1;
+                if (gen_used || adiff3) gen <= gen + 16'd1;
+                gen_used <= 1'b0;
+            end else begin
+                if (end_term3) cfresh <= 1'b0;
+                if (adiff3) gen_used <= 1'b1;
+            end
+        end
+        if (busy) cycles <= cycles + 32'd1;
+        case (xstate)
+            X_IDLE:
+                if (batch_start) begin
+                    xstate <= sweep_due || gen > GEN_LAST_START ? X_SWEEP : X_RUN;
+                    sweep_addr <= 8'd0;
+                    eb <= ib;
+                    ib <= !ib;
+                    nact <= fill[ib];
+                    pc <= {(WW+1){1'b0}};
+                    tfresh <= 1'b1;
+                    cfresh <= 1'b1;
+                    cidx <= {CW{1'b0}};
+                    cycles <= 32'd0;
+                    gen <= gen + 16'd1;
+                    gen_used <= 1'b0;
+                end
+            X_SWEEP: begin
+                sweep_addr <= sweep_addr + 8'd1;
+                if (sweep_addr == 8'hFF) begin
+                    xstate <= X_RUN;
+                    sweep_due <= 1'b0;
+                    gen <= 16'd1;
+                end
+            end
+            X_RUN: begin
+                if (!issue && !s1 && !s2 && !s3) begin
+                    xstate <= X_VERDICT;
+                    vl <= {FW{1'b0}};
+                end
+            end
+            X_VERDICT:
+                if (ver_fire) begin
+                    if (vl + 1'b1 == nact) begin
+                        xstate <= X_IDLE;
+                        fill[eb] <= {FW{1'b0}};
+                    end else vl <= vl + 1'b1;
+                end
+            default: xstate <= X_IDLE;
+        endcase
+        if (cstate == C_UNPACK && unpack_done) fill[ib] <= fill[ib] + 1'b1;
+
+        if (clear) begin
+            xstate <= X_IDLE;
+            fill[0] <= {FW{1'b0}};
+            fill[1] <= {FW{1'b0}};
+            ib <= 1'b0;
+            s1 <= 1'b0;
+            s2 <= 1'b0;
+            s3 <= 1'b0;
+            sweep_due <= 1'b1;
+        end
+        if (rst) begin
+            cstate <= C_IDLE;
+            rep_locked <= 1'b0;
+        end
+    end
+endmodule
+
+`default_nettype wire

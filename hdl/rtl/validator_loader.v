@@ -1,0 +1,199 @@
+// Program loader: ProgramBegin / ProgramChunk / ProgramEnd. Checks every limit and every word as
+// it arrives, writes the width table and the program memory, and keeps the loaded program's
+// header (id, variables, words, packed candidate length). docs/validator-program.md defines the
+// words, proto/link.proto the messages and error codes, hdl/README.md ("Constraint engine") the
+// `arg` of each error.
+//
+// validator_core feeds it one command at a time: `cmd_start` for one cycle with the command's
+// fields, then `byte_en` for each data byte of a chunk. `code`/`arg` hold the command's result
+// (0 = Ack) from the cycle after `cmd_start` until the next command; the first error of a command
+// sticks and aborts the load (the device then has no program until the next ProgramBegin).
+// The running CRC over widths || words is kept by validator_core (`crc`, restarted by
+// `crc_restart`), which shares it with the candidate digest: loads and candidates never overlap.
+`default_nettype none
+
+module validator_loader #(
+    parameter MAX_VARS = 1024,
+    parameter MAX_WORDS = 16384,
+    parameter MAX_CONSTRAINTS = 16384
+) (
+    input  wire                          clk,
+    input  wire                          clear,       // reset or Reset message: drop any program
+    input  wire                          cmd_start,
+    input  wire [2:0]                    cmd_op,
+    input  wire [31:0]                   cmd_a,
+    input  wire [31:0]                   cmd_b,
+    input  wire [31:0]                   cmd_c,
+    input  wire [31:0]                   cmd_d,
+    input  wire                          byte_en,
+    input  wire [7:0]                    byte_in,
+    input  wire [31:0]                   crc,         // CRC of the program bytes so far
+    output wire                          crc_restart,
+    output wire                          crc_en,      // byte_in is a program byte
+    output reg  [3:0]                    code,
+    output reg  [31:0]                   arg,
+    output reg                           loaded,
+    output reg  [31:0]                   program_id,
+    output reg  [VW:0]                   num_vars,
+    output reg  [WW:0]                   num_words,
+    output reg  [15:0]                   cand_bytes,
+    // width table: two 4-bit widths per byte, low nibble first
+    output wire                          width_we,
+    output wire [VW-2:0]                 width_waddr,
+    output wire [7:0]                    width_wdata,
+    // program memory
+    output wire                          word_we,
+    output wire [WW-1:0]                 word_addr,
+    output wire [63:0]                   word_data
+);
+    localparam VW = $clog2(MAX_VARS);
+    localparam WW = $clog2(MAX_WORDS);
+    localparam CW = $clog2(MAX_CONSTRAINTS);
+    `include "validator_codes.vh"
+
+    reg            loading;
+    reg            in_chunk;        // the current command is an accepted chunk
+    reg            chunk_words;     // ... of words (else of widths)
+    reg  [CW:0]    num_cons;
+    reg  [VW-1:0]  widths_got;      // width bytes received
+    reg  [WW+3:0]  words_got;       // word bytes received
+    reg  [VW+3:0]  bits;            // sum of the widths so far
+    reg  [CW:0]    ends;            // EC words so far
+    reg  [55:0]    partial;         // bytes 0..6 of the word being received
+
+    // Counts zero-extended to 32 bits, for comparisons with message fields and for `arg`.
+    wire [31:0] widths_got32   = {{(32-VW){1'b0}}, widths_got};
+    wire [31:0] widths_total32 = {{(31-VW){1'b0}}, (num_vars + 1'b1) >> 1};
+    wire [31:0] words_got32    = {{(28-WW){1'b0}}, words_got};
+    wire [31:0] words_total32  = {{(28-WW){1'b0}}, num_words, 3'b000};
+    wire [31:0] num_vars32     = {{(31-VW){1'b0}}, num_vars};
+    wire [31:0] ends32         = {{(31-CW){1'b0}}, ends};
+    wire [31:0] word_index32   = {{(32-WW){1'b0}}, words_got[WW+2:3]};
+    wire        widths_complete = widths_got32 == widths_total32;
+    wire        words_complete = words_got32 == words_total32;
+
+    // --- header checks, evaluated on cmd_start ---------------------------------------------
+    reg  [3:0]  hcode;
+    reg  [31:0] harg;
+    always @(*) begin
+        hcode = ERR_NONE;
+        harg = 32'd0;
+        case (cmd_op)
+            CMD_BEGIN:
+                if (cmd_a == 32'd0) hcode = ERR_PROGRAM_STATE;
+                else if (cmd_b > MAX_VARS) begin hcode = ERR_CAPACITY; harg = LIMIT_VARS; end
+                else if (cmd_c > MAX_WORDS) begin hcode = ERR_CAPACITY; harg = LIMIT_WORDS; end
+                else if (cmd_d > MAX_CONSTRAINTS) begin hcode = ERR_CAPACITY; harg = LIMIT_CONSTRAINTS; end
+            CMD_CHUNK:
+                if (!loading) hcode = ERR_PROGRAM_STATE;
+                else if (cmd_a == CHUNK_WIDTHS) begin
+                    if (cmd_b != widths_got32) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
+                end else if (cmd_a == CHUNK_WORDS) begin
+                    if (!widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
+                    else if (cmd_b != words_got32) begin hcode = ERR_PROGRAM_STATE; harg = words_got32; end
+                end else hcode = ERR_PROGRAM_STATE;
+            CMD_END:
+                if (!loading) hcode = ERR_PROGRAM_STATE;
+                else if (!widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
+                else if (!words_complete) begin hcode = ERR_PROGRAM_STATE; harg = words_got32; end
+                else if (ends != num_cons) begin hcode = ERR_PROGRAM_STATE; harg = ends32; end
+                else if (crc != cmd_a) hcode = ERR_PROGRAM_CRC;
+            default: ;
+        endcase
+    end
+
+    // --- data checks, evaluated on each byte of an accepted chunk --------------------------
+    wire       take = byte_en && in_chunk && code == ERR_NONE;
+    wire [3:0] w_lo = byte_in[3:0];
+    wire [3:0] w_hi = byte_in[7:4];
+    // The high nibble of the last width byte is padding when the variable count is odd.
+    wire       hi_used = {widths_got32[30:0], 1'b1} < num_vars32;
+
+    wire [63:0] word = {byte_in, partial};
+    wire        word_done = words_got[2:0] == 3'd7;
+    wire [3:0]  op = word[63:60];
+    wire        op_has_x = op == OP_IN || op == OP_CMP || op == OP_ACC || op == OP_ADIFF;
+    wire        bad_op = op > OP_ADIFF
+                         || (op == OP_CMP && word[23:21] > 3'd5)
+                         || (op == OP_LCMP && word[34:32] > 3'd5);
+    wire        bad_var = (op_has_x && {16'd0, word[55:40]} >= num_vars32)
+                          || (op == OP_CMP && {16'd0, word[39:24]} >= num_vars32);
+
+    reg  [3:0]  dcode;
+    reg  [31:0] darg;
+    always @(*) begin
+        dcode = ERR_NONE;
+        darg = 32'd0;
+        // A byte past the end of its section: arg is the section's size, the offset it ends at.
+        if (!chunk_words && widths_complete) begin dcode = ERR_PROGRAM_STATE; darg = widths_got32; end
+        else if (chunk_words && words_complete) begin dcode = ERR_PROGRAM_STATE; darg = words_got32; end
+        else if (!chunk_words) begin
+            if (w_lo > 4'd8) begin dcode = ERR_BAD_WIDTH; darg = {widths_got32[30:0], 1'b0}; end
+            else if (hi_used && w_hi > 4'd8) begin dcode = ERR_BAD_WIDTH; darg = {widths_got32[30:0], 1'b1}; end
+        end else if (word_done) begin
+            if (bad_op) begin dcode = ERR_BAD_OPCODE; darg = word_index32; end
+            else if (bad_var) begin dcode = ERR_BAD_VARIABLE; darg = word_index32; end
+        end
+    end
+
+    wire [VW+3:0] bits_next = bits + {{VW{1'b0}}, w_lo} + (hi_used ? {{VW{1'b0}}, w_hi} : {(VW+4){1'b0}});
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [VW+4:0] bits_rounded = {1'b0, bits} + 7;      // bytes = bits_rounded >> 3
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign crc_restart = cmd_start && cmd_op == CMD_BEGIN;
+    assign crc_en = take;
+    assign width_we = take && !chunk_words;
+    assign width_waddr = widths_got[VW-2:0];
+    assign width_wdata = byte_in;
+    assign word_we = take && chunk_words && word_done && dcode == ERR_NONE;
+    assign word_addr = words_got[WW+2:3];
+    assign word_data = word;
+
+    always @(posedge clk) begin
+        if (clear) begin
+            loaded <= 1'b0;
+            loading <= 1'b0;
+            in_chunk <= 1'b0;
+            code <= ERR_NONE;
+            arg <= 32'd0;
+        end else if (cmd_start) begin
+            code <= hcode;
+            arg <= harg;
+            in_chunk <= cmd_op == CMD_CHUNK && hcode == ERR_NONE;
+            chunk_words <= cmd_a == CHUNK_WORDS;
+            if (cmd_op == CMD_BEGIN) loaded <= 1'b0;   // a new ProgramBegin replaces any program
+            if (hcode != ERR_NONE) loading <= 1'b0;
+            else if (cmd_op == CMD_BEGIN) begin
+                loading <= 1'b1;
+                program_id <= cmd_a;
+                num_vars <= cmd_b[VW:0];
+                num_words <= cmd_c[WW:0];
+                num_cons <= cmd_d[CW:0];
+                widths_got <= {VW{1'b0}};
+                words_got <= {(WW+4){1'b0}};
+                bits <= {(VW+4){1'b0}};
+                ends <= {(CW+1){1'b0}};
+            end else if (cmd_op == CMD_END) begin
+                loading <= 1'b0;
+                loaded <= 1'b1;
+                cand_bytes <= {{(14-VW){1'b0}}, bits_rounded[VW+4:3]};
+            end
+        end else if (take) begin
+            if (dcode != ERR_NONE) begin
+                code <= dcode;
+                arg <= darg;
+                loading <= 1'b0;
+            end else if (!chunk_words) begin
+                widths_got <= widths_got + 1'b1;
+                bits <= bits_next;
+            end else begin
+                words_got <= words_got + 1'b1;
+                partial <= {byte_in, partial[55:8]};
+                if (word_done && word[57]) ends <= ends + 1'b1;
+            end
+        end
+    end
+endmodule
+
+`default_nettype wire

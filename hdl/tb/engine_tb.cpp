@@ -1,0 +1,183 @@
+// Standalone testbench of validator_core: reads commands from a vector file, drives them into
+// the core through its command/data/reply ports (with seeded random stalls on the data and
+// reply handshakes, so back-pressure paths are exercised), and prints every reply, one per line.
+// The TypeScript side (test/helpers/engine-vectors.ts) writes the vectors and compares the
+// replies with the reference checker.
+//
+// Vector lines:   cmd <op> <seq> <a> <b> <c> <d> <hex data or ->
+//                 (op and fields as in hdl/rtl/validator_codes.vh; numbers in decimal)
+// Reply lines:    ack <seq>
+//                 err <seq> <code> <arg>
+//                 verdict <seq> <program_id> <ok> <count> <digest> <cycles> <violated,...|->
+// Last line:      done <cycles>
+//
+// Usage: engine_tb VECTORS [STALL_PERCENT [SEED]]
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "Vvalidator_core.h"
+#include "verilated.h"
+
+namespace {
+
+struct Command {
+    unsigned op;
+    uint32_t seq, a, b, c, d;
+    std::vector<uint8_t> data;
+};
+
+std::vector<uint8_t> parse_hex(const std::string& hex) {
+    std::vector<uint8_t> out;
+    if (hex == "-") return out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+    return out;
+}
+
+bool read_vectors(const char* path, std::vector<Command>& cmds) {
+    std::ifstream in(path);
+    if (!in) return false;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::istringstream ls(line);
+        std::string tag, hex;
+        Command c{};
+        if (!(ls >> tag >> c.op >> c.seq >> c.a >> c.b >> c.c >> c.d >> hex) || tag != "cmd") {
+            std::cerr << "engine_tb: bad vector line: " << line << "\n";
+            return false;
+        }
+        c.data = parse_hex(hex);
+        cmds.push_back(std::move(c));
+    }
+    return true;
+}
+
+class Bench {
+  public:
+    Bench(unsigned stall_percent, uint32_t seed) : stall_(stall_percent), rng_(seed | 1) {
+        top_.clk = 0;
+        top_.rst = 1;
+        top_.cmd_valid = 0;
+        top_.data_valid = 0;
+        top_.rep_ready = 0;
+        tick();
+        tick();
+        top_.rst = 0;
+    }
+
+    // Drive one command until the core reports it finished.
+    void run(const Command& c) {
+        top_.cmd_valid = 1;
+        top_.cmd_op = c.op;
+        top_.cmd_seq = c.seq;
+        top_.cmd_a = c.a;
+        top_.cmd_b = c.b;
+        top_.cmd_c = c.c;
+        top_.cmd_d = c.d;
+        top_.cmd_len = static_cast<uint16_t>(c.data.size());
+        size_t next = 0;
+        for (;;) {
+            top_.data_valid = next < c.data.size() && !stall();
+            top_.data = next < c.data.size() ? c.data[next] : 0;
+            top_.rep_ready = !stall();
+            top_.eval();
+            const bool data_fire = top_.data_valid && top_.data_ready;
+            const bool done = top_.cmd_ready;
+            take_reply();
+            tick();
+            if (data_fire) next++;
+            if (done) break;
+        }
+        top_.cmd_valid = 0;
+        top_.data_valid = 0;
+    }
+
+    // Let the core finish what it holds: stop after `quiet` cycles without a reply or busy cycle.
+    void drain(uint64_t quiet) {
+        uint64_t idle = 0;
+        while (idle < quiet) {
+            top_.rep_ready = !stall();
+            top_.eval();
+            const bool active = top_.rep_valid || top_.busy;
+            take_reply();
+            tick();
+            idle = active ? 0 : idle + 1;
+        }
+    }
+
+    uint64_t cycles() const { return cycles_; }
+
+  private:
+    bool stall() {
+        if (stall_ == 0) return false;
+        rng_ ^= rng_ << 13;
+        rng_ ^= rng_ >> 17;
+        rng_ ^= rng_ << 5;
+        return rng_ % 100 < stall_;
+    }
+
+    void tick() {
+        top_.clk = 1;
+        top_.eval();
+        top_.clk = 0;
+        top_.eval();
+        cycles_++;
+    }
+
+    // Print the reply offered this cycle if the testbench accepts it.
+    void take_reply() {
+        if (!(top_.rep_valid && top_.rep_ready)) return;
+        switch (top_.rep_kind) {
+            case 0:
+                std::printf("ack %u\n", top_.rep_seq);
+                break;
+            case 1:
+                std::printf("err %u %u %u\n", top_.rep_seq, top_.rep_code, top_.rep_arg);
+                break;
+            default: {
+                std::printf("verdict %u %u %u %u %u %u ", top_.rep_seq, top_.rep_program_id, top_.rep_ok,
+                            top_.rep_count, top_.rep_digest, top_.rep_cycles);
+                const unsigned listed = top_.rep_count < kK ? top_.rep_count : kK;
+                if (listed == 0) std::printf("-");
+                for (unsigned i = 0; i < listed; i++) {
+                    const uint32_t word = top_.rep_violated[i / 2];
+                    std::printf(i ? ",%u" : "%u", (i % 2 ? word >> 16 : word) & 0xffff);
+                }
+                std::printf("\n");
+            }
+        }
+    }
+
+    static constexpr unsigned kK = sizeof(Vvalidator_core::rep_violated) / 2;  // 16-bit entries
+    Vvalidator_core top_;
+    unsigned stall_;
+    uint32_t rng_;
+    uint64_t cycles_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << "usage: engine_tb VECTORS [STALL_PERCENT [SEED]]\n";
+        return 2;
+    }
+    std::vector<Command> cmds;
+    if (!read_vectors(argv[1], cmds)) {
+        std::cerr << "engine_tb: cannot read vectors from " << argv[1] << "\n";
+        return 2;
+    }
+    const unsigned stall = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
+    const uint32_t seed = argc > 3 ? static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)) : 1;
+    Bench bench(stall, seed);
+    for (const Command& c : cmds) bench.run(c);
+    bench.drain(100000);
+    std::printf("done %llu\n", static_cast<unsigned long long>(bench.cycles()));
+    return 0;
+}
