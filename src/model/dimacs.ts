@@ -9,7 +9,10 @@ export interface Token {
   column: number;
 }
 
-const TOKEN = /\S+/g;
+/** Space, tab, CR, vertical tab, form feed: the separators within a line. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
 
 /** Call `onLine` with the tokens of each non-blank line; stop early when it returns false. */
 export function forEachTokenLine(text: string, onLine: (tokens: Token[], line: number) => boolean | void): void {
@@ -17,10 +20,16 @@ export function forEachTokenLine(text: string, onLine: (tokens: Token[], line: n
   for (let line = 1; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const lineText = text.slice(start, end);
     const tokens: Token[] = [];
-    TOKEN.lastIndex = 0;
-    for (let m = TOKEN.exec(lineText); m; m = TOKEN.exec(lineText)) tokens.push({ text: m[0], line, column: m.index + 1 });
+    for (let i = start; i < end;) {
+      if (isSpace(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const from = i;
+      while (i < end && !isSpace(text.charCodeAt(i))) i++;
+      tokens.push({ text: text.slice(from, i), line, column: from - start + 1 });
+    }
     if (tokens.length > 0 && onLine(tokens, line) === false) return;
     start = end + 1;
   }

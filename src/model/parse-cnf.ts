@@ -22,6 +22,12 @@ export function parseCnf(text: string, name?: string): Model {
   let totalLiterals = 0;
   const sampling: { value: number; token: Token }[] = [];
   let lastLine = 1;
+  // One shared, never-mutated Literal per (variable, sign): a big formula repeats each many times.
+  const literals: Literal[] = [];
+  const literal = (lit: number): Literal => {
+    const key = 2 * (Math.abs(lit) - 1) + (lit > 0 ? 1 : 0);
+    return (literals[key] ??= { var: Math.abs(lit) - 1, values: [lit > 0 ? 1 : 0], negated: false });
+  };
 
   forEachTokenLine(text, (tokens, line) => {
     lastLine = line;
@@ -58,7 +64,7 @@ export function parseCnf(text: string, name?: string): Model {
       if (++totalLiterals > LIMITS.maxTotalTerms) {
         throw tokenError(token, `more than ${LIMITS.maxTotalTerms} literals in total`);
       }
-      current.push({ var: Math.abs(lit) - 1, values: [lit > 0 ? 1 : 0], negated: false });
+      current.push(literal(lit));
       lastLiteral = token;
     }
     return true;
