@@ -18,6 +18,8 @@ export function jobView(job: JobRecord, solutions: Solution[]) {
     detail: job.detail ?? null,
     format: job.request.format,
     options: job.request.options,
+    runs: job.runs,
+    worker: job.worker ?? null,
     createdAt: iso(job.createdAt),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),

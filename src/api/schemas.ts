@@ -69,6 +69,8 @@ export const jobSchema = {
     detail: { type: ['string', 'null'], description: 'a note on the outcome, e.g. why the problem is unsatisfiable' },
     options: { type: 'object', properties: jobOptionsSchema.properties },
     format: { type: 'string' },
+    runs: { type: 'integer', description: 'times a worker started the job: more than 1 after a worker crashed or shut down' },
+    worker: { type: ['string', 'null'], description: 'the worker that ran the job last' },
     createdAt: { type: 'string', format: 'date-time' },
     startedAt: { type: ['string', 'null'], format: 'date-time' },
     finishedAt: { type: ['string', 'null'], format: 'date-time' },

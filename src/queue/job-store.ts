@@ -29,6 +29,8 @@ export interface JobRecord {
   finishedAt?: number;
   /** Times a worker has started the job (more than 1 after a crash or a shutdown). */
   runs: number;
+  /** The worker that ran the job last. */
+  worker?: string;
   solutionCount: number;
 }
 
@@ -106,6 +108,7 @@ export class JobStore {
       startedAt: h.startedAt ? Number(h.startedAt) : undefined,
       finishedAt: h.finishedAt ? Number(h.finishedAt) : undefined,
       runs: Number(h.runs ?? 0),
+      worker: h.worker || undefined,
       solutionCount: count,
     };
   }
