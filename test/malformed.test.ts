@@ -1,13 +1,17 @@
 // The malformed-input corpus (test/fixtures/malformed/): every file must make `hilsolve compile`
 // exit 2 with one clear message that names the problem and where it is, never a stack trace.
 
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { compile } from '../src/model/compile.ts';
+import { InputError, UnsatisfiableError } from '../src/model/errors.ts';
 import { LIMITS } from '../src/model/limits.ts';
+import { parseProblem, type ParseOptions } from '../src/model/parse.ts';
 import { FIXTURES, runCli, spawnCli, type CliResult } from './helpers/run-cli.ts';
 
 const DIR = join(FIXTURES, 'malformed');
@@ -105,4 +109,47 @@ describe('malformed corpus through hilsolve compile', () => {
     writeFileSync(path, `p cnf 1 1\n1 0\n${'c padding\n'.repeat(LIMITS.maxSourceBytes / 10)}`);
     expectRefused(await runCli(['compile', path]), path, 'bytes, over the limit of 16777216 bytes (16 MiB)', 'none');
   });
+});
+
+describe('mutated fixtures never crash the parsers', () => {
+  const sources: [string, ParseOptions][] = [
+    ['uf20-91.cnf', { format: 'cnf' }],
+    ['flat50-3.col', { format: 'col', colors: 3 }],
+    ['8-queens.json', { format: 'json' }],
+    ['sudoku-easy.json', { format: 'json' }],
+  ];
+  const edit = fc.oneof(
+    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 8 }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('0', '-', '9', ' ', '\n', '"', ',', '}', ']', '[', '.', 'e', '\u0000', '\u00e9', 'p cnf 1 1', '99999999999') }),
+  );
+
+  function apply(text: string, e: { kind: string; at: number; length?: number; text?: string }): string {
+    const at = e.at % (text.length + 1);
+    if (e.kind === 'truncate') return text.slice(0, at);
+    if (e.kind === 'delete') return text.slice(0, at) + text.slice(at + e.length!);
+    return text.slice(0, at) + e.text! + text.slice(at);
+  }
+
+  for (const [file, options] of sources) {
+    it(`${file}: a model (that compiles or is refused cleanly) or a located InputError`, () => {
+      const original = readFileSync(join(FIXTURES, file), 'utf8');
+      fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        const text = edits.reduce(apply, original);
+        try {
+          const model = parseProblem(text, options);
+          expect(model.format).toBe(options.format);
+          try {
+            compile(model);
+          } catch (err) {
+            expect(err instanceof UnsatisfiableError || err instanceof InputError).toBe(true);
+          }
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          const loc = (err as InputError).location;
+          expect(loc.path !== undefined || (loc.line! >= 1 && loc.column! >= 1)).toBe(true);
+        }
+      }), { numRuns: 400 });
+    });
+  }
 });
