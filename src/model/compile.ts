@@ -49,6 +49,7 @@ export function compile(model: Model): Program {
     const { code, dnf } = compileConstraint(model, c, widths, j);
     if (code === false) throw new UnsatisfiableError(`constraint ${j} (${c.type}) can never hold`);
     emitConstraint(words, code, dnf);
+    checkWordCount(words.length);
   });
 
   const domainChecks: number[] = [];
@@ -65,9 +66,7 @@ export function compile(model: Model): Program {
   if (total > LIMITS.maxProgramConstraints) {
     throw new InputError(`the program has ${total} constraints (${model.constraints.length} plus ${domainChecks.length} domain checks), more than the limit of ${LIMITS.maxProgramConstraints}`);
   }
-  if (words.length > LIMITS.maxProgramWords) {
-    throw new InputError(`the program has ${words.length} words, more than the limit of ${LIMITS.maxProgramWords}`);
-  }
+  checkWordCount(words.length);
   return {
     numVars: model.variables.length,
     widths,
@@ -76,6 +75,11 @@ export function compile(model: Model): Program {
     domainChecks,
     candidateBytes: packedLength(widths),
   };
+}
+
+/** Checked as words accumulate, so that an oversized program is refused before it fills memory. */
+function checkWordCount(n: number): void {
+  if (n > LIMITS.maxProgramWords) throw new InputError(`the program has more than ${LIMITS.maxProgramWords} words, the limit`);
 }
 
 function compileConstraint(model: Model, c: Constraint, widths: readonly number[], j: number): Code {
