@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSimulator, startSimulator, SimulatorError } from '../src/link/simulator.ts';
 import { RawDevice } from './helpers/raw-device.ts';
+import { REPO_ROOT, runCli } from './helpers/run-cli.ts';
 
 function runBinary(binary: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -66,3 +67,32 @@ describe('simulator launcher', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('hilsolve sim', () => {
+  it('refuses contradictory or bad options with exit 2', async () => {
+    for (const args of [['--pty', '--tcp', '0'], ['--tcp', '0', '--link', '/tmp/x'], ['--clks-per-bit', '3'], ['--tcp', 'port']]) {
+      const r = await runCli(['sim', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/hilsolve sim: /);
+    }
+  });
+
+  it('prints the device path, serves it, and stops on SIGINT with statistics', async () => {
+    const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, 'sim', '--tcp', '0', '--stats'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 20));
+    const path = out.split('\n')[0]!;
+    expect(path).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const dev = await RawDevice.open(path);
+    expect((await dev.request({ kind: 'echo', seq: 5, data: Uint8Array.from([5]) })).seq).toBe(5);
+    await dev.close();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/stats: [1-9]\d* cycles/);
+  });
+});
+

@@ -33,7 +33,8 @@ module pb_encoder #(
                      T_PACKED = 3'd4;
     localparam [3:0] S_IDLE = 4'd0, S_FIELD = 4'd1, S_SIZE_RD = 4'd2, S_SIZE_ITEM = 4'd3,
                      S_HEADER = 4'd4, S_VARINT = 4'd5, S_FIXED = 4'd6, S_ITEM_RD = 4'd7,
-                     S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10;
+                     S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10,
+                     S_FETCH = 4'd11;
 
     // Type of field `f` of DeviceMessage body `k` (see proto/link.proto).
     function [2:0] dev_field_type(input [3:0] k, input [3:0] f);
@@ -76,9 +77,12 @@ module pb_encoder #(
     reg [1:0]    fixed_left;
     reg [IW-1:0] item, items;
 
+    // fld_val of field `fld`, registered in S_FETCH: keeps the source's multiplexers out of the
+    // sizing adders' timing path.
+    reg  [31:0] fval;
     wire [2:0]  ftype = dev_field_type(kind, fld[3:0]);
-    wire        skip  = fld[4] || ftype == T_NONE || fld_val == 32'd0;
-    wire [15:0] fsize = {13'd0, varint_size(fld_val)};
+    wire        skip  = fld[4] || ftype == T_NONE || fval == 32'd0;
+    wire [15:0] fsize = {13'd0, varint_size(fval)};
 
     assign fld_sel  = fld[3:0];
     assign item_sel = item;
@@ -109,21 +113,30 @@ module pb_encoder #(
                         sending  <= 1'b0;
                         fld      <= 5'd1;
                         body_len <= 16'd0;
-                        state    <= S_FIELD;
+                        state    <= S_FETCH;
                     end
-                S_FIELD:
+                S_FETCH: begin
+                    fval  <= fld_val;
+                    state <= S_FIELD;
+                end
+                S_FIELD:  // fval is the value of field `fld`
                     if (fld[4]) state <= sending ? S_DONE : S_HEADER;
-                    else if (skip) fld <= fld + 5'd1;
-                    else if (!sending) begin
+                    else if (skip) begin
+                        fld   <= fld + 5'd1;
+                        state <= S_FETCH;
+                    end else if (!sending) begin
+                        if (ftype != T_PACKED) begin
+                            fld   <= fld + 5'd1;
+                            state <= S_FETCH;
+                        end
                         case (ftype)
-                            T_VARINT:  begin body_len <= body_len + 16'd1 + fsize; fld <= fld + 5'd1; end
-                            T_FIXED32: begin body_len <= body_len + 16'd5;         fld <= fld + 5'd1; end
-                            T_BYTES:   begin body_len <= body_len + 16'd1 + fsize + fld_val[15:0];
-                                             fld <= fld + 5'd1; end
+                            T_VARINT:  body_len <= body_len + 16'd1 + fsize;
+                            T_FIXED32: body_len <= body_len + 16'd5;
+                            T_BYTES:   body_len <= body_len + 16'd1 + fsize + fval[15:0];
                             default: begin   // T_PACKED: size the elements first
                                 packed_len <= 16'd0;
                                 item       <= 0;
-                                items      <= fld_val[IW-1:0];
+                                items      <= fval[IW-1:0];
                                 state      <= S_SIZE_RD;
                             end
                         endcase
@@ -131,17 +144,17 @@ module pb_encoder #(
                         cur_type   <= ftype;
                         fld        <= fld + 5'd1;
                         item       <= 0;
-                        items      <= fld_val[IW-1:0];
-                        value      <= ftype == T_PACKED ? {16'd0, packed_len} : fld_val;
+                        items      <= fval[IW-1:0];
+                        value      <= ftype == T_PACKED ? {16'd0, packed_len} : fval;
                         fixed_left <= 2'd3;
-                        after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_FIELD;
+                        after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_FETCH;
                         emit({1'b0, fld[3:0], wire_type(ftype)}, ftype == T_FIXED32 ? S_FIXED : S_VARINT);
                     end
                 S_SIZE_RD:
                     if (item == items) begin
                         body_len <= body_len + 16'd1 + {13'd0, varint_size({16'd0, packed_len})} + packed_len;
                         fld      <= fld + 5'd1;
-                        state    <= S_FIELD;
+                        state    <= S_FETCH;
                     end else state <= S_SIZE_ITEM;
                 S_SIZE_ITEM: begin   // item_val is element `item`
                     packed_len <= packed_len + {13'd0, varint_size(item_val)};
@@ -152,7 +165,7 @@ module pb_encoder #(
                     sending   <= 1'b1;
                     fld       <= 5'd1;
                     value     <= {16'd0, body_len};
-                    after_value <= S_FIELD;
+                    after_value <= S_FETCH;
                     remaining <= 16'd1 + {13'd0, varint_size({16'd0, body_len})} + body_len;
                     emit({1'b0, kind, 3'd2}, S_VARINT);
                 end
@@ -165,7 +178,7 @@ module pb_encoder #(
                     fixed_left <= fixed_left - 2'd1;
                     emit(value[7:0], fixed_left == 2'd0 ? after_value : S_FIXED);
                 end
-                S_ITEM_RD: state <= item == items ? S_FIELD : S_ITEM;
+                S_ITEM_RD: state <= item == items ? S_FETCH : S_ITEM;
                 S_ITEM: begin        // item_val is element `item`
                     item <= item + 1'b1;
                     if (cur_type == T_BYTES) emit(item_val[7:0], S_ITEM_RD);

@@ -20,7 +20,7 @@ nextpnr-ice40 --up5k --package sg48 --pcf hdl/synth/icebreaker.pcf --json "$OUT/
 icepack "$OUT/$TOP.asc" "$OUT/$TOP.bin"
 
 # nextpnr's device utilisation and timing summary.
-util() { grep -E "^Info: +$1:" "$OUT/nextpnr.log" | tail -1 | sed -E 's/^Info: +[A-Z_0-9]+: +//'; }
+util() { grep -E "^Info:\s+$1:" "$OUT/nextpnr.log" | tail -1 | sed -E 's/^Info:\s+[A-Z_0-9]+:\s+//'; }
 fmax=$(grep -E "Max frequency for clock" "$OUT/nextpnr.log" | tail -1 | sed -E 's/.*: ([0-9.]+ MHz).*/\1/')
 echo "device       iCE40 UP5K-SG48 (iCEBreaker), clock 12 MHz"
 echo "logic cells  $(util ICESTORM_LC)"
