@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/model/compile.ts';
 import { InputError, UnsatisfiableError } from '../src/model/errors.ts';
 import { LIMITS } from '../src/model/limits.ts';
+import { valuesToIndices } from '../src/model/pack.ts';
 import { parseProblem, type ParseOptions } from '../src/model/parse.ts';
+import { parseSolution } from '../src/model/solution.ts';
 import { FIXTURES, runCli, spawnCli, type CliResult } from './helpers/run-cli.ts';
 
 const DIR = join(FIXTURES, 'malformed');
@@ -111,7 +113,7 @@ describe('malformed corpus through hilsolve compile', () => {
   });
 });
 
-describe('mutated fixtures never crash the parsers', () => {
+describe('mutated fixtures and solutions never crash the parsers', () => {
   const sources: [string, ParseOptions][] = [
     ['uf20-91.cnf', { format: 'cnf' }],
     ['flat50-3.col', { format: 'col', colors: 3 }],
@@ -150,6 +152,26 @@ describe('mutated fixtures never crash the parsers', () => {
           expect(loc.path !== undefined || (loc.line! >= 1 && loc.column! >= 1)).toBe(true);
         }
       }), { numRuns: 400 });
+    });
+  }
+
+  const solutions: [string, string, ParseOptions][] = [
+    ['uf20-91.cnf', 'uf20-91.sol', { format: 'cnf' }],
+    ['flat50-3.col', 'flat50-3.sol', { format: 'col', colors: 3 }],
+    ['8-queens.json', '8-queens.solution.json', { format: 'json' }],
+  ];
+  for (const [problem, file, options] of solutions) {
+    it(`${file}: an assignment or an InputError`, () => {
+      const model = parseProblem(readFileSync(join(FIXTURES, problem)), options);
+      const original = readFileSync(join(FIXTURES, file), 'utf8');
+      fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        try {
+          const values = valuesToIndices(model, parseSolution(model, edits.reduce(apply, original)));
+          expect(values).toHaveLength(model.variables.length);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }), { numRuns: 300 });
     });
   }
 });
