@@ -66,7 +66,7 @@ describe('hilsolve serve', () => {
     const headers = { authorization: `Bearer ${KEY_A}`, 'content-type': 'application/json' };
     const res = await fetch(`${url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ format: 'json', problem: queensProblem(6) }) });
     expect(res.status).toBe(202);
-    const { id } = await res.json();
+    const { id } = (await res.json()) as { id: string };
     const stream = readEventStream(`${url}/v1/jobs/${id}/events`, { authorization: `Bearer ${KEY_A}` });
     await new Promise((r) => setTimeout(r, 300));
     p.child.kill('SIGTERM');
