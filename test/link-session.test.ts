@@ -57,6 +57,9 @@ describe('DeviceSession handshake', () => {
     expect(err).toBeInstanceOf(DeviceTimeoutError);
     expect((err as Error).message).toMatch(/no answer from .* within 150 ms \(4 attempts\)/);
     await expect(DeviceSession.open('/dev/does-not-exist-hilsolve', FAST)).rejects.toThrow(/no device at \/dev\/does-not-exist-hilsolve/);
+    const garbling = await startFakeDevice({ fault: () => 'garble' });
+    devices.push(garbling);
+    await expect(DeviceSession.open(garbling.url, FAST)).rejects.toThrow(/4 attempts, 4 unreadable frames received\): is a hilsolve device there, at the right baud\?/);
   });
 });
 

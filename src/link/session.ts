@@ -173,8 +173,11 @@ export class DeviceSession extends EventEmitter {
       session.state = 'closed';
       await session.transport?.close();
       if (err instanceof DeviceTimeoutError) {
+        const c = session.stats;
+        const unreadable = c.crcErrors + c.frameErrors + c.decodeErrors;
         throw new DeviceTimeoutError(`no answer from ${target} within ${session.opts.timeoutMs} ms ` +
-          `(${session.opts.retries + 1} attempts): is a hilsolve device there, at the right baud?`);
+          `(${session.opts.retries + 1} attempts${unreadable ? `, ${unreadable} unreadable frames received` : ''}): ` +
+          'is a hilsolve device there, at the right baud?');
       }
       throw err;
     }
@@ -313,6 +316,10 @@ export class DeviceSession extends EventEmitter {
       if (this.closed()) return;
       try {
         await this.connect();
+        if (this.closed()) {
+          await this.dropTransport();
+          return;
+        }
         this.state = 'connected';
         this.stats.reconnects++;
         for (const w of this.connectWaiters.splice(0)) w.resolve();
