@@ -55,6 +55,7 @@ const cases: Case[] = [
   { name: 'JSON problem naming an unknown variable', body: { format: 'json', problem: { variables: [{ name: 'x', domain: { min: 0, max: 3 } }], constraints: [{ type: 'compare', x: 'x', op: '<', y: 'nope' }] } }, status: 400, message: /\$\.constraints\[0\]\.y: unknown variable "nope"/ },
   { name: 'JSON problem with a huge domain', body: { format: 'json', problem: { variables: [{ name: 'x', domain: { min: 0, max: 100000 } }], constraints: [] } }, status: 400, message: /over the limit of 256/ },
   { name: 'JSON problem with an unknown field', body: { format: 'json', problem: { ...queens, extra: 1 } }, status: 400, message: /extra/ },
+  { name: 'JSON problem nested 30,000 deep', raw: `{"format":"json","problem":{"a":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`, headers: json, status: 400, message: /nesting deeper than 256 levels/ },
   { name: 'JSON problem as source text, malformed', body: { format: 'json', source: '{"variables": [' }, status: 400, message: /line 1/ },
   { name: 'payload over the body limit', body: { format: 'cnf', source: `p cnf 1 1\n${'1 0\n'.repeat(40_000)}` }, status: 413, message: /too large|limit/i },
   { name: 'unsupported content type', raw: 'format=json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, message: /Unsupported Media Type|content-type/i },

@@ -4,6 +4,7 @@
 
 import { randomInt } from 'node:crypto';
 import { UnsatisfiableError } from '../model/errors.ts';
+import { LIMITS } from '../model/limits.ts';
 import type { ProblemFormat } from '../model/types.ts';
 import { sha256 } from '../queue/queue.ts';
 import { prepareProblem } from '../solve/prepare.ts';
@@ -57,9 +58,24 @@ function problemSource(body: SubmitBody): string {
     if (body.format !== 'json') {
       throw new ApiError(400, 'invalid_request', `$.problem: a JSON document is for format json; send a ${body.format} problem as \`source\` text`);
     }
+    if (exceedsDepth(body.problem, LIMITS.maxJsonDepth)) {
+      throw new ApiError(400, 'invalid_problem', `$.problem: nesting deeper than ${LIMITS.maxJsonDepth} levels`);
+    }
     return JSON.stringify(body.problem);
   }
   if (body.source === undefined) throw new ApiError(400, 'invalid_request', '$: missing the problem: give `source` (text) or `problem` (JSON document)');
   if (body.source.trim() === '') throw new ApiError(400, 'invalid_request', '$.source: the problem text is empty');
   return body.source;
+}
+
+/** Whether a parsed JSON value nests deeper than `limit` (checked without recursion, so any depth is safe). */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
