@@ -131,6 +131,11 @@ describe('JSON problems: constraints', () => {
     expect(errorOf(JSON.stringify({ variables: [], constraints: [], 'my key': 1 }))).toBe('$["my key"]: unknown field "my key" (expected variables, constraints, name)');
   });
 
+  it('stops expanding a list of arrays as soon as it passes the arity limit', () => {
+    const doc = { variables: [{ name: 'q', size: 40000, domain: 'bool' }], constraints: [{ type: 'allDifferent', vars: new Array(100000).fill('q') }] };
+    expect(() => modelFromJson(doc)).toThrow('$.constraints[0].vars: more than 65536 items, the limit per constraint');
+  });
+
   it('counts literals, terms and table cells against the total limit', () => {
     const vars = Array.from({ length: 100 }, (_, i) => `q[${i % 4}]`);
     const many = new Array(Math.ceil(LIMITS.maxTotalTerms / 100) + 1).fill({ type: 'allDifferent', vars });

@@ -87,7 +87,7 @@ class JsonProblemReader {
     if (typeof value === 'string') {
       const array = this.arrays.get(value);
       if (!array) fail(path, `expected a list of variables or the name of an array, got unknown array ${JSON.stringify(value)}`);
-      return this.count([...array], path);
+      return this.countTerms([...array], path);
     }
     const out: number[] = [];
     readArray(value, path).forEach((item, i) => {
@@ -95,18 +95,23 @@ class JsonProblemReader {
       const array = typeof item === 'string' ? this.arrays.get(item) : undefined;
       if (array) out.push(...array);
       else out.push(this.variable(item, itemPath));
+      checkArity(out.length, path);
     });
-    return this.count(out, path);
+    return this.countTerms(out, path);
   }
 
-  /** Account for `n` terms of a constraint against the arity and total limits. */
-  private count<T extends { length: number }>(items: T, path: string, weight = 1): T {
-    if (items.length > LIMITS.maxConstraintArity) fail(path, `${items.length} items, over the limit of ${LIMITS.maxConstraintArity} per constraint`);
-    this.totalTerms += items.length * weight;
+  /** Check a constraint's list against the arity limit and add its size, times `weight`, to the total. */
+  private countTerms<T extends { length: number }>(items: T, path: string, weight = 1): T {
+    checkArity(items.length, path);
+    this.addTerms(items.length * weight, path);
+    return items;
+  }
+
+  private addTerms(n: number, path: string): void {
+    this.totalTerms += n;
     if (this.totalTerms > LIMITS.maxTotalTerms) {
       fail(path, `the constraints hold more than ${LIMITS.maxTotalTerms} literals, terms and table cells in total`);
     }
-    return items;
   }
 
   private valueOf(variable: number, value: unknown, path: string): number {
@@ -123,12 +128,12 @@ class JsonProblemReader {
     switch (type) {
       case 'clause': {
         const c = readObject(value, path, ['type', 'literals']);
-        const literals = this.count(readArray(c.literals, `${path}.literals`), `${path}.literals`);
+        const literals = this.countTerms(readArray(c.literals, `${path}.literals`), `${path}.literals`);
         return { type, literals: literals.map((l, i) => this.literal(l, `${path}.literals[${i}]`)) };
       }
       case 'compare': {
         const c = readObject(value, path, ['type', 'x', 'op', 'y'], ['c']);
-        this.count([0, 0], path);
+        this.addTerms(2, path);
         return {
           type,
           x: this.variable(c.x, `${path}.x`),
@@ -157,7 +162,7 @@ class JsonProblemReader {
         if (mode !== 'allowed' && mode !== 'forbidden') fail(`${path}.mode`, `unknown mode "${mode}" (expected allowed or forbidden)`);
         const raw = readArray(c.tuples, `${path}.tuples`);
         if (raw.length > LIMITS.maxTableTuples) fail(`${path}.tuples`, `${raw.length} tuples, over the limit of ${LIMITS.maxTableTuples}`);
-        this.count(raw, `${path}.tuples`, vars.length);
+        this.countTerms(raw, `${path}.tuples`, vars.length);
         const tuples = raw.map((t, i) => {
           const tuplePath = `${path}.tuples[${i}]`;
           const cells = readArray(t, tuplePath);
@@ -168,7 +173,7 @@ class JsonProblemReader {
       }
       case 'linear': {
         const c = readObject(value, path, ['type', 'terms', 'op', 'rhs']);
-        const raw = this.count(readArray(c.terms, `${path}.terms`), `${path}.terms`);
+        const raw = this.countTerms(readArray(c.terms, `${path}.terms`), `${path}.terms`);
         if (raw.length === 0) fail(`${path}.terms`, 'a linear constraint needs at least one term');
         const terms = raw.map((t, i) => {
           const termPath = `${path}.terms[${i}]`;
@@ -203,6 +208,10 @@ class JsonProblemReader {
     }
     return fail(`${path}.op`, `unknown literal operator "${op}" (expected ${LITERAL_OPS.join(', ')})`);
   }
+}
+
+function checkArity(n: number, path: string): void {
+  if (n > LIMITS.maxConstraintArity) fail(path, `more than ${LIMITS.maxConstraintArity} items, the limit per constraint`);
 }
 
 function readCompareOp(value: unknown, path: string): CompareOp {
