@@ -82,14 +82,19 @@ export async function runSolveLoop(
     return null;
   };
 
-  // Runs `op` (a load or a batch), reconnecting and reloading the program while the device is lost.
+  // Runs `op` with the program loaded, reloading it and retrying while the device is lost.
+  let loaded = false;
   const withDevice = async <T>(op: () => Promise<T>): Promise<T | null> => {
     const giveUpAt = now() + (settings.deviceRetryMs ?? 30_000);
     for (let attempt = 0; ; attempt++) {
       try {
-        if (attempt > 0) await ports.validator.load(program);
+        if (!loaded) {
+          await ports.validator.load(program);
+          loaded = true;
+        }
         return await op();
       } catch (err) {
+        loaded = false;
         if (!(err instanceof DeviceLostError) || now() >= giveUpAt) throw err;
         stats.reconnects++;
         log('device lost, reconnecting', { attempt: attempt + 1, error: err.message });
@@ -99,7 +104,7 @@ export async function runSolveLoop(
     }
   };
 
-  await withDevice(() => ports.validator.load(program));
+  await withDevice(async () => undefined);
   let stop = stopReason();
   while (stop === null) {
     const n = Math.min(settings.batchSize, settings.maxCandidates - stats.candidates);
