@@ -165,6 +165,11 @@ describe('DeviceSession candidates', () => {
     });
   });
 
+  it('sends candidates only through the window', async () => {
+    const { s } = await setup();
+    await expect(s.request({ kind: 'candidate', programId: 7, values: bytes(1) })).rejects.toThrow(/through sendCandidate/);
+  });
+
   it('refuses a verdict whose digest is not that of the candidate', async () => {
     const { s } = await setup({
       fault: (m) => (m.kind === 'candidate'

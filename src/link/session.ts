@@ -197,6 +197,7 @@ export class DeviceSession extends EventEmitter {
 
   /** One control request; see the API at the top of this file. */
   request<B extends RequestBody>(body: B, options: RequestOptions = {}): Promise<ReplyOf<B['kind']>> {
+    if (body.kind === 'candidate') return Promise.reject(new TypeError('candidates go through sendCandidate, which keeps the window'));
     const retry = options.retry ?? RETRYABLE.has(body.kind);
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
     const run = () => this.controlAttempts(body, retry ? 1 + this.opts.retries : 1, timeoutMs);
