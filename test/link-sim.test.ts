@@ -140,6 +140,19 @@ describe('link against the simulated device', () => {
     }
   }, 120_000);
 
+  it('speaks the same protocol in the simulator\'s TCP mode', async () => {
+    const tcp = await startSimulator({ tcpPort: 0 });
+    try {
+      expect(tcp.path).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+      const s = await DeviceSession.open(tcp.path, { heartbeatMs: 0 });
+      expect(s.info.deviceId).toBe('hilsolve-sim');
+      expect(await s.echo(Uint8Array.of(0, 1, 0, 2))).toEqual(Uint8Array.of(0, 1, 0, 2));
+      await s.close();
+    } finally {
+      await tcp.stop();
+    }
+  });
+
   it('reports a device that vanishes', async () => {
     const own = await startSimulator();
     const s = await DeviceSession.open(own.path, { heartbeatMs: 100, timeoutMs: 200, retries: 1, reconnectDelayMs: 50, reconnectForMs: 500 });
