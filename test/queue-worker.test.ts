@@ -25,7 +25,9 @@ let baseUrl: string;
 beforeAll(async () => {
   api = await startApi(uniquePrefix('queue-worker'));
   baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
-  worker = await startInProcessWorker(api.prefix, new ReferenceValidator());
+  const validator = new ReferenceValidator();
+  validator.maxVars = 1000;
+  worker = await startInProcessWorker(api.prefix, validator);
 });
 afterAll(async () => {
   await worker?.close();
@@ -95,6 +97,15 @@ describe('worker', () => {
     const job = await waitForJob(api.app, id, 10_000);
     expect(job).toMatchObject({ status: 'succeeded', outcome: 'UNKNOWN', stopReason: 'candidateBudget' });
     expect(job.stats.candidates).toBe(300);
+  });
+
+  it('fails a job whose program the device cannot take, at once and with the reason', async () => {
+    const id = await submit({ format: 'cnf', source: 'p cnf 1001 1\n1 0\n' });
+    const job = await waitForJob(api.app, id, 10_000);
+    expect(job).toMatchObject({
+      status: 'failed', outcome: 'UNKNOWN', runs: 1,
+      error: { code: 'device_capacity', message: '1001 variables, the device takes 1000' },
+    });
   });
 
   it('lists its device with a heartbeat', async () => {

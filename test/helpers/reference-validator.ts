@@ -5,13 +5,15 @@
 import { prepareProgram, type PreparedProgram } from '../../src/check/program-checker.ts';
 import { packIndices } from '../../src/model/pack.ts';
 import type { Program } from '../../src/model/program.ts';
-import { DeviceLostError, type Validator, type Verdict } from '../../src/solve/ports.ts';
+import { DeviceLostError, ProgramRejectedError, type Validator, type Verdict } from '../../src/solve/ports.ts';
 
 export class ReferenceValidator implements Validator {
   readonly deviceId = 'reference-checker';
   loads = 0;
   /** Number of upcoming validate calls that fail as if the device went away. */
   loseNext = 0;
+  /** Programs with more variables are refused, as by a device's capacity. */
+  maxVars = 65_536;
   /** When > 0, every lieEvery-th rejected candidate is claimed proven (a faulty device). */
   lieEvery = 0;
   private checker: PreparedProgram | null = null;
@@ -19,6 +21,7 @@ export class ReferenceValidator implements Validator {
   private calls = 0;
 
   async load(program: Program): Promise<void> {
+    if (program.numVars > this.maxVars) throw new ProgramRejectedError(`${program.numVars} variables, the device takes ${this.maxVars}`);
     this.loads++;
     this.checker = prepareProgram(program);
     this.bytes += program.words.length * 8;
