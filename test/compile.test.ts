@@ -87,7 +87,7 @@ describe('clause', () => {
       { type: 'clause', literals: [{ var: 0, values: [1], negated: true }, { var: 1, values: [1], negated: false }] },
       { type: 'clause', literals: [{ var: 1, values: [0], negated: false }] },
     ]);
-    expect(() => compile(units)).toThrow(/unsatisfiable: the clauses leave variable x2 no value|has no literal that can hold/);
+    expect(() => compile(units)).toThrow(/unsatisfiable: the constraints leave variable x2 no value|has no literal that can hold/);
   });
   it('propagation does not change the domains the program states', () => {
     const p = compile(model([v('x', 0, 4), v('y', 0, 2)], [{ type: 'clause', literals: [{ var: 0, values: [1, 2], negated: false }] }]));
@@ -98,6 +98,30 @@ describe('clause', () => {
     // x in {1} where 1 is a hole: no solution, found by propagation
     expect(() => compile(model([v('x', 0, 4, [1])], [{ type: 'clause', literals: [{ var: 0, values: [1], negated: false }] }])))
       .toThrow(UnsatisfiableError);
+  });
+});
+
+describe('propagation of unary constraints', () => {
+  const x = [v('x', 0, 8), v('y', 0, 8)];
+  it('narrows a domain by unary linear sums and tables, and proves an emptied one unsatisfiable', () => {
+    expect(() => compile(model(x, [
+      { type: 'linear', terms: [{ coef: 2, var: 0 }, { coef: 1, var: 0 }], op: '>=', rhs: 9 }, // x >= 3
+      { type: 'table', vars: [0, 0], tuples: [[1, 1], [2, 2], [5, 4]], mode: 'allowed' }, // x in {1, 2}
+    ]))).toThrow(/unsatisfiable: constraint 1 \(table\) and the constraints before it leave variable x no value/);
+  });
+  it('feeds the narrowed domains to clause propagation', () => {
+    expect(() => compile(model(x, [
+      { type: 'table', vars: [0], tuples: [[6]], mode: 'allowed' },
+      { type: 'clause', literals: [{ var: 0, values: [6], negated: true }, { var: 1, values: [9], negated: false }] },
+    ]))).toThrow(/constraint 1 \(clause\) has no literal that can hold/);
+  });
+  it('leaves satisfiable unary constraints to the program', () => {
+    const m = model(x, [
+      { type: 'linear', terms: [{ coef: 1, var: 0 }], op: '!=', rhs: 3 },
+      { type: 'table', vars: [1, 1], tuples: [[2, 2]], mode: 'forbidden' },
+    ]);
+    expect(compile(m).words).toHaveLength(4);
+    expectAgreement(m);
   });
 });
 
@@ -215,11 +239,11 @@ describe('linear', () => {
     const m = model([...xy, v('z', 7, 1)], [{ type: 'linear', terms: [{ coef: 0, var: 0 }, { coef: 5, var: 2 }, { coef: 1, var: 1 }], op: '>=', rhs: 30 }]);
     // 5*7 + y >= 30  <=>  iy >= -4: always
     expect(only(m)).toMatchObject([{ op: TRUE, neg: false }]);
-    expect(() => compile(model(xy, [{ type: 'linear', terms: [{ coef: 1, var: 0 }], op: '>', rhs: 100 }]))).toThrow(/constraint 0 \(linear\) can never hold/);
+    expect(() => compile(model(xy, [{ type: 'linear', terms: [{ coef: 1, var: 0 }], op: '>', rhs: 100 }]))).toThrow(/unsatisfiable: constraint 0 \(linear\)/);
   });
   it('refuses a sum that could leave the 32-bit accumulator, naming the constraint', () => {
-    const terms = Array.from({ length: 300 }, () => ({ coef: 32767, var: 0 }));
-    const m = model([v('x', 0, 256)], [{ type: 'linear', terms, op: '<', rhs: 0 }]);
+    const terms = Array.from({ length: 300 }, (_, i) => ({ coef: 32767, var: i % 2 }));
+    const m = model([v('x', 0, 256), v('y', 0, 256)], [{ type: 'linear', terms, op: '<', rhs: 0 }]);
     expect(() => compile(m)).toThrow(InputError);
     expect(() => compile(m)).toThrow(/constraint 0 \(linear\): a partial sum .* outside the 32-bit accumulator/);
   });

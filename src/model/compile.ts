@@ -5,8 +5,8 @@
 // any representable index, and the program's verdict must then equal the model's verdict on the
 // value min + index (src/check/model-checker.ts), the domain checks reporting the out-of-domain
 // ones. Constant literals are folded (compile-emit.ts); a model constraint that folds to false
-// for every representable candidate, or clauses that propagate to an empty domain, prove the
-// problem unsatisfiable (UnsatisfiableError).
+// for every representable candidate, or unary constraints and clauses that propagate to an
+// empty domain (compile-propagate.ts), prove the problem unsatisfiable (UnsatisfiableError).
 //
 // Per constraint (C model constraints, then the domain checks, each ending in exactly one EC):
 // - clause: one CNF term; literals on the same variable merge into one index set, compiled to
@@ -22,7 +22,7 @@
 //   "index in the allowed set".
 
 import { emitConstraint, simplify, type Lit, type WordSpec } from './compile-emit.ts';
-import { propagateClauses } from './compile-propagate.ts';
+import { propagate } from './compile-propagate.ts';
 import { emptySet, foldComparison, setLiterals, valueSet, type IndexSet } from './compile-sets.ts';
 import { compileTable } from './compile-table.ts';
 import { validateModel } from './compile-validate.ts';
@@ -42,7 +42,7 @@ const INT32_MAX = 2 ** 31 - 1;
 
 export function compile(model: Model): Program {
   validateModel(model);
-  propagateClauses(model);
+  propagate(model);
   const widths = model.variables.map((v) => bitWidth(v.size));
   const words: bigint[] = [];
   model.constraints.forEach((c, j) => {
@@ -58,7 +58,7 @@ export function compile(model: Model): Program {
     const allowed = emptySet(widths[i]!);
     v.allowed.forEach((a, k) => { if (a) allowed[k] = 1; });
     domainChecks.push(i);
-    // propagateClauses has refused empty domains, so this never folds to false.
+    // propagate has refused empty domains, so this never folds to false.
     emitConstraint(words, simplify({ dnf: false, terms: [setLiterals(i, allowed)] }), false);
   });
 

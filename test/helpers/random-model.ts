@@ -123,7 +123,10 @@ function randomConstraint(rng: Prng, vars: Variable[], type: ConstraintType): Co
     }
     case 'table': {
       const arity = chance(rng, 0.1) ? 1 : 2 + rng.int(3);
-      const vs = Array.from({ length: arity }, anyVar);
+      // distinct variables where there are enough, now and then one repeated
+      const vs = rng.shuffle(vars.map((_, i) => i)).slice(0, arity);
+      while (vs.length < arity) vs.push(anyVar());
+      if (arity > 1 && chance(rng, 0.05)) vs[arity - 1] = vs[0]!;
       const dense = arity === 2 && chance(rng, 0.4);
       const count = dense ? 8 + rng.int(40) : 1 + rng.int(10);
       const tuples = Array.from({ length: count }, () => vs.map((x) => nearValue(rng, vars[x]!)));
@@ -134,8 +137,8 @@ function randomConstraint(rng: Prng, vars: Variable[], type: ConstraintType): Co
         var: anyVar(),
         coef: chance(rng, 0.1) ? pick(rng, [-32768, 32767, -1000, 4096]) : rng.int(41) - 20,
       }));
-      // rhs near the sum at a random in-domain point, so that both verdicts occur
-      let rhs = rng.int(11) - 5;
+      // rhs the sum at a random in-domain point, or near it, so that both verdicts occur
+      let rhs = chance(rng, 0.5) ? 0 : rng.int(11) - 5;
       for (const t of terms) rhs += t.coef * (vars[t.var]!.min + rng.int(vars[t.var]!.size));
       return { type: 'linear', terms, op: pick(rng, COMPARE_OPS), rhs };
     }
