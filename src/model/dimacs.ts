@@ -1,5 +1,6 @@
-// Line and token reading shared by the DIMACS CNF and .col parsers: each line is split into
-// whitespace-separated tokens that remember their 1-based line and column for error messages.
+// Line and token reading shared by the DIMACS CNF, .col and solution parsers. Tokens are read one
+// at a time, never a whole line at once, so that a hostile line of millions of tokens is refused
+// at the first token past a limit; each token remembers its 1-based line and column for errors.
 
 import { InputError } from './errors.ts';
 
@@ -9,34 +10,55 @@ export interface Token {
   column: number;
 }
 
+export type Position = Pick<Token, 'line' | 'column'>;
+
 /** Space, tab, CR, vertical tab, form feed: the separators within a line. */
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-/** Call `onLine` with the tokens of each non-blank line; stop early when it returns false. */
-export function forEachTokenLine(text: string, onLine: (tokens: Token[], line: number) => boolean | void): void {
-  let start = 0;
-  for (let line = 1; start <= text.length; line++) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const tokens: Token[] = [];
-    for (let i = start; i < end;) {
-      if (isSpace(text.charCodeAt(i))) {
-        i++;
-        continue;
+export class DimacsReader {
+  /** Current line, 1-based (0 before the first call to nextLine). */
+  line = 0;
+  /** The last line that held a token (1 if none did): where to report what the text lacks. */
+  lastNonBlankLine = 1;
+  private lineStart = 0;
+  private lineEnd = -1;
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** Move to the next line that holds a token; false at the end of the text. The rest of the current line is skipped. */
+  nextLine(): boolean {
+    const t = this.text;
+    while (this.lineEnd < t.length) {
+      this.line++;
+      this.lineStart = this.lineEnd + 1;
+      const nl = t.indexOf('\n', this.lineStart);
+      this.lineEnd = nl < 0 ? t.length : nl;
+      this.pos = this.lineStart;
+      while (this.pos < this.lineEnd && isSpace(t.charCodeAt(this.pos))) this.pos++;
+      if (this.pos < this.lineEnd) {
+        this.lastNonBlankLine = this.line;
+        return true;
       }
-      const from = i;
-      while (i < end && !isSpace(text.charCodeAt(i))) i++;
-      tokens.push({ text: text.slice(from, i), line, column: from - start + 1 });
     }
-    if (tokens.length > 0 && onLine(tokens, line) === false) return;
-    start = end + 1;
+    return false;
+  }
+
+  /** The next token of the current line, or undefined at its end. */
+  token(): Token | undefined {
+    const t = this.text;
+    while (this.pos < this.lineEnd && isSpace(t.charCodeAt(this.pos))) this.pos++;
+    if (this.pos >= this.lineEnd) return undefined;
+    const from = this.pos;
+    while (this.pos < this.lineEnd && !isSpace(t.charCodeAt(this.pos))) this.pos++;
+    return { text: t.slice(from, this.pos), line: this.line, column: from - this.lineStart + 1 };
   }
 }
 
-export function tokenError(token: Pick<Token, 'line' | 'column'>, message: string): InputError {
-  return new InputError(message, { line: token.line, column: token.column });
+export function tokenError(at: Position, message: string): InputError {
+  return new InputError(message, { line: at.line, column: at.column });
 }
 
 /** A decimal integer token (`-?[0-9]+`) within [min, max]; `what` names it in errors. */
@@ -48,7 +70,7 @@ export function readIntToken(token: Token, what: string, min: number, max: numbe
 }
 
 /** Where a missing token should have been: just after the last token of its line. */
-export function afterToken(token: Token): Pick<Token, 'line' | 'column'> {
+export function afterToken(token: Token): Position {
   return { line: token.line, column: token.column + token.text.length };
 }
 

@@ -3,7 +3,7 @@
 // line starting with `%` ending the formula (as in the SATLIB benchmark files). Variables are
 // named "1".."V" with domain {0, 1}; literal k becomes `k = 1`, literal -k becomes `k = 0`.
 
-import { afterToken, forEachTokenLine, readIntToken, tokenError, type Token } from './dimacs.ts';
+import { afterToken, DimacsReader, readIntToken, tokenError, type Token } from './dimacs.ts';
 import { InputError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import type { ClauseConstraint, Literal, Model } from './types.ts';
@@ -15,35 +15,38 @@ interface Header {
 }
 
 export function parseCnf(text: string, name?: string): Model {
+  const reader = new DimacsReader(text);
   let header: Header | undefined;
   const clauses: ClauseConstraint[] = [];
   let current: Literal[] = [];
   let lastLiteral: Token | undefined;
   let totalLiterals = 0;
   const sampling: { value: number; token: Token }[] = [];
-  let lastLine = 1;
   // One shared, never-mutated Literal per (variable, sign): a big formula repeats each many times.
   const literals: Literal[] = [];
   const literal = (lit: number): Literal => {
     const key = 2 * (Math.abs(lit) - 1) + (lit > 0 ? 1 : 0);
     return (literals[key] ??= { var: Math.abs(lit) - 1, values: [lit > 0 ? 1 : 0], negated: false });
   };
+  const count = (token: Token): void => {
+    if (++totalLiterals > LIMITS.maxTotalTerms) throw tokenError(token, `more than ${LIMITS.maxTotalTerms} literals in total`);
+  };
 
-  forEachTokenLine(text, (tokens, line) => {
-    lastLine = line;
-    const first = tokens[0]!;
-    if (first.text.startsWith('%')) return false;
+  while (reader.nextLine()) {
+    const first = reader.token()!;
+    if (first.text.startsWith('%')) break;
     if (first.text.startsWith('c')) {
-      if (first.text === 'c' && tokens[1]?.text === 'ind') readSamplingLine(tokens, sampling);
-      return true;
+      const second = first.text === 'c' ? reader.token() : undefined;
+      if (second?.text === 'ind') readSamplingLine(reader, second, sampling, count);
+      continue;
     }
     if (first.text === 'p') {
       if (header) throw tokenError(first, 'a second "p cnf" header');
-      header = readHeader(tokens);
-      return true;
+      header = readHeader(reader, first);
+      continue;
     }
     if (!header) throw tokenError(first, 'expected the "p cnf VARIABLES CLAUSES" header before the first clause');
-    for (const token of tokens) {
+    for (let token: Token | undefined = first; token; token = reader.token()) {
       const lit = readIntToken(token, 'a literal', -LIMITS.maxValue, LIMITS.maxValue);
       if (token.text === '-0') throw tokenError(token, 'expected a literal, got "-0"');
       if (Math.abs(lit) > header.vars) {
@@ -61,16 +64,13 @@ export function parseCnf(text: string, name?: string): Model {
       if (current.length === LIMITS.maxConstraintArity) {
         throw tokenError(token, `clause longer than ${LIMITS.maxConstraintArity} literals`);
       }
-      if (++totalLiterals > LIMITS.maxTotalTerms) {
-        throw tokenError(token, `more than ${LIMITS.maxTotalTerms} literals in total`);
-      }
+      count(token);
       current.push(literal(lit));
       lastLiteral = token;
     }
-    return true;
-  });
+  }
 
-  if (!header) throw new InputError('no "p cnf VARIABLES CLAUSES" header', { line: lastLine, column: 1 });
+  if (!header) throw new InputError('no "p cnf VARIABLES CLAUSES" header', { line: reader.lastNonBlankLine, column: 1 });
   if (lastLiteral) {
     throw tokenError(afterToken(lastLiteral), 'the last clause is not ended by 0 (is the file truncated?)');
   }
@@ -92,12 +92,15 @@ export function parseCnf(text: string, name?: string): Model {
   return model;
 }
 
-function readHeader(tokens: Token[]): Header {
-  const [p, kind, vars, clauses, extra] = tokens;
-  if (!kind) throw tokenError(afterToken(p!), 'the header needs "cnf", the number of variables and the number of clauses');
+function readHeader(reader: DimacsReader, p: Token): Header {
+  const kind = reader.token();
+  if (!kind) throw tokenError(afterToken(p), 'the header needs "cnf", the number of variables and the number of clauses');
   if (kind.text !== 'cnf') throw tokenError(kind, `expected "p cnf", got "p ${kind.text}"`);
+  const vars = reader.token();
   if (!vars) throw tokenError(afterToken(kind), 'the header needs the number of variables and the number of clauses');
+  const clauses = reader.token();
   if (!clauses) throw tokenError(afterToken(vars), 'the header needs the number of clauses');
+  const extra = reader.token();
   if (extra) throw tokenError(extra, 'unexpected text after the header');
   return {
     vars: readIntToken(vars, 'a variable count', 0, LIMITS.maxVariables),
@@ -107,12 +110,17 @@ function readHeader(tokens: Token[]): Header {
 }
 
 /** `c ind 3 7 12 0`: variables of the sampling set (projection), ended by 0. */
-function readSamplingLine(line: Token[], out: { value: number; token: Token }[]): void {
-  const tokens = line.slice(2);
-  const end = tokens.findIndex((t) => t.text === '0');
-  if (end < 0) throw tokenError(afterToken(line[line.length - 1]!), 'a "c ind" line must end with 0');
-  if (end !== tokens.length - 1) throw tokenError(tokens[end + 1]!, 'unexpected text after the 0 that ends a "c ind" line');
-  for (const token of tokens.slice(0, end)) {
+function readSamplingLine(reader: DimacsReader, ind: Token, out: { value: number; token: Token }[], count: (t: Token) => void): void {
+  let last = ind;
+  for (let token = reader.token(); token; token = reader.token()) {
+    if (token.text === '0') {
+      const extra = reader.token();
+      if (extra) throw tokenError(extra, 'unexpected text after the 0 that ends a "c ind" line');
+      return;
+    }
+    count(token);
     out.push({ value: readIntToken(token, 'a sampling-set variable', 1, LIMITS.maxVariables), token });
+    last = token;
   }
+  throw tokenError(afterToken(last), 'a "c ind" line must end with 0');
 }

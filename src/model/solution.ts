@@ -3,7 +3,7 @@
 // - CNF: DIMACS `v` lines (`v 1 -2 3 0`, over as many lines as needed), with `s` and `c` lines;
 // - .col: `v VERTEX COLOUR` lines, or a JSON array of colours for vertices 1..V.
 
-import { afterToken, forEachTokenLine, readIntToken, tokenError, type Token } from './dimacs.ts';
+import { afterToken, clip, DimacsReader, readIntToken, tokenError, type Token } from './dimacs.ts';
 import { InputError } from './errors.ts';
 import { readArray, readInt } from './json-path.ts';
 import { parseJsonText } from './json-text.ts';
@@ -35,8 +35,8 @@ function colouringFromJsonArray(model: Model, doc: unknown): Assignment {
 function readCnfSolution(model: Model, text: string): Assignment {
   const values: (number | undefined)[] = new Array(model.variables.length).fill(undefined);
   let ended = false;
-  readValueLines(text, (tokens) => {
-    for (const token of tokens) {
+  readValueLines(text, (reader) => {
+    for (let token = reader.token(); token; token = reader.token()) {
       if (ended) throw tokenError(token, 'a literal after the 0 that ends the assignment');
       const lit = readIntToken(token, 'a literal', -LIMITS.maxValue, LIMITS.maxValue);
       if (lit === 0) {
@@ -56,10 +56,12 @@ function readCnfSolution(model: Model, text: string): Assignment {
 /** `v VERTEX COLOUR` lines. */
 function readColSolution(model: Model, text: string): Assignment {
   const values: (number | undefined)[] = new Array(model.variables.length).fill(undefined);
-  readValueLines(text, (tokens, v) => {
-    const [vertex, colour, extra] = tokens;
+  readValueLines(text, (reader, v) => {
+    const vertex = reader.token();
     if (!vertex) throw tokenError(afterToken(v), 'expected "v VERTEX COLOUR"');
+    const colour = reader.token();
     if (!colour) throw tokenError(afterToken(vertex), 'expected a colour after the vertex');
+    const extra = reader.token();
     if (extra) throw tokenError(extra, 'unexpected text after the colour');
     const n = readIntToken(vertex, 'a vertex number', 1, model.variables.length);
     const c = readIntToken(colour, 'a colour', LIMITS.minValue, LIMITS.maxValue);
@@ -69,21 +71,26 @@ function readColSolution(model: Model, text: string): Assignment {
   return complete(model, values);
 }
 
-/** Calls `onValues` with the tokens after each `v`; checks `s` lines; skips `c` lines. */
-function readValueLines(text: string, onValues: (tokens: Token[], v: Token) => void): void {
+/** Calls `onValues` to read the tokens after each `v`; checks `s` lines; skips `c` lines. */
+function readValueLines(text: string, onValues: (reader: DimacsReader, v: Token) => void): void {
+  const reader = new DimacsReader(text);
   let any = false;
-  forEachTokenLine(text, (tokens) => {
-    const first = tokens[0]!;
-    if (first.text === 'c') return;
+  while (reader.nextLine()) {
+    const first = reader.token()!;
+    if (first.text === 'c') continue;
     if (first.text === 's') {
-      const status = tokens.slice(1).map((t) => t.text).join(' ');
-      if (status !== 'SATISFIABLE') throw tokenError(first, `the solution reports "${status}": there is no assignment to check`);
-      return;
+      const status = reader.token();
+      const extra = reader.token();
+      if (status?.text !== 'SATISFIABLE' || extra) {
+        const said = [status, extra].filter((t) => t !== undefined).map((t) => clip(t.text)).join(' ');
+        throw tokenError(first, `the solution reports "${said}": there is no assignment to check`);
+      }
+      continue;
     }
-    if (first.text !== 'v') throw tokenError(first, `expected a "v" line, got "${first.text}"`);
+    if (first.text !== 'v') throw tokenError(first, `expected a "v" line, got "${clip(first.text)}"`);
     any = true;
-    onValues(tokens.slice(1), first);
-  });
+    onValues(reader, first);
+  }
   if (!any) throw new InputError('the solution has no "v" lines');
 }
 
