@@ -36,6 +36,11 @@ class Script {
   private seq = 0;
   readonly nextSeq = () => ++this.seq;
 
+  /** A command without a reply (Reset: the link acknowledges it). */
+  quiet(cmd: Omit<EngineCommand, 'seq'>): void {
+    this.cmds.push({ ...cmd, seq: this.nextSeq() });
+  }
+
   ack(cmd: Omit<EngineCommand, 'seq'>): void {
     const seq = this.nextSeq();
     this.cmds.push({ ...cmd, seq });
@@ -259,7 +264,7 @@ describe('engine testbench', () => {
     s.err({ op: CMD.CANDIDATE, a: 27, data: new Uint8Array(0) }, ERR.CANDIDATE_LENGTH, good.candidateBytes);
     s.candidate(good, 27, randomPacked(rng, good.candidateBytes));
     s.ack({ op: CMD.BEGIN, a: 28, b: 1, c: 0, d: 0 });          // waits for that verdict
-    s.ack({ op: CMD.RESET });
+    s.quiet({ op: CMD.RESET });
     s.err({ op: CMD.CANDIDATE, a: 27, data: new Uint8Array(good.candidateBytes) }, ERR.NO_PROGRAM);
     recover(29);
 

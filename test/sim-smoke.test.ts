@@ -109,8 +109,8 @@ describe('simulated device on a pseudo-terminal', () => {
     expect(reply.window).toBe(4);
     expect(reply.clockHz).toBe(12_000_000);
     expect(reply.baud).toBe(12_000_000 / DEFAULT_CLKS_PER_BIT);
-    // No constraint engine is wired in: it advertises no capacity.
-    expect(reply.maxWords).toBe(0);
+    // The constraint engine's capacities (hdl/README.md, "Constraint engine").
+    expect(reply.maxWords).toBe(16384);
   });
 
   it('answers a Hello of another protocol version with its own version', async () => {
@@ -261,14 +261,14 @@ describe('simulated device on a pseudo-terminal', () => {
     }
   });
 
-  it('answers program and candidate messages with errors while no engine is present', async () => {
+  it('hands program and candidate messages to the engine, which answers them', async () => {
     expectError(await dev.request({ kind: 'candidate', seq: 50, programId: 1, values: Uint8Array.from([1]) }), ErrorCode.NO_PROGRAM, 50);
     expectError(
-      await dev.request({ kind: 'programBegin', seq: 51, programId: 1, numVars: 2, numWords: 3, numConstraints: 1 }),
+      await dev.request({ kind: 'programBegin', seq: 51, programId: 1, numVars: 2, numWords: 16385, numConstraints: 1 }),
       ErrorCode.CAPACITY, 51, Limit.WORDS,
     );
-    expectError(await dev.request({ kind: 'programChunk', seq: 52, chunkKind: 1, offset: 0, data: bytes(16, 5) }), ErrorCode.CAPACITY, 52, Limit.WORDS);
-    expectError(await dev.request({ kind: 'programEnd', seq: 53, crc: 0xdeadbeef }), ErrorCode.CAPACITY, 53, Limit.WORDS);
+    expectError(await dev.request({ kind: 'programChunk', seq: 52, chunkKind: 1, offset: 0, data: bytes(16, 5) }), ErrorCode.PROGRAM_STATE, 52);
+    expectError(await dev.request({ kind: 'programEnd', seq: 53, crc: 0xdeadbeef }), ErrorCode.PROGRAM_STATE, 53);
     expect(await dev.request({ kind: 'reset', seq: 54 })).toEqual({ kind: 'ack', seq: 54 });
   });
 

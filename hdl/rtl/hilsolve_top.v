@@ -3,7 +3,7 @@
 //   rx -> uart_rx -> frame_rx (COBS, CRC, 2 frame slots) -> link_dispatch (pb_decoder)
 //                                                             |  link requests: answered here
 //                                                             v  program/candidate requests
-//                                                          engine (engine_absent for now)
+//                                                          engine (validator_engine)
 //   tx <- uart_tx <- cobs_encoder <- tx_buffer (CRC, 2 slots) <- pb_encoder <- reply_arbiter
 //                                                       (replies of the dispatcher and the engine)
 //
@@ -86,7 +86,7 @@ module hilsolve_top #(
         .eng_engines(engines), .eng_candidates(candidates), .eng_busy_cycles(busy_cycles),
         .busy(dispatch_busy));
 
-    engine_absent #(.MAX_PAYLOAD(MAX_PAYLOAD)) engine (
+    validator_engine #(.MAX_PAYLOAD(MAX_PAYLOAD)) engine (
         .clk(clk), .rst(rst),
         .req_valid(req_valid), .req_ready(req_ready), .req_kind(req_kind),
         .req_f1(req_f1), .req_f2(req_f2), .req_f3(req_f3), .req_f4(req_f4), .req_f5(req_f5),

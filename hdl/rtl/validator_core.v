@@ -5,9 +5,10 @@
 //   Commands arrive one at a time: cmd_valid with cmd_op (CMD_* in validator_codes.vh) and its
 //   fields held stable until cmd_ready (one cycle, when the command is finished). A command with
 //   data (ProgramChunk, Candidate) then streams exactly cmd_len bytes on data_valid/data_ready.
-//   Every command except an accepted Candidate answers on the reply port (REP_ACK or REP_ERROR
-//   with rep_code/rep_arg) before cmd_ready; an accepted Candidate is answered later by a
-//   REP_VERDICT. Reply fields are stable while rep_valid is high, until rep_ready.
+//   Every command except Reset and an accepted Candidate answers on the reply port (REP_ACK or
+//   REP_ERROR with rep_code/rep_arg) before cmd_ready; an accepted Candidate is answered later by
+//   a REP_VERDICT; Reset has no reply (the link acknowledges it). Reply fields are stable while
+//   rep_valid is high, until rep_ready.
 //
 // Candidates go to two banks of ENGINES slots: the unpacker fills one bank while the lanes check
 // the other. A ProgramBegin waits until every accepted candidate has its verdict out, so a load
@@ -47,7 +48,8 @@ module validator_core #(
     output wire [16*K-1:0]  rep_violated,       // entry i in bits 16i+15..16i
     output wire [31:0]      rep_digest,
     output wire [31:0]      rep_cycles,
-    output wire             busy                // the lanes are executing program words
+    output wire             executing,          // the lanes are executing program words (or sweeping)
+    output wire             busy                // anything in progress
 );
     `include "validator_codes.vh"
     localparam VW = $clog2(MAX_VARS);
@@ -153,7 +155,7 @@ module validator_core #(
     wire crc_restart = loader_crc_restart || go_unpack;
     wire crc_en = loader_crc_en || (cstate == C_UNPACK && byte_fire);
 
-    assign cmd_ready = (cstate == C_REPLY && cmd_fire) || (cstate == C_UNPACK && unpack_done);
+    assign cmd_ready = (cstate == C_REPLY && cmd_fire) || (cstate == C_UNPACK && unpack_done) || reset_now;
 
     // ---------------------------------------------------------------- loader and memories
     wire            width_we;
@@ -226,7 +228,8 @@ module validator_core #(
     assign rep_ok = lane_count[vl_lane] == 16'd0;
     assign rep_digest = slot_digest[slot_out];
     assign rep_cycles = cycles;
-    assign busy = xstate == X_RUN || xstate == X_SWEEP;
+    assign executing = xstate == X_RUN || xstate == X_SWEEP;
+    assign busy = cstate != C_IDLE || xstate != X_IDLE || fill[ib] != {FW{1'b0}};
 
     wire [SW-1:0] slot_in = slot_index(ib, tgt_lane);
 
@@ -263,7 +266,8 @@ module validator_core #(
                     endcase
                 end
             C_WAIT:
-                if (reset_now || go_loader || go_sink) cstate <= C_DATA;
+                if (reset_now) cstate <= C_IDLE;
+                else if (go_loader || go_sink) cstate <= C_DATA;
                 else if (go_unpack) begin
                     cstate <= C_UNPACK;
                     tgt_lane <= fill[ib][LW-1:0];
@@ -307,7 +311,7 @@ module validator_core #(
                 if (adiff3) gen_used <= 1'b1;
             end
         end
-        if (busy) cycles <= cycles + 32'd1;
+        if (executing) cycles <= cycles + 32'd1;
         case (xstate)
             X_IDLE:
                 if (batch_start) begin

@@ -1,9 +1,23 @@
-// Host API of the device's constraint validator (hdl/rtl/validator_core.v), on a DeviceSession.
-// The wire format of a program load is in proto/link.proto; docs/validator-program.md the words.
+// Host API of the device's constraint validator (hdl/rtl/validator_core.v) on a DeviceSession:
+//   const v = new ValidatorClient(session);
+//   await v.loadProgram(program, programId)   begin, widths and words in chunks sized to the
+//                                             device's max payload, end with the CRC; a program
+//                                             over a device limit is refused before anything is
+//                                             sent (ProgramCapacityError), a device refusal
+//                                             becomes ProgramLoadError naming the word/variable
+//   for await (const v of client.validate(candidates)) ...
+//                                             packed candidates (Iterable or AsyncIterable), the
+//                                             device's window kept full, verdicts in order; the
+//                                             session checks that each verdict echoes the program
+//                                             and the digest of the candidate sent with its seq
+// The wire format of a load is in proto/link.proto, the words in docs/validator-program.md.
 
 import { crc32 } from '../model/crc32.ts';
 import { wordsToBytes } from '../model/isa.ts';
-import type { Program } from '../model/program.ts';
+import { constraintCount, type Program } from '../model/program.ts';
+import { ChunkKind, ErrorCode, Limit, limitName, type DeviceOf } from './codec.ts';
+import { DeviceError, LinkError } from './errors.ts';
+import type { DeviceInfo, DeviceSession } from './session.ts';
 
 /** What a program load sends: the width table, the word bytes and the CRC over both. */
 export interface ProgramImage {
@@ -20,4 +34,120 @@ export function programImage(program: Program): ProgramImage {
   program.widths.forEach((w, i) => { widths[i >> 1]! |= w << ((i & 1) * 4); });
   const words = wordsToBytes(program.words);
   return { widths, words, crc: crc32(words, crc32(widths)) };
+}
+
+/**
+ * Bytes of a frame's payload taken by anything but a chunk's data or a candidate's values:
+ * the HostMessage key and length, seq, program id or kind and offset, the bytes field's key and
+ * length (each varint at most 5 bytes).
+ */
+export const MESSAGE_OVERHEAD = 24;
+
+export type Verdict = DeviceOf<'verdict'>;
+
+/** A program that does not fit the device: `limit` is the Limit of proto/link.proto. */
+export class ProgramCapacityError extends LinkError {
+  override name = 'ProgramCapacityError';
+  constructor(readonly limit: number, readonly needed: number, readonly available: number, what: string) {
+    super(`the program needs ${needed} ${what}, the device allows ${available} (${limitName(limit)})`);
+  }
+}
+
+/** The device refused a program load (code and arg as in the Error message). */
+export class ProgramLoadError extends LinkError {
+  override name = 'ProgramLoadError';
+  constructor(readonly code: number, readonly arg: number, message: string) {
+    super(message);
+  }
+}
+
+/** Limits a program must fit, host side: the same ones the device checks, plus the frame size. */
+export function capacityProblem(program: Program, info: DeviceInfo): ProgramCapacityError | null {
+  const checks: [number, number, number, string][] = [
+    [Limit.VARS, program.numVars, info.maxVars, 'variables'],
+    [Limit.WORDS, program.words.length, info.maxWords, 'program words'],
+    [Limit.CONSTRAINTS, constraintCount(program), info.maxConstraints, 'constraints'],
+    [Limit.PAYLOAD, program.candidateBytes, info.maxPayload - MESSAGE_OVERHEAD, 'bytes per candidate'],
+  ];
+  for (const [limit, needed, available, what] of checks) {
+    if (needed > available) return new ProgramCapacityError(limit, needed, available, what);
+  }
+  return null;
+}
+
+export class ValidatorClient {
+  private loaded: { programId: number; candidateBytes: number } | null = null;
+
+  constructor(readonly session: DeviceSession) {}
+
+  /** Load `program` under `programId` (1..2^32-1), replacing whatever the device held. */
+  async loadProgram(program: Program, programId: number): Promise<void> {
+    if (!Number.isInteger(programId) || programId < 1 || programId > 0xffff_ffff) {
+      throw new RangeError(`program id ${programId} is not in 1..4294967295`);
+    }
+    const info = this.session.info;
+    const problem = capacityProblem(program, info);
+    if (problem) throw problem;
+    const image = programImage(program);
+    const chunk = info.maxPayload - MESSAGE_OVERHEAD;
+    this.loaded = null;
+    try {
+      await this.session.request({
+        kind: 'programBegin', programId, numVars: program.numVars, numWords: program.words.length,
+        numConstraints: constraintCount(program),
+      });
+      for (const [chunkKind, bytes] of [[ChunkKind.WIDTHS, image.widths], [ChunkKind.WORDS, image.words]] as const) {
+        for (let offset = 0; offset < bytes.length; offset += chunk) {
+          await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + chunk) });
+        }
+      }
+      await this.session.request({ kind: 'programEnd', crc: image.crc });
+    } catch (err) {
+      throw err instanceof DeviceError ? loadError(err, program) : err;
+    }
+    this.loaded = { programId, candidateBytes: program.candidateBytes };
+  }
+
+  /**
+   * Check packed candidates against the loaded program; yields one verdict per candidate, in
+   * order, while up to the device's window of candidates are in flight.
+   */
+  async *validate(candidates: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Verdict> {
+    const loaded = this.loaded;
+    if (!loaded) throw new Error('validate: no program loaded (call loadProgram first)');
+    const window = Math.max(1, this.session.info.window);
+    const inFlight: Promise<Verdict>[] = [];
+    try {
+      for await (const values of candidates) {
+        if (values.length !== loaded.candidateBytes) {
+          throw new RangeError(`candidate has ${values.length} bytes, the program takes ${loaded.candidateBytes}`);
+        }
+        const verdict = this.session.sendCandidate({ programId: loaded.programId, values });
+        verdict.catch(() => {}); // awaited in order below; keeps a later failure from going unhandled meanwhile
+        inFlight.push(verdict);
+        if (inFlight.length >= window) yield await inFlight.shift()!;
+      }
+      while (inFlight.length > 0) yield await inFlight.shift()!;
+    } finally {
+      // A consumer that stops early leaves the rest to settle: the window slots free themselves.
+      await Promise.allSettled(inFlight);
+    }
+  }
+}
+
+/** A device refusal of a load, with what its code and arg mean. */
+function loadError(err: DeviceError, program: Program): ProgramLoadError {
+  const { code, arg } = err;
+  const word = (i: number) => (i < program.words.length ? ` (word ${i}: 0x${program.words[i]!.toString(16).padStart(16, '0')})` : ` (word ${i})`);
+  let detail: string;
+  switch (code) {
+    case ErrorCode.CAPACITY: detail = `over the device's ${limitName(arg)}`; break;
+    case ErrorCode.BAD_VARIABLE: detail = `word ${arg} names a variable outside 0..${program.numVars - 1}${word(arg)}`; break;
+    case ErrorCode.BAD_OPCODE: detail = `word ${arg} has an invalid opcode or comparison code${word(arg)}`; break;
+    case ErrorCode.BAD_WIDTH: detail = `variable ${arg} has a width over 8 bits`; break;
+    case ErrorCode.PROGRAM_STATE: detail = `the device lost track of the load (at byte ${arg} of a section, or ${arg} constraints counted)`; break;
+    case ErrorCode.PROGRAM_CRC: detail = 'the program arrived damaged (CRC mismatch)'; break;
+    default: detail = `arg ${arg}`;
+  }
+  return new ProgramLoadError(code, arg, `the device refused the program: ${err.codeName}: ${detail}`);
 }

@@ -1,0 +1,155 @@
+// The constraint engine behind the link: validator_core on the engine seam of hilsolve_top
+// (the ports of engine_absent; hdl/README.md describes the seam).
+//   request kinds 5..8 (ProgramBegin, ProgramChunk, ProgramEnd, Candidate) -> core commands with
+//   fields 1..5; the bytes field is read from the frame slot through req_addr/req_data (one
+//   cycle of latency) and req_ready ends the request once the core has consumed it;
+//   clear (a Reset message, acknowledged by the link) -> the core's Reset command, in order with
+//   the requests; core replies -> Ack (4), Error (15) and Verdict (8) fields for the encoder.
+// It also keeps the engine counters of the Counters message and the capacities of HelloReply.
+`default_nettype none
+
+module validator_engine #(
+    parameter integer MAX_PAYLOAD = 512,
+    parameter integer ENGINES = 1,
+    parameter integer MAX_VARS = 1024,
+    parameter integer MAX_WORDS = 16384,
+    parameter integer MAX_CONSTRAINTS = 16384,
+    parameter integer K = 8
+) (
+    input  wire          clk,
+    input  wire          rst,
+    // Request: a decoded ProgramBegin (5), ProgramChunk (6), ProgramEnd (7) or Candidate (8).
+    input  wire          req_valid,
+    output wire          req_ready,
+    input  wire [3:0]    req_kind,
+    input  wire [31:0]   req_f1,
+    input  wire [31:0]   req_f2,
+    input  wire [31:0]   req_f3,
+    input  wire [31:0]   req_f4,
+    input  wire [31:0]   req_f5,
+    input  wire [AW:0]   req_len,
+    output wire [AW-1:0] req_addr,
+    input  wire [7:0]    req_data,
+    input  wire          clear,
+    // Reply: Ack (4), Verdict (8) or Error (15), through the reply encoder.
+    output wire          rep_valid,
+    input  wire          rep_ready,
+    output wire [3:0]    rep_kind,
+    input  wire [3:0]    rep_fld,
+    output reg  [31:0]   rep_val,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [IW-1:0] rep_item,          // only the low bits index the K violated entries
+    /* verilator lint_on UNUSEDSIGNAL */
+    output reg  [31:0]   rep_item_val,
+    // Capacities (HelloReply) and counters (Counters).
+    output wire [31:0]   max_vars,
+    output wire [31:0]   max_domain,
+    output wire [31:0]   max_words,
+    output wire [31:0]   max_constraints,
+    output wire [31:0]   max_violations,
+    output wire [31:0]   engines,
+    output reg  [31:0]   candidates,
+    output reg  [31:0]   busy_cycles,
+    output wire          busy
+);
+    `include "validator_codes.vh"
+    localparam integer AW = $clog2(MAX_PAYLOAD);
+    localparam integer IW = AW + 1;
+    localparam integer KW = $clog2(K);
+    localparam [3:0] KIND_ACK = 4'd4, KIND_BEGIN = 4'd5, KIND_CHUNK = 4'd6, KIND_END = 4'd7,
+                     KIND_VERDICT = 4'd8, KIND_ERROR = 4'd15;
+
+    assign max_vars = MAX_VARS;
+    assign max_domain = 32'd256;
+    assign max_words = MAX_WORDS;
+    assign max_constraints = MAX_CONSTRAINTS;
+    assign max_violations = K;
+    assign engines = ENGINES;
+
+    // A Reset waits here until the core takes it, ahead of any later request.
+    reg  reset_due;
+    wire cmd_valid = reset_due || req_valid;
+    wire [2:0] cmd_op = reset_due ? CMD_RESET
+                      : req_kind == KIND_BEGIN ? CMD_BEGIN
+                      : req_kind == KIND_CHUNK ? CMD_CHUNK
+                      : req_kind == KIND_END ? CMD_END : CMD_CANDIDATE;
+    wire cmd_ready;
+    assign req_ready = cmd_ready && !reset_due;
+
+    // Bytes field: the address of the next byte is presented a cycle ahead, so req_data always
+    // holds byte `taken` once the first read of a request has come back.
+    reg  [AW:0] taken;
+    reg         primed;
+    wire        data_ready;
+    wire        byte_fire = primed && data_ready;
+    wire [AW:0] taken_next = taken + {{AW{1'b0}}, byte_fire};
+    assign req_addr = taken_next[AW-1:0];
+
+    wire [1:0]      kind;
+    wire [31:0]     seq, program_id, digest, cycles, code_arg;
+    wire [3:0]      code;
+    wire            ok, executing, core_busy;
+    wire [15:0]     count;
+    wire [16*K-1:0] violated;
+    validator_core #(
+        .ENGINES(ENGINES), .MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS),
+        .MAX_CONSTRAINTS(MAX_CONSTRAINTS), .K(K)
+    ) core (
+        .clk(clk), .rst(rst),
+        .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_op(cmd_op), .cmd_seq(req_f1),
+        .cmd_a(req_f2), .cmd_b(req_f3), .cmd_c(req_f4), .cmd_d(req_f5),
+        .cmd_len(reset_due ? 16'd0 : {{(15-AW){1'b0}}, req_len}),
+        .data_valid(primed), .data_ready(data_ready), .data(req_data),
+        .rep_valid(rep_valid), .rep_ready(rep_ready), .rep_kind(kind), .rep_seq(seq),
+        .rep_code(code), .rep_arg(code_arg), .rep_program_id(program_id), .rep_ok(ok),
+        .rep_count(count), .rep_violated(violated), .rep_digest(digest), .rep_cycles(cycles),
+        .executing(executing), .busy(core_busy));
+
+    assign rep_kind = kind == REP_VERDICT ? KIND_VERDICT : kind == REP_ERROR ? KIND_ERROR : KIND_ACK;
+    localparam [15:0] K16 = K[15:0];
+    wire [15:0] listed = count < K16 ? count : K16;
+    always @(*) begin
+        rep_val = 32'd0;
+        if (rep_fld == 4'd1) rep_val = seq;
+        else if (kind == REP_ERROR) begin
+            if (rep_fld == 4'd2) rep_val = {28'd0, code};
+            else if (rep_fld == 4'd3) rep_val = code_arg;
+        end else if (kind == REP_VERDICT) begin
+            case (rep_fld)
+                4'd2: rep_val = program_id;
+                4'd3: rep_val = {31'd0, ok};
+                4'd4: rep_val = {16'd0, count};
+                4'd5: rep_val = {16'd0, listed};       // elements of the packed field
+                4'd6: rep_val = digest;
+                4'd7: rep_val = cycles;
+                default: ;
+            endcase
+        end
+    end
+
+    always @(posedge clk) begin
+        rep_item_val <= {16'd0, violated[16*rep_item[KW-1:0] +: 16]};
+        if (rep_valid && rep_ready && kind == REP_VERDICT) candidates <= candidates + 32'd1;
+        if (executing) busy_cycles <= busy_cycles + 32'd1;
+        if (clear) reset_due <= 1'b1;
+        else if (cmd_ready) reset_due <= 1'b0;
+        if (cmd_ready) begin
+            taken <= {(AW+1){1'b0}};
+            primed <= 1'b0;
+        end else begin
+            taken <= taken_next;
+            primed <= cmd_valid && !reset_due;
+        end
+        if (rst) begin
+            candidates <= 32'd0;
+            busy_cycles <= 32'd0;
+            reset_due <= 1'b0;
+            taken <= {(AW+1){1'b0}};
+            primed <= 1'b0;
+        end
+    end
+
+    assign busy = core_busy || reset_due || req_valid;
+endmodule
+
+`default_nettype wire
