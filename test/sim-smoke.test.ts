@@ -1,7 +1,7 @@
 // The simulated device through its real serial path: the Verilator model of hilsolve_top on a
 // pseudo-terminal, opened with serialport. Covers the link layer in RTL: handshake, echo,
-// counters, every kind of bad frame and malformed payload, resynchronisation, the engine seam
-// without an engine, and closing and reopening the port.
+// counters, every kind of bad frame and malformed payload, resynchronisation, requests handed
+// to the constraint engine, and closing and reopening the port.
 
 import { lstatSync, readlinkSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -73,13 +73,15 @@ module pb_decoder #(
     wire [AW:0] room     = limit - pos;
     wire        at_limit = pos == limit;
     // A length or skip of acc bytes fits in the current message.
-    wire        fits     = acc <= {{(31-AW){1'b0}}, room};
+    wire        fits     = ~|acc[31:AW+1] && acc[AW:0] <= room;
     wire [2:0]  wire_type = acc[2:0];
-    wire [28:0] key_field = acc[31:3];
+    wire        field_zero = ~|acc[31:3];
+    wire        field_small = ~|acc[31:7];   // below 16: the known fields are
+    wire [3:0]  key_field = acc[6:3];
     // Top-level fields 1..8 are the body members (messages); inside a body, the schema decides.
-    wire [1:0]  key_type = !in_body ? ((key_field >= 29'd1 && key_field <= 29'd8) ? T_BYTES : T_NONE)
-                           : (key_field < 29'd8 ? host_field_type(kind, key_field[2:0]) : T_NONE);
-    wire [6:0]  shift7   = 7'd7 * {3'd0, nbytes};
+    wire [1:0]  key_type = !field_small ? T_NONE
+                         : !in_body ? ((key_field >= 4'd1 && key_field <= 4'd8) ? T_BYTES : T_NONE)
+                         : !key_field[3] ? host_field_type(kind, key_field[2:0]) : T_NONE;
 
     assign rd_addr = pos[AW-1:0];
 
@@ -142,10 +144,18 @@ module pb_decoder #(
                     pos    <= pos + 1'b1;
                     nbytes <= nbytes + 4'd1;
                     if (purpose == P_FIXED) begin
-                        acc <= acc | ({24'd0, rd_data} << {nbytes[1:0], 3'd0});
+                        acc[{nbytes[1:0], 3'b000} +: 8] <= rd_data;
                         state <= nbytes == 4'd3 ? S_FIXED : S_READ;
                     end else begin
-                        acc <= acc | ({25'd0, rd_data[6:0]} << shift7);
+                        // Byte k holds bits 7k..7k+6; bits from 32 up are dropped (mod 2^32).
+                        case (nbytes)
+                            4'd0: acc[6:0]   <= rd_data[6:0];
+                            4'd1: acc[13:7]  <= rd_data[6:0];
+                            4'd2: acc[20:14] <= rd_data[6:0];
+                            4'd3: acc[27:21] <= rd_data[6:0];
+                            4'd4: acc[31:28] <= rd_data[3:0];
+                            default: ;
+                        endcase
                         if (!rd_data[7])
                             state <= purpose == P_KEY ? S_KEY : purpose == P_VALUE ? S_VALUE : S_LENGTH;
                         else if (nbytes == 4'd9) fail();   // an 11th byte would follow
@@ -153,11 +163,11 @@ module pb_decoder #(
                     end
                 end
                 S_KEY: begin
-                    field  <= key_field[3:0];
+                    field  <= key_field;
                     ftype <= key_type;
                     acc    <= 32'd0;
                     nbytes <= 4'd0;
-                    if (key_field == 29'd0) fail();
+                    if (field_zero) fail();
                     else case (wire_type)
                         3'd0: if (key_type == T_NONE || key_type == T_VARINT) begin
                                   purpose <= P_VALUE;

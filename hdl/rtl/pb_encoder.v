@@ -29,6 +29,8 @@ module pb_encoder #(
     output wire          out_last,
     output wire          busy
 );
+    localparam integer LW = 11;          // bits of a payload length (payloads stay below 2 KiB)
+    localparam [LW-1:0] ONE = 1, TWO = 2, FIVE = 5;
     localparam [2:0] T_NONE = 3'd0, T_VARINT = 3'd1, T_FIXED32 = 3'd2, T_BYTES = 3'd3,
                      T_PACKED = 3'd4;
     localparam [3:0] S_IDLE = 4'd0, S_FIELD = 4'd1, S_SIZE_RD = 4'd2, S_SIZE_ITEM = 4'd3,
@@ -56,9 +58,14 @@ module pb_encoder #(
         end
     endfunction
 
-    function [2:0] varint_size(input [31:0] x);
-        varint_size = x < 32'h80 ? 3'd1 : x < 32'h4000 ? 3'd2 : x < 32'h20_0000 ? 3'd3
-                    : x < 32'h1000_0000 ? 3'd4 : 3'd5;
+    // Bytes of the varint encoding of a value (OR trees rather than comparators: no carry chains).
+    function [2:0] varint_size(input [31:7] x);   // x: the value's bits above the first 7
+        varint_size = |x[31:28] ? 3'd5 : |x[27:21] ? 3'd4 : |x[20:14] ? 3'd3 : |x[13:7] ? 3'd2 : 3'd1;
+    endfunction
+
+    // Bytes of the varint encoding of a length (lengths stay below 2^14).
+    function [LW-1:0] length_size(input [LW-1:7] n);   // n: the length's bits above the first 7
+        length_size = |n ? TWO : ONE;
     endfunction
 
     function [2:0] wire_type(input [2:0] t);
@@ -70,9 +77,9 @@ module pb_encoder #(
     reg          sending;        // second walk: emit
     reg [4:0]    fld;            // 1..15, 16 = end of the walk
     reg [2:0]    cur_type;       // type of the field being sent
-    reg [15:0]   body_len;
-    reg [15:0]   packed_len;     // bytes of the packed field's elements
-    reg [15:0]   remaining;      // payload bytes still to send
+    reg [LW-1:0] body_len;
+    reg [LW-1:0] packed_len;     // bytes of the packed field's elements
+    reg [LW-1:0] remaining;      // payload bytes still to send
     reg [31:0]   value;          // varint or fixed32 being sent
     reg [1:0]    fixed_left;
     reg [IW-1:0] item, items;
@@ -82,11 +89,11 @@ module pb_encoder #(
     reg  [31:0] fval;
     wire [2:0]  ftype = dev_field_type(kind, fld[3:0]);
     wire        skip  = fld[4] || ftype == T_NONE || fval == 32'd0;
-    wire [15:0] fsize = {13'd0, varint_size(fval)};
+    wire [LW-1:0] fsize = {{(LW-3){1'b0}}, varint_size(fval[31:7])};
 
     assign fld_sel  = fld[3:0];
     assign item_sel = item;
-    assign out_last = remaining == 16'd1;
+    assign out_last = remaining == ONE;
     assign busy     = state != S_IDLE;
     assign src_ready = state == S_DONE;
 
@@ -104,7 +111,7 @@ module pb_encoder #(
         if (rst) begin
             state     <= S_IDLE;
             out_valid <= 1'b0;
-            remaining <= 16'd0;
+            remaining <= 0;
         end else begin
             case (state)
                 S_IDLE:
@@ -112,7 +119,7 @@ module pb_encoder #(
                         kind     <= src_kind;
                         sending  <= 1'b0;
                         fld      <= 5'd1;
-                        body_len <= 16'd0;
+                        body_len <= 0;
                         state    <= S_FETCH;
                     end
                 S_FETCH: begin
@@ -130,11 +137,11 @@ module pb_encoder #(
                             state <= S_FETCH;
                         end
                         case (ftype)
-                            T_VARINT:  body_len <= body_len + 16'd1 + fsize;
-                            T_FIXED32: body_len <= body_len + 16'd5;
-                            T_BYTES:   body_len <= body_len + 16'd1 + fsize + fval[15:0];
+                            T_VARINT:  body_len <= body_len + ONE + fsize;
+                            T_FIXED32: body_len <= body_len + FIVE;
+                            T_BYTES:   body_len <= body_len + ONE + fsize + fval[LW-1:0];
                             default: begin   // T_PACKED: size the elements first
-                                packed_len <= 16'd0;
+                                packed_len <= 0;
                                 item       <= 0;
                                 items      <= fval[IW-1:0];
                                 state      <= S_SIZE_RD;
@@ -145,33 +152,33 @@ module pb_encoder #(
                         fld        <= fld + 5'd1;
                         item       <= 0;
                         items      <= fval[IW-1:0];
-                        value      <= ftype == T_PACKED ? {16'd0, packed_len} : fval;
+                        value      <= ftype == T_PACKED ? {{(32-LW){1'b0}}, packed_len} : fval;
                         fixed_left <= 2'd3;
                         after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_FETCH;
                         emit({1'b0, fld[3:0], wire_type(ftype)}, ftype == T_FIXED32 ? S_FIXED : S_VARINT);
                     end
                 S_SIZE_RD:
                     if (item == items) begin
-                        body_len <= body_len + 16'd1 + {13'd0, varint_size({16'd0, packed_len})} + packed_len;
+                        body_len <= body_len + ONE + length_size(packed_len[LW-1:7]) + packed_len;
                         fld      <= fld + 5'd1;
                         state    <= S_FETCH;
                     end else state <= S_SIZE_ITEM;
                 S_SIZE_ITEM: begin   // item_val is element `item`
-                    packed_len <= packed_len + {13'd0, varint_size(item_val)};
+                    packed_len <= packed_len + {{(LW-3){1'b0}}, varint_size(item_val[31:7])};
                     item       <= item + 1'b1;
                     state      <= S_SIZE_RD;
                 end
                 S_HEADER: begin
                     sending   <= 1'b1;
                     fld       <= 5'd1;
-                    value     <= {16'd0, body_len};
+                    value     <= {{(32-LW){1'b0}}, body_len};
                     after_value <= S_FETCH;
-                    remaining <= 16'd1 + {13'd0, varint_size({16'd0, body_len})} + body_len;
+                    remaining <= ONE + length_size(body_len[LW-1:7]) + body_len;
                     emit({1'b0, kind, 3'd2}, S_VARINT);
                 end
                 S_VARINT: begin
                     value <= value >> 7;
-                    emit({value > 32'h7f, value[6:0]}, value > 32'h7f ? S_VARINT : after_value);
+                    emit({|value[31:7], value[6:0]}, |value[31:7] ? S_VARINT : after_value);
                 end
                 S_FIXED: begin
                     value      <= value >> 8;
@@ -190,7 +197,7 @@ module pb_encoder #(
                 S_OUT:
                     if (out_ready) begin
                         out_valid <= 1'b0;
-                        remaining <= remaining - 16'd1;
+                        remaining <= remaining - ONE;
                         state     <= after_out;
                     end
                 default: state <= S_IDLE;  // S_DONE
