@@ -9,7 +9,8 @@ function lines(stdout: string): Record<string, unknown>[] {
   return stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-describe('hilsolve sample', () => {
+// Generous timeout: the machines are shared and onnxruntime runs are slow under load.
+describe('hilsolve sample', { timeout: 60_000 }, () => {
   it('prints CNF candidates as variable numbers with boolean values', async () => {
     const r = await runCli(['sample', join(FIXTURES, 'uf20-91.cnf'), '--count', '12', '--seed', '4']);
     expect(r.stderr).toBe('');

@@ -39,8 +39,9 @@ export interface FactorGraph {
   termCon: Int32Array;
   termVar: Int32Array;
   termCoef: Float32Array;
-  linearLo: Float32Array;
-  linearHi: Float32Array;
+  /** Bounds in float64, exact for the host's checks; the model gets them rounded to float32. */
+  linearLo: Float64Array;
+  linearHi: Float64Array;
   /** 1 / max |coef|: an excess of one step of the largest term weighs one violated clause. */
   linearScale: Float32Array;
   /** Model constraint of each linear factor. */
@@ -238,7 +239,7 @@ export function buildFactorGraph(model: Model): FactorGraph {
     pairShift: int32(b.pair.shift), pairFlip: float32(b.pair.flip), pairCon: int32(b.pair.con),
     litClause: int32(b.lit.clause), litVar: int32(b.lit.var), litMask, clauseCon: int32(b.clauseCon),
     termCon: int32(b.term.con), termVar: int32(b.term.var), termCoef: float32(b.term.coef),
-    linearLo: float32(b.linear.lo), linearHi: float32(b.linear.hi), linearScale: float32(b.linear.scale),
+    linearLo: Float64Array.from(b.linear.lo), linearHi: Float64Array.from(b.linear.hi), linearScale: float32(b.linear.scale),
     linearCon: int32(b.linear.con),
     constraintVars,
   };

@@ -111,7 +111,7 @@ export class Sampler {
       pair_src: g.pairSrc, pair_dst: g.pairDst, pair_kind: g.pairKind, pair_shift: g.pairShift, pair_flip: g.pairFlip, pair_weight: w.pair,
       lit_clause: g.litClause, lit_var: g.litVar, lit_mask: g.litMask, clause_weight: w.clause,
       term_con: g.termCon, term_var: g.termVar, term_coef: g.termCoef,
-      linear_lo: g.linearLo, linear_hi: g.linearHi, linear_weight: w.linear,
+      linear_lo: Float32Array.from(g.linearLo), linear_hi: Float32Array.from(g.linearHi), linear_weight: w.linear,
     };
   }
 
