@@ -216,6 +216,18 @@ describe('table', () => {
     expect(only(m)[0]).toMatchObject({ x: 1 });
     expectAgreement(m);
   });
+  it('forbidden binary: the support encoding when it is smaller', () => {
+    // x = 0 forbids y in 10..20, x = 1 forbids y in 100..105: 17 tuples, 34 words per tuple, 4 support words
+    const tuples = Array.from({ length: 11 }, (_, k) => [0, 10 + k]).concat(Array.from({ length: 6 }, (_, k) => [1, 100 + k]));
+    const m = model([v('x', 0, 2), v('y', 0, 256)], [{ type: 'table', vars: [0, 1], tuples, mode: 'forbidden' }]);
+    expect(only(m)).toMatchObject([
+      { op: IN, x: 0, base: 1, mask: 1 },
+      { op: IN, x: 1, base: 10, mask: 0x7ff, neg: true, endTerm: true },
+      { op: IN, x: 0, base: 0, mask: 1 },
+      { op: IN, x: 1, base: 100, mask: 0x3f, neg: true, endCons: true },
+    ]);
+    expectAgreement(m);
+  });
   it('an allowed table with no representable tuple never holds; a forbidden one always does', () => {
     const vars = [v('x', 0, 2), v('y', 0, 2)];
     expect(() => compile(model(vars, [{ type: 'table', vars: [0, 1], tuples: [[0, 2]], mode: 'allowed' }]))).toThrow(UnsatisfiableError);

@@ -2,10 +2,12 @@
 // the representable indices can never match, so it drops out (of an allowed table: one fewer
 // way to satisfy it; of a forbidden table: nothing to forbid).
 //
-// Allowed tables: a DNF term per tuple (x_i = t_i for all i). For binary tables the *support*
-// encoding is also built and the cheaper one kept: with A the x values that have a partner and
-// S_a the y partners of a, the CNF (x in A) AND, for each a in A, (x != a OR y in S_a) -- and the
-// same with x and y swapped. Forbidden tables: a CNF term per tuple (x_i != t_i for some i).
+// Allowed tables: a DNF term per tuple (x_i = t_i for all i). Forbidden tables: a CNF term per
+// tuple (x_i != t_i for some i). For binary tables the *support* encoding is also built, keyed
+// on x and on y, and the encoding with the fewest words kept. With S_a the y partners of x = a
+// listed in the table: allowed, the CNF (x in A) AND, for each a in A, (x != a OR y in S_a),
+// A being the x values with a partner; forbidden, for each a with partners, (x != a OR y not in
+// S_a).
 
 import { simplify, wordCount, type Lit, type Terms, type WordSpec } from './compile-emit.ts';
 import { complement, emptySet, equalLiteral, setLiterals, type IndexSet } from './compile-sets.ts';
@@ -13,14 +15,14 @@ import type { Model, TableConstraint } from './types.ts';
 
 export function compileTable(model: Model, c: TableConstraint, widths: readonly number[]): { code: boolean | WordSpec[][]; dnf: boolean } {
   const tuples = representableTuples(model, c, widths);
-  if (c.mode === 'forbidden') {
-    const terms = tuples.map((t) => t.flatMap((index, i) => setLiterals(c.vars[i]!, single(widths[c.vars[i]!]!, index, true))));
-    return { code: simplify({ dnf: false, terms }), dnf: false };
-  }
-  const candidates: Terms[] = [{ dnf: true, terms: tuples.map((t) => t.map((index, i) => equalLiteral(c.vars[i]!, widths[c.vars[i]!]!, index))) }];
+  const forbidden = c.mode === 'forbidden';
+  const width = (i: number): number => widths[c.vars[i]!]!;
+  const candidates: Terms[] = [forbidden
+    ? { dnf: false, terms: tuples.map((t) => t.flatMap((index, i) => setLiterals(c.vars[i]!, single(width(i), index, true)))) }
+    : { dnf: true, terms: tuples.map((t) => t.map((index, i) => equalLiteral(c.vars[i]!, width(i), index))) }];
   if (c.vars.length === 2) {
-    candidates.push(support(c.vars[0]!, c.vars[1]!, widths, tuples, false));
-    candidates.push(support(c.vars[1]!, c.vars[0]!, widths, tuples, true));
+    candidates.push(support(c.vars[0]!, c.vars[1]!, widths, tuples, false, forbidden));
+    candidates.push(support(c.vars[1]!, c.vars[0]!, widths, tuples, true, forbidden));
   }
   let best: { code: boolean | WordSpec[][]; dnf: boolean } | null = null;
   for (const cand of candidates) {
@@ -52,8 +54,11 @@ function single(width: number, index: number, negate: boolean): IndexSet {
   return negate ? complement(set) : set;
 }
 
-/** The support encoding keyed on x: (x in A) AND for each a in A: (x != a OR y in S_a). */
-function support(x: number, y: number, widths: readonly number[], tuples: number[][], swapped: boolean): Terms {
+/**
+ * The support encoding keyed on x. Allowed: (x in A) AND for each a in A: (x != a OR y in S_a).
+ * Forbidden: for each a with partners: (x != a OR y in R_y \ S_a).
+ */
+function support(x: number, y: number, widths: readonly number[], tuples: number[][], swapped: boolean, forbidden: boolean): Terms {
   const wx = widths[x]!;
   const partners = new Map<number, IndexSet>();
   for (const t of tuples) {
@@ -62,11 +67,14 @@ function support(x: number, y: number, widths: readonly number[], tuples: number
     if (!s) partners.set(a, (s = emptySet(widths[y]!)));
     s[b] = 1;
   }
-  const hasPartner = emptySet(wx);
-  for (const a of partners.keys()) hasPartner[a] = 1;
-  const terms: Lit[][] = [setLiterals(x, hasPartner)];
+  const terms: Lit[][] = [];
+  if (!forbidden) {
+    const hasPartner = emptySet(wx);
+    for (const a of partners.keys()) hasPartner[a] = 1;
+    terms.push(setLiterals(x, hasPartner));
+  }
   for (const [a, s] of [...partners].sort((p, q) => p[0] - q[0])) {
-    terms.push([...setLiterals(x, single(wx, a, true)), ...setLiterals(y, s)]);
+    terms.push([...setLiterals(x, single(wx, a, true)), ...setLiterals(y, forbidden ? complement(s) : s)]);
   }
   return { dnf: false, terms };
 }
