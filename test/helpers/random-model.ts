@@ -13,7 +13,7 @@
 
 import type { Prng } from '../../bench/gen/prng.ts';
 import { encodeWord, Opcode, OPCODE_COUNT } from '../../src/model/isa.ts';
-import { packedLength } from '../../src/model/pack.ts';
+import { bitWidth, packedLength } from '../../src/model/pack.ts';
 import type { Program } from '../../src/model/program.ts';
 import { COMPARE_OPS, type Constraint, type Model, type Variable } from '../../src/model/types.ts';
 
@@ -53,7 +53,7 @@ export function randomIndices(rng: Prng, model: Model, outside = 0.15): number[]
       const allowed = v.allowed.flatMap((a, i) => (a ? [i] : []));
       return pick(rng, allowed);
     }
-    return rng.int(v.size === 1 ? 1 : 2 ** Math.ceil(Math.log2(v.size)));
+    return rng.int(1 << bitWidth(v.size));
   });
 }
 
