@@ -30,11 +30,14 @@ export interface FeedArrays {
 
 type InputName = Exclude<keyof FeedArrays, 'numVars' | 'numValues'>;
 
-/** onnxruntime tensors for the inputs of the given groups. */
-export function toTensors(feeds: FeedArrays, groups: ReadonlySet<InputGroup>): Record<string, Tensor> {
+/** Inputs that change from batch to batch; the others are fixed for a job. */
+export const VARYING_INPUTS: ReadonlySet<string> = new Set(['soft_domains', 'pair_weight', 'clause_weight', 'linear_weight']);
+
+/** onnxruntime tensors for the inputs of the given groups (only those `pick` accepts, if given). */
+export function toTensors(feeds: FeedArrays, groups: ReadonlySet<InputGroup>, pick: (name: string) => boolean = () => true): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const spec of MODEL_INPUTS) {
-    if (!groups.has(spec.group)) continue;
+    if (!groups.has(spec.group) || !pick(spec.name)) continue;
     const data = feeds[spec.name as InputName];
     const dims = spec.axes.length === 2 ? [data.length / feeds.numValues, feeds.numValues] : [data.length];
     out[spec.name] = spec.dtype === 'int64'

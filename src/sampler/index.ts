@@ -25,13 +25,14 @@
 // same candidates. onnxruntime's float arithmetic is deterministic on one machine and thread
 // count; on another CPU a last-bit difference in a logit can, rarely, flip a draw.
 
+import type { Tensor } from 'onnxruntime-node';
 import type { CheckResult } from '../check/types.ts';
 import type { Program } from '../model/program.ts';
 import type { Model } from '../model/types.ts';
 import { Prng } from '../../bench/gen/prng.ts';
 import { ModelContractError, MODEL_OUTPUT } from './contract.ts';
 import { buildFactorGraph, type FactorGraph } from './factor-graph.ts';
-import { toTensors, type FeedArrays } from './feeds.ts';
+import { toTensors, VARYING_INPUTS, type FeedArrays } from './feeds.ts';
 import { drawCandidate } from './gumbel.ts';
 import { SoftDomainSearch, type SearchStats } from './search.ts';
 import { CandidateSet } from './seen.ts';
@@ -79,6 +80,8 @@ export class Sampler {
   private readonly seen = new CandidateSet();
   private readonly search: SoftDomainSearch;
   private readonly counters = { proposed: 0, duplicateDraws: 0, inferences: 0, inferenceMs: 0 };
+  /** Tensors of the inputs fixed for the job, built once (int64 conversion is not free). */
+  private fixedTensors: Record<string, Tensor> | null = null;
 
   private constructor(
     private readonly graph: FactorGraph,
@@ -118,7 +121,10 @@ export class Sampler {
   /** Runs the model: logits [vars * values] for the current soft domains. */
   async logits(): Promise<Float32Array> {
     const start = performance.now();
-    const out = await this.loaded.session.run(toTensors(this.feeds(), this.loaded.groups));
+    const feeds = this.feeds();
+    this.fixedTensors ??= toTensors(feeds, this.loaded.groups, (name) => !VARYING_INPUTS.has(name));
+    const varying = toTensors(feeds, this.loaded.groups, (name) => VARYING_INPUTS.has(name));
+    const out = await this.loaded.session.run({ ...this.fixedTensors, ...varying });
     this.counters.inferences++;
     this.counters.inferenceMs += performance.now() - start;
     const t = out[MODEL_OUTPUT.name];
