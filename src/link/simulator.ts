@@ -45,6 +45,9 @@ export interface SimulatorStats {
   /** Wall time spent simulating rather than asleep waiting for input. */
   activeSeconds: number;
   activeCyclesPerSecond: number;
+  /** CPU time the simulator used, and cycles per CPU second: its speed regardless of host load. */
+  cpuSeconds: number;
+  cyclesPerCpuSecond: number;
 }
 
 export interface RunningSimulator {
@@ -100,7 +103,8 @@ function checkClksPerBit(n: number): void {
   }
 }
 
-const STATS_LINE = /^stats cycles=(\d+) seconds=([\d.]+) cycles_per_s=(\d+) active_seconds=([\d.]+) active_cycles_per_s=(\d+)$/;
+const STATS_LINE =
+  /^stats cycles=(\d+) seconds=([\d.]+) cycles_per_s=(\d+) active_seconds=([\d.]+) active_cycles_per_s=(\d+) cpu_seconds=([\d.]+) cycles_per_cpu_s=(\d+)$/;
 
 function parseStats(line: string): SimulatorStats | undefined {
   const m = STATS_LINE.exec(line);
@@ -111,6 +115,8 @@ function parseStats(line: string): SimulatorStats | undefined {
     cyclesPerSecond: Number(m[3]),
     activeSeconds: Number(m[4]),
     activeCyclesPerSecond: Number(m[5]),
+    cpuSeconds: Number(m[6]),
+    cyclesPerCpuSecond: Number(m[7]),
   };
 }
 

@@ -21,7 +21,8 @@ Exit status: 0 stopped by SIGINT or SIGTERM, 2 unusable options, 3 build or simu
 function formatStats(s: SimulatorStats): string {
   const rate = (n: number) => `${(n / 1e6).toFixed(2)} M cycles/s`;
   return `stats: ${s.cycles} cycles in ${s.seconds.toFixed(1)} s (${rate(s.cyclesPerSecond)}); ` +
-    `active ${s.activeSeconds.toFixed(1)} s (${rate(s.activeCyclesPerSecond)})\n`;
+    `active ${s.activeSeconds.toFixed(1)} s (${rate(s.activeCyclesPerSecond)}); ` +
+    `CPU ${s.cpuSeconds.toFixed(1)} s (${rate(s.cyclesPerCpuSecond)})\n`;
 }
 
 export async function run(args: string[]): Promise<number> {
