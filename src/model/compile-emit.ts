@@ -18,6 +18,12 @@ export interface Terms {
   terms: Lit[][];
 }
 
+/** A constraint after simplify: a constant, or terms of words, in CNF or DNF. */
+export interface Compiled {
+  code: boolean | WordSpec[][];
+  dnf: boolean;
+}
+
 /** Fold constant literals: the constraint's value if it is constant, else its terms of words. */
 export function simplify({ dnf, terms }: Terms): boolean | WordSpec[][] {
   // In CNF a true literal makes its term true and a true term drops out; DNF is the dual.

@@ -9,11 +9,11 @@
 // A being the x values with a partner; forbidden, for each a with partners, (x != a OR y not in
 // S_a).
 
-import { simplify, wordCount, type Lit, type Terms, type WordSpec } from './compile-emit.ts';
+import { simplify, wordCount, type Compiled, type Lit, type Terms } from './compile-emit.ts';
 import { complement, emptySet, equalLiteral, setLiterals, type IndexSet } from './compile-sets.ts';
 import type { Model, TableConstraint } from './types.ts';
 
-export function compileTable(model: Model, c: TableConstraint, widths: readonly number[]): { code: boolean | WordSpec[][]; dnf: boolean } {
+export function compileTable(model: Model, c: TableConstraint, widths: readonly number[]): Compiled {
   const tuples = representableTuples(model, c, widths);
   const forbidden = c.mode === 'forbidden';
   const width = (i: number): number => widths[c.vars[i]!]!;
@@ -24,7 +24,7 @@ export function compileTable(model: Model, c: TableConstraint, widths: readonly 
     candidates.push(support(c.vars[0]!, c.vars[1]!, widths, tuples, false, forbidden));
     candidates.push(support(c.vars[1]!, c.vars[0]!, widths, tuples, true, forbidden));
   }
-  let best: { code: boolean | WordSpec[][]; dnf: boolean } | null = null;
+  let best: Compiled | null = null;
   for (const cand of candidates) {
     const code = simplify(cand);
     if (best === null || wordCount(code) < wordCount(best.code)) best = { code, dnf: cand.dnf };

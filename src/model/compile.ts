@@ -21,9 +21,9 @@
 // - domain check of variable i (when its allowed indices are not exactly 0..2^w-1): one CNF term,
 //   "index in the allowed set".
 
-import { emitConstraint, simplify, type Lit, type WordSpec } from './compile-emit.ts';
+import { emitConstraint, simplify, type Compiled, type Lit } from './compile-emit.ts';
 import { propagate } from './compile-propagate.ts';
-import { emptySet, foldComparison, setLiterals, valueSet, type IndexSet } from './compile-sets.ts';
+import { complement, emptySet, foldComparison, setLiterals, valueSet, type IndexSet } from './compile-sets.ts';
 import { compileTable } from './compile-table.ts';
 import { validateModel } from './compile-validate.ts';
 import { InputError, UnsatisfiableError } from './errors.ts';
@@ -34,8 +34,6 @@ import type { Program } from './program.ts';
 import type {
   AllDifferentConstraint, ClauseConstraint, CompareConstraint, CompareOp, Constraint, LinearConstraint, Model,
 } from './types.ts';
-
-type Code = { code: boolean | WordSpec[][]; dnf: boolean };
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -82,7 +80,7 @@ function checkWordCount(n: number): void {
   if (n > LIMITS.maxProgramWords) throw new InputError(`the program has more than ${LIMITS.maxProgramWords} words, the limit`);
 }
 
-function compileConstraint(model: Model, c: Constraint, widths: readonly number[], j: number): Code {
+function compileConstraint(model: Model, c: Constraint, widths: readonly number[], j: number): Compiled {
   switch (c.type) {
     case 'clause':
       return cnf([compileClause(model, c, widths)]);
@@ -97,7 +95,7 @@ function compileConstraint(model: Model, c: Constraint, widths: readonly number[
   }
 }
 
-function cnf(terms: Lit[][]): Code {
+function cnf(terms: Lit[][]): Compiled {
   return { code: simplify({ dnf: false, terms }), dnf: false };
 }
 
@@ -107,7 +105,7 @@ function compileClause(model: Model, c: ClauseConstraint, widths: readonly numbe
   for (const lit of c.literals) {
     const w = widths[lit.var]!;
     let s = valueSet(lit.values, model.variables[lit.var]!.min, w);
-    if (lit.negated) s = s.map((b) => b ^ 1);
+    if (lit.negated) s = complement(s);
     const merged = sets.get(lit.var);
     if (merged) merged.forEach((b, i) => { merged[i] = b | s[i]!; });
     else sets.set(lit.var, s);
@@ -131,7 +129,7 @@ function comparisonLiteral(x: number, op: CompareOp, y: number, k: number, width
   return { op: Opcode.CMP, x, y, cop: cmpCode(op), imm: k };
 }
 
-function compileAllDifferent(model: Model, c: AllDifferentConstraint, widths: readonly number[], j: number): Code {
+function compileAllDifferent(model: Model, c: AllDifferentConstraint, widths: readonly number[], j: number): Compiled {
   const shifts = c.vars.map((v, i) => model.variables[v]!.min + c.offsets[i]!);
   const top = (k: number): number => shifts[k]! + (1 << widths[c.vars[k]!]!) - 1;
   const base = shifts.reduce((a, b) => Math.min(a, b), Infinity);
