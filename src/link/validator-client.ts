@@ -4,7 +4,9 @@
 //                                             device's max payload, end with the CRC; a program
 //                                             over a device limit is refused before anything is
 //                                             sent (ProgramCapacityError), a device refusal
-//                                             becomes ProgramLoadError naming the word/variable
+//                                             becomes ProgramLoadError naming the word/variable;
+//                                             a load that timed out or got out of step (a lost
+//                                             or damaged message) starts again from the begin
 //   for await (const v of client.validate(candidates)) ...
 //                                             packed candidates (Iterable or AsyncIterable), the
 //                                             device's window kept full, verdicts in order; the
@@ -16,7 +18,7 @@ import { crc32 } from '../model/crc32.ts';
 import { wordsToBytes } from '../model/isa.ts';
 import { constraintCount, type Program } from '../model/program.ts';
 import { ChunkKind, ErrorCode, Limit, limitName, type DeviceOf } from './codec.ts';
-import { DeviceError, LinkError } from './errors.ts';
+import { DeviceError, DeviceTimeoutError, LinkError } from './errors.ts';
 import type { DeviceInfo, DeviceSession } from './session.ts';
 
 /** What a program load sends: the width table, the word bytes and the CRC over both. */
@@ -44,6 +46,9 @@ export function programImage(program: Program): ProgramImage {
 export const MESSAGE_OVERHEAD = 24;
 
 export type Verdict = DeviceOf<'verdict'>;
+
+/** Attempts at a whole program load before its last failure is thrown. */
+export const LOAD_ATTEMPTS = 3;
 
 /** A program that does not fit the device: `limit` is the Limit of proto/link.proto. */
 export class ProgramCapacityError extends LinkError {
@@ -89,23 +94,32 @@ export class ValidatorClient {
     const problem = capacityProblem(program, info);
     if (problem) throw problem;
     const image = programImage(program);
-    const chunk = info.maxPayload - MESSAGE_OVERHEAD;
     this.loaded = null;
-    try {
-      await this.session.request({
-        kind: 'programBegin', programId, numVars: program.numVars, numWords: program.words.length,
-        numConstraints: constraintCount(program),
-      });
-      for (const [chunkKind, bytes] of [[ChunkKind.WIDTHS, image.widths], [ChunkKind.WORDS, image.words]] as const) {
-        for (let offset = 0; offset < bytes.length; offset += chunk) {
-          await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + chunk) });
-        }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sendLoad(program, programId, image, info.maxPayload - MESSAGE_OVERHEAD);
+        break;
+      } catch (err) {
+        const outOfStep = err instanceof DeviceTimeoutError
+          || (err instanceof DeviceError && (err.code === ErrorCode.PROGRAM_STATE || err.code === ErrorCode.PROGRAM_CRC));
+        if (outOfStep && attempt < LOAD_ATTEMPTS) continue;
+        throw err instanceof DeviceError ? loadError(err, program) : err;
       }
-      await this.session.request({ kind: 'programEnd', crc: image.crc });
-    } catch (err) {
-      throw err instanceof DeviceError ? loadError(err, program) : err;
     }
     this.loaded = { programId, candidateBytes: program.candidateBytes };
+  }
+
+  private async sendLoad(program: Program, programId: number, image: ProgramImage, chunk: number): Promise<void> {
+    await this.session.request({
+      kind: 'programBegin', programId, numVars: program.numVars, numWords: program.words.length,
+      numConstraints: constraintCount(program),
+    });
+    for (const [chunkKind, bytes] of [[ChunkKind.WIDTHS, image.widths], [ChunkKind.WORDS, image.words]] as const) {
+      for (let offset = 0; offset < bytes.length; offset += chunk) {
+        await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + chunk) });
+      }
+    }
+    await this.session.request({ kind: 'programEnd', crc: image.crc });
   }
 
   /**
