@@ -1,63 +1,61 @@
-// The Validator port on a real device (an FPGA board or the Verilator simulation) through a
-// DeviceSession: program load, candidates pipelined within the device's window, link failures
-// turned into DeviceLostError so the solve loop reconnects, reloads and retries the batch.
+// The Validator port on a real device (an FPGA board or the Verilator simulation) through the
+// link's ValidatorClient: program load, candidates streamed within the device's window. Link
+// failures become DeviceLostError, so the solve loop reconnects, reloads and retries the batch;
+// a program the device cannot take becomes ProgramRejectedError, which fails the job at once.
 // openDevice() also starts the simulator when no device is configured.
 
 import type { Logger } from 'pino';
 import { packIndices } from '../model/pack.ts';
-import { constraintCount, type Program } from '../model/program.ts';
-import { ChunkKind } from '../link/codec.ts';
-import { DeviceError, LinkError } from '../link/errors.ts';
+import type { Program } from '../model/program.ts';
+import { ErrorCode } from '../link/codec.ts';
+import { LinkError } from '../link/errors.ts';
 import { DeviceSession, type DeviceInfo } from '../link/session.ts';
 import { startSimulator } from '../link/simulator.ts';
-import { programImage } from '../link/validator-client.ts';
+import { ProgramCapacityError, ProgramLoadError, ValidatorClient } from '../link/validator-client.ts';
 import type { DeviceHandle } from '../queue/worker.ts';
 import { DeviceLostError, ProgramRejectedError, type Validator, type Verdict } from './ports.ts';
 
-/** Room in a frame for a chunk's header fields, next to its data. */
-const CHUNK_OVERHEAD = 32;
+/** Device refusals that say the program itself does not fit or is malformed: retrying cannot help. */
+const FINAL_LOAD_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.CAPACITY, ErrorCode.BAD_VARIABLE, ErrorCode.BAD_OPCODE, ErrorCode.BAD_WIDTH,
+]);
 
 export class DeviceValidator implements Validator {
+  private readonly client: ValidatorClient;
   private programId = 0;
   private widths: readonly number[] = [];
 
-  constructor(private readonly session: DeviceSession) {}
+  constructor(private readonly session: DeviceSession) {
+    this.client = new ValidatorClient(session);
+  }
 
   get deviceId(): string {
     return this.session.info.deviceId;
   }
 
   async load(program: Program): Promise<void> {
-    const info = this.session.info;
-    checkCapacity(program, info);
-    const image = programImage(program);
     this.programId = (this.programId % 0xffff_fffe) + 1;
     this.widths = program.widths;
-    const chunk = Math.max(8, (info.maxPayload - CHUNK_OVERHEAD) & ~7);
     try {
-      await this.session.request({
-        kind: 'programBegin', programId: this.programId, numVars: program.numVars,
-        numWords: program.words.length, numConstraints: constraintCount(program),
-      });
-      for (const [chunkKind, bytes] of [[ChunkKind.WIDTHS, image.widths], [ChunkKind.WORDS, image.words]] as const) {
-        for (let offset = 0; offset < bytes.length; offset += chunk) {
-          await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + chunk) });
-        }
-      }
-      await this.session.request({ kind: 'programEnd', crc: image.crc });
+      await this.client.loadProgram(program, this.programId);
     } catch (err) {
+      if (err instanceof ProgramCapacityError || (err instanceof ProgramLoadError && FINAL_LOAD_ERRORS.has(err.code))) {
+        throw new ProgramRejectedError(`device ${this.session.info.deviceId}: ${err.message}`);
+      }
       throw asDeviceLost(err, 'program load');
     }
   }
 
   async validate(candidates: number[][]): Promise<Verdict[]> {
+    const verdicts: Verdict[] = [];
     try {
-      const verdicts = await Promise.all(candidates.map((c) =>
-        this.session.sendCandidate({ programId: this.programId, values: packIndices(this.widths, c) })));
-      return verdicts.map((v) => ({ ok: v.ok, count: v.violatedCount, violated: v.violated }));
+      for await (const v of this.client.validate(candidates.map((c) => packIndices(this.widths, c)))) {
+        verdicts.push({ ok: v.ok, count: v.violatedCount, violated: v.violated });
+      }
     } catch (err) {
       throw asDeviceLost(err, 'validation');
     }
+    return verdicts;
   }
 
   linkBytes(): number {
@@ -66,21 +64,8 @@ export class DeviceValidator implements Validator {
   }
 }
 
-function checkCapacity(program: Program, info: DeviceInfo): void {
-  const over: string[] = [];
-  if (program.numVars > info.maxVars) over.push(`${program.numVars} variables (device: ${info.maxVars})`);
-  if (program.words.length > info.maxWords) over.push(`${program.words.length} program words (device: ${info.maxWords})`);
-  if (constraintCount(program) > info.maxConstraints) over.push(`${constraintCount(program)} constraints (device: ${info.maxConstraints})`);
-  if (over.length > 0) throw new ProgramRejectedError(`the problem does not fit device ${info.deviceId}: ${over.join(', ')}`);
-}
-
-/** Link failures become DeviceLostError (reconnect, reload, retry); a refused program stays final. */
 function asDeviceLost(err: unknown, what: string): Error {
-  if (err instanceof DeviceError && /CAPACITY|BAD_VARIABLE|BAD_OPCODE|BAD_WIDTH/.test(err.codeName)) {
-    return new ProgramRejectedError(`the device refused the program: ${err.message}`);
-  }
-  if (err instanceof LinkError) return new DeviceLostError(`${what}: ${err.message}`);
-  return err as Error;
+  return err instanceof LinkError ? new DeviceLostError(`${what}: ${err.message}`) : (err as Error);
 }
 
 export interface OpenedDevice extends DeviceHandle {
