@@ -99,6 +99,20 @@ describe('model contract', { timeout: 60_000 }, () => {
     await expect(Sampler.create(model, compile(model), { modelPath: join(dir, 'none.onnx') })).rejects.toThrow(/none\.onnx does not exist/);
   });
 
+  it('refuses, at the first run, a model whose logits come out in another shape than declared', async () => {
+    const g = new GraphBuilder();
+    g.input('domain_mask', 'float32', ['vars', 'values']);
+    g.input('soft_domains', 'float32', ['vars', 'values']);
+    g.op('Transpose', ['soft_domains'], { perm: { ints: [1, 0] } }, 'logits');
+    g.output('logits', 'float32', ['vars', 'values']);
+    const path = join(dir, 'transposed.onnx');
+    writeFileSync(path, g.encode({ graphName: 'test', doc: '', opset: 18, producer: 'test' }));
+    const model = coloring(); // 3 variables of 3 values; a fourth makes the transpose [3, 4]
+    model.variables.push({ name: 'd', min: 0, size: 2, allowed: [true, true], kind: 'int' });
+    const s = await Sampler.create(model, compile(model), { modelPath: path });
+    await expect(s.nextBatch(1)).rejects.toThrow(/transposed\.onnx .*output 'logits' is float32 \[3, 4\], expected float32 \[4, 3\]/);
+  });
+
   it('accepts a model that takes only the core inputs, and samples from it', async () => {
     const path = writeModel('core-only.onnx', [SOFT, MASK]);
     const model = coloring();
