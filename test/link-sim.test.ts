@@ -91,6 +91,8 @@ describe('link against the simulated device', () => {
 
   it('answers every link-layer golden vector as the protocol says', () => checkGolden('link'));
 
+  it('loads the golden program and gives the golden verdicts', () => checkGolden('validator'));
+
   it('echoes 10,000 payloads of every size from 0 to the maximum without one error', async () => {
     const s = await DeviceSession.open(sim.path, { heartbeatMs: 0 });
     try {
