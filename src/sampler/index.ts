@@ -19,6 +19,8 @@
 //   in search.ts. Verdicts list violated program-constraint indices (model constraints first,
 //   then domain checks) and a count, which may exceed the list (a device reports the first K).
 //   Feedback for any candidates, in any grouping, is accepted; the next nextBatch uses it.
+//   The search makes one move per batch, so smaller batches need fewer candidates per solution
+//   (about 4x fewer at 64 than at 256 on 8-queens) at the price of more model runs.
 //
 // Determinism: the PRNG is xoshiro128** seeded by splitmix32 from `seed` (bench/gen/prng.ts).
 // The same problem, model, seed, temperature and sequence of nextBatch/feedback calls give the

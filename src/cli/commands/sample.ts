@@ -28,7 +28,8 @@ per line (CNF variables as booleans, colours as 0..K-1). No candidate is printed
   --stats          print to stderr the share of candidates the reference checker accepts
 Exit status: 0 sampled, 1 proven unsatisfiable before sampling, 2 unusable input or model.`;
 
-const BATCH = 256;
+// Candidates per model run: smaller batches learn from feedback more often (bench/sampler.ts).
+const BATCH = 64;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
