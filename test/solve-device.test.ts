@@ -54,9 +54,16 @@ describe('device validator on the simulator', () => {
     expect(device.validator.linkBytes()).toBeGreaterThan(before);
   });
 
-  it('replaces the program on the next load', async () => {
+  it('replaces the program on the next load, and does not resend the one it holds', async () => {
     await device.validator.load(sat.program);
     await agrees(sat, randomCandidates(sat, 64, 3));
+    const before = device.validator.linkBytes();
+    await device.validator.load(sat.program);
+    expect(device.validator.linkBytes()).toBe(before);
+    await agrees(sat, randomCandidates(sat, 16, 4));
+    await device.validator.load(queens.program);
+    expect(device.validator.linkBytes()).toBeGreaterThan(before + queens.program.words.length * 8);
+    await agrees(queens, randomCandidates(queens, 16, 5));
   });
 
   it('refuses a program over the device capacity before sending it', async () => {

@@ -2,7 +2,8 @@
 // link's ValidatorClient: program load, candidates streamed within the device's window. Link
 // failures become DeviceLostError, so the solve loop reconnects, reloads and retries the batch;
 // a program the device cannot take becomes ProgramRejectedError, which fails the job at once.
-// openDevice() also starts the simulator when no device is configured.
+// A program identical to the one the device still holds is not sent again (a reconnect or a
+// lost batch forgets it). openDevice() also starts the simulator when no device is configured.
 
 import type { Logger } from 'pino';
 import { packIndices } from '../model/pack.ts';
@@ -11,7 +12,7 @@ import { ErrorCode } from '../link/codec.ts';
 import { LinkError } from '../link/errors.ts';
 import { DeviceSession, type DeviceInfo } from '../link/session.ts';
 import { startSimulator } from '../link/simulator.ts';
-import { ProgramCapacityError, ProgramLoadError, ValidatorClient } from '../link/validator-client.ts';
+import { ProgramCapacityError, ProgramLoadError, ValidatorClient, programImage } from '../link/validator-client.ts';
 import type { DeviceHandle } from '../queue/worker.ts';
 import { DeviceLostError, ProgramRejectedError, type Validator, type Verdict } from './ports.ts';
 
@@ -24,9 +25,12 @@ export class DeviceValidator implements Validator {
   private readonly client: ValidatorClient;
   private programId = 0;
   private widths: readonly number[] = [];
+  /** Identity of the program the device holds, while it holds it. */
+  private held: string | null = null;
 
   constructor(private readonly session: DeviceSession) {
     this.client = new ValidatorClient(session);
+    session.on('reconnect', () => (this.held = null));
   }
 
   get deviceId(): string {
@@ -34,10 +38,14 @@ export class DeviceValidator implements Validator {
   }
 
   async load(program: Program): Promise<void> {
+    const identity = programIdentity(program);
+    if (identity === this.held) return;
+    this.held = null;
     this.programId = (this.programId % 0xffff_fffe) + 1;
     this.widths = program.widths;
     try {
       await this.client.loadProgram(program, this.programId);
+      this.held = identity;
     } catch (err) {
       if (err instanceof ProgramCapacityError || (err instanceof ProgramLoadError && FINAL_LOAD_ERRORS.has(err.code))) {
         throw new ProgramRejectedError(`device ${this.session.info.deviceId}: ${err.message}`);
@@ -53,6 +61,7 @@ export class DeviceValidator implements Validator {
         verdicts.push({ ok: v.ok, count: v.violatedCount, violated: v.violated });
       }
     } catch (err) {
+      this.held = null;
       throw asDeviceLost(err, 'validation');
     }
     return verdicts;
@@ -62,6 +71,11 @@ export class DeviceValidator implements Validator {
     const c = this.session.counters();
     return c.bytesTx + c.bytesRx;
   }
+}
+
+function programIdentity(program: Program): string {
+  const image = programImage(program);
+  return `${image.crc}:${program.numVars}:${program.words.length}:${program.candidateBytes}`;
 }
 
 function asDeviceLost(err: unknown, what: string): Error {
