@@ -7,9 +7,9 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { indicesToValues } from '../../model/pack.ts';
 import { renderAssignment } from '../../model/render.ts';
-import { workerConfig } from '../../queue/config.ts';
+import { workerConfig, type WorkerConfig } from '../../queue/config.ts';
 import { untilSignal } from '../../queue/shutdown.ts';
-import { SolveWorker } from '../../queue/worker.ts';
+import { SolveWorker, type SolveParts } from '../../queue/worker.ts';
 import { Sampler } from '../../sampler/index.ts';
 import { openDevice } from '../../solve/device-validator.ts';
 import { prepareProblem } from '../../solve/prepare.ts';
@@ -26,6 +26,17 @@ Run solve jobs from the queue at REDIS_URL on one device.
   --batch N    candidates per round (default HILSOLVE_BATCH_SIZE or 64)
 Every setting is listed in docs/configuration.md.`;
 
+/** The parts a worker solves with: the problem compiler, the ONNX sampler and the renderer. */
+export function solveParts(config: WorkerConfig): SolveParts {
+  return {
+    prepare: prepareProblem,
+    createSource: (model, program, seed) => Sampler.create(model, program, {
+      seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+    }),
+    render: (model, indices) => renderAssignment(model, indicesToValues(model, indices)),
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(args, {
     port: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, batch: { type: 'string' },
@@ -39,16 +50,7 @@ export async function run(args: string[]): Promise<number> {
   const logger = pino({ level: process.env.HILSOLVE_LOG_LEVEL ?? 'info' });
   const device = await openDevice(config.device, logger);
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const worker = new SolveWorker({
-    config, connection, logger, device,
-    parts: {
-      prepare: prepareProblem,
-      createSource: (model, program, seed) => Sampler.create(model, program, {
-        seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
-      }),
-      render: (model, indices) => renderAssignment(model, indicesToValues(model, indices)),
-    },
-  });
+  const worker = new SolveWorker({ config, connection, logger, device, parts: solveParts(config) });
   await worker.start();
   const reason = await Promise.race([untilSignal(), device.gone.then(() => 'device gone' as const)]);
   logger.info({ reason }, 'shutting down');

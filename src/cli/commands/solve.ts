@@ -1,0 +1,115 @@
+// `hilsolve solve FILE`: solve a problem and print its proven solutions. With --server it is a
+// client of a running service (POST /v1/jobs, then the job's event stream); without, it starts
+// the service inside this process (src/cli/embedded-service.ts) and talks to that the same way,
+// so both paths run the same API, queue, worker and solve loop. Ctrl-C cancels the job and
+// prints what was found.
+
+import { readFileSync } from 'node:fs';
+import { OPTION_BOUNDS, type JobOptions } from '../../solve/types.ts';
+import { numberOption, parseCommandArgs } from '../args.ts';
+import { startEmbeddedService, type EmbeddedService } from '../embedded-service.ts';
+import { EXIT, UsageError } from '../main.ts';
+import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
+import { ProgressLine } from '../progress.ts';
+import { ServiceClient, type FinishedJob } from '../service-client.ts';
+import { exitStatus, formatReport, OUTPUTS, summary, type OutputForm } from '../solve-report.ts';
+
+const b = OPTION_BOUNDS;
+
+export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY] [--solutions N] [--time-limit MS]
+                      [--max-candidates N] [--seed S] [--format json|cnf|col] [--colors K]
+                      [--output pretty|json|dimacs]
+
+Solve the problem in FILE and print the solutions the device proved and the host re-checked.
+  --server URL        a running service (\`hilsolve serve\` with workers); without it, everything
+                      runs in this process: Redis (REDIS_URL, or a private redis-server started on
+                      a free port), the API, and a worker on HILSOLVE_DEVICE or the simulator
+  --api-key KEY       API key for --server (default HILSOLVE_API_KEY)
+  --solutions N       distinct solutions wanted (default ${b.solutions.default}, at most ${b.solutions.max})
+  --time-limit MS     stop after this many milliseconds of solving (default ${b.timeLimitMs.default})
+  --max-candidates N  stop after sending this many candidates (default ${b.maxCandidates.default})
+  --seed S            sampler seed (default: random; the same seed draws the same candidates)
+  --format F          problem format (default: from the file extension .json, .cnf, .col)
+  --colors K          number of colours, required for .col graph colouring
+  --output O          pretty (default): an N-queens problem (variables q[0]..q[N-1]) as a chess
+                      board, a sudoku (81 variables of one array, values 1..9) as a grid, CNF and
+                      .col as DIMACS "v" lines, anything else as "name = value" lines;
+                      json: the finished job as the API shows it; dimacs: "s" and "v" lines (CNF, .col)
+A progress line is shown on stderr when it is a terminal.
+Exit status: 0 solved, 1 no solution found within the limits (or proven unsatisfiable),
+2 unusable input or options, 3 service or device failure.`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    ...PROBLEM_OPTIONS,
+    server: { type: 'string' },
+    'api-key': { type: 'string' },
+    solutions: { type: 'string' },
+    'time-limit': { type: 'string' },
+    'max-candidates': { type: 'string' },
+    seed: { type: 'string' },
+    output: { type: 'string' },
+  }, ['FILE']);
+  const file = positionals[0]!;
+  const output = (values.output ?? 'pretty') as OutputForm;
+  if (!OUTPUTS.includes(output)) throw new UsageError(`unknown output "${values.output}" (expected ${OUTPUTS.join(', ')})`);
+  const apiKey = values['api-key'] ?? process.env.HILSOLVE_API_KEY;
+  if (values.server === undefined && values['api-key'] !== undefined) throw new UsageError('--api-key goes with --server');
+  if (values.server !== undefined && !apiKey) throw new UsageError('--server needs an API key: --api-key KEY or HILSOLVE_API_KEY');
+
+  const options: Partial<JobOptions> = {};
+  const bounded = (name: string, text: string | undefined, bounds: { min: number; max: number }) =>
+    text === undefined ? undefined : numberOption(name, text, { ...bounds, integer: true });
+  const set = <K extends keyof JobOptions>(key: K, value: JobOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('solutions', bounded('solutions', values.solutions, b.solutions));
+  set('timeLimitMs', bounded('time-limit', values['time-limit'], b.timeLimitMs));
+  set('maxCandidates', bounded('max-candidates', values['max-candidates'], b.maxCandidates));
+  set('seed', bounded('seed', values.seed, b.seed));
+
+  // Read and parse here: bad input is reported before any service starts, and the model tells
+  // how to draw the solutions.
+  const model = readProblemFile(file, values);
+  if (output === 'dimacs' && model.format === 'json') {
+    throw new UsageError('--output dimacs is for CNF and .col problems; use pretty or json for a JSON problem');
+  }
+  if (model.meta.colors !== undefined) options.colors = model.meta.colors;
+  const source = readFileSync(file, 'utf8');
+
+  const progress = new ProgressLine(options.solutions ?? b.solutions.default);
+  let embedded: EmbeddedService | undefined;
+  let job: FinishedJob;
+  try {
+    let client: ServiceClient;
+    if (values.server !== undefined) {
+      client = new ServiceClient(values.server, apiKey!);
+    } else {
+      embedded = await startEmbeddedService((phase) => progress.setPhase(phase));
+      client = new ServiceClient(embedded.url, embedded.apiKey);
+    }
+    progress.setPhase('submitting');
+    const id = await client.submit({ format: model.format, source, options });
+    const cancel = () => {
+      progress.setPhase('cancelling');
+      void client.cancel(id).catch(() => undefined);
+    };
+    process.once('SIGINT', cancel);
+    try {
+      job = await client.follow(id, (update) => {
+        if (update.type === 'status') progress.setPhase(update.status === 'queued' ? 'queued, waiting for a worker' : update.status);
+        else if (update.type === 'progress') progress.update(update.stats, update.solutionCount);
+      });
+    } finally {
+      process.off('SIGINT', cancel);
+    }
+  } finally {
+    progress.stop();
+    await embedded?.close();
+  }
+
+  process.stdout.write(formatReport(model, job, output));
+  const status = exitStatus(job);
+  if (output !== 'pretty' && status !== EXIT.OK) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
+  return status;
+}

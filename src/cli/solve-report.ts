@@ -1,0 +1,78 @@
+// What `hilsolve solve` prints on stdout once the job has ended, in the three `--output` forms:
+//   pretty  each solution drawn (src/cli/draw.ts) under a heading, then a one-line summary;
+//   json    the finished job as GET /v1/jobs/:id shows it, with every solution;
+//   dimacs  SAT-competition output for CNF and .col: an `s` line, then `v` lines per solution
+//           (readable by `hilsolve verify`); refused for JSON problems.
+// And the exit status the job stands for.
+
+import type { Model } from '../model/types.ts';
+import { drawSolution, recogniseShape } from './draw.ts';
+import { EXIT } from './main.ts';
+import type { FinishedJob } from './service-client.ts';
+
+export const OUTPUTS = ['pretty', 'json', 'dimacs'] as const;
+export type OutputForm = (typeof OUTPUTS)[number];
+
+/** 0 solved (at least one proven solution), 1 none found or proven impossible, 3 the job failed. */
+export function exitStatus(job: FinishedJob): number {
+  if (job.status === 'failed') return EXIT.FAILURE;
+  return job.solutions.length > 0 ? EXIT.OK : EXIT.NO;
+}
+
+export function formatReport(model: Model, job: FinishedJob, output: OutputForm): string {
+  switch (output) {
+    case 'json':
+      return `${JSON.stringify(job, null, 2)}\n`;
+    case 'dimacs':
+      return dimacsReport(model, job);
+    case 'pretty':
+      return prettyReport(model, job);
+  }
+}
+
+function prettyReport(model: Model, job: FinishedJob): string {
+  const shape = recogniseShape(model);
+  const parts = job.solutions.map((s) => {
+    const heading = `solution ${s.index}${job.solutions.length > 1 ? ` of ${job.solutions.length}` : ''}: ` +
+      `proven by ${s.device} after ${seconds(s.foundAtMs)}`;
+    return `${heading}\n${drawSolution(model, shape, s.assignment)}`;
+  });
+  parts.push(`${summary(model, job)}\n`);
+  return parts.join('\n');
+}
+
+/** One line: outcome, what was found, why the job stopped, and the work done. */
+export function summary(model: Model, job: FinishedJob): string {
+  const name = typeof model.meta.name === 'string' && model.meta.name !== '' ? `${model.meta.name}: ` : '';
+  const s = job.stats;
+  const work = `${s.candidates} candidates, ${s.proven} proven by the device, ${s.deviceFaults} device faults, ${seconds(s.elapsedMs)}`;
+  if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
+  if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail ?? 'proven to have no solution'}`;
+  const found = job.solutions.length;
+  const wanted = job.options.solutions;
+  const why = STOP_REASONS[job.stopReason ?? ''] ?? job.stopReason ?? job.status;
+  if (found === 0) return `${name}UNKNOWN: no solution found, ${why} (${work})`;
+  const plural = found === 1 ? 'solution' : 'solutions';
+  return `${name}SATISFIED: ${found} ${plural}${found < wanted ? ` of ${wanted} wanted, ${why}` : ''} (${work})`;
+}
+
+const STOP_REASONS: Record<string, string> = {
+  solutions: 'found as many as asked',
+  timeLimit: 'the time limit ran out',
+  candidateBudget: 'the candidate budget ran out',
+  exhausted: 'the sampler had no new candidate left',
+  cancelled: 'cancelled',
+  error: 'stopped by an error',
+};
+
+function dimacsReport(model: Model, job: FinishedJob): string {
+  const shape = recogniseShape(model);
+  const status = job.outcome === 'UNSATISFIABLE' ? 'UNSATISFIABLE' : job.solutions.length > 0 ? 'SATISFIABLE' : 'UNKNOWN';
+  const lines = [`c ${summary(model, job)}`, `s ${status}`];
+  const out = `${lines.join('\n')}\n`;
+  return out + job.solutions.map((s, i) => (i > 0 ? `c solution ${s.index}\n` : '') + drawSolution(model, shape, s.assignment)).join('');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
