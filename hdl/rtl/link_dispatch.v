@@ -6,7 +6,7 @@
 //   no known body    -> Error (ERROR_UNKNOWN_MESSAGE, seq 0)
 //   Hello            -> HelloReply (identity and capacities)
 //   Echo             -> Echo (same seq and data, read back from the frame slot)
-//   CountersRequest  -> Counters (a snapshot taken when the request was decoded)
+//   CountersRequest  -> Counters (the cycle count when the request was decoded)
 //   Reset            -> a one-cycle eng_clear pulse, then Ack
 //   ProgramBegin, ProgramChunk, ProgramEnd, Candidate -> the engine request port; the engine
 //                       replies through its own reply port (see hdl/README.md)
@@ -93,10 +93,10 @@ module link_dispatch #(
     reg        holding;     // the current request occupies `slot`
     reg [31:0] seq, code, arg;
 
-    // Link counters, and the copy a Counters reply is built from.
+    // Link counters. The encoder reads each reply field once, so a Counters reply may read them
+    // live; the cycle count is copied when the request is decoded, so its halves agree.
     reg [31:0] frames_rx, frames_tx, crc_errors, frame_errors, decode_errors;
-    reg [63:0] cycles;
-    reg [31:0] snap [0:8];     // Counters fields 2..10
+    reg [63:0] cycles, cycles_at_request;
 
     wire          dec_start = state == D_IDLE && ev_valid && ev_status == STATUS_OK;
     wire          dec_done, dec_error;
@@ -157,7 +157,18 @@ module link_dispatch #(
                 default: ;
             endcase
             KIND_ECHO:     if (rep_fld == 4'd2) rep_val = {{(31-AW){1'b0}}, bytes_len};
-            KIND_COUNTERS: if (rep_fld >= 4'd2 && rep_fld <= 4'd10) rep_val = snap[rep_fld - 4'd2];
+            KIND_COUNTERS: case (rep_fld)
+                4'd2:  rep_val = frames_rx;
+                4'd3:  rep_val = frames_tx;
+                4'd4:  rep_val = crc_errors;
+                4'd5:  rep_val = frame_errors;
+                4'd6:  rep_val = decode_errors;
+                4'd7:  rep_val = cycles_at_request[31:0];
+                4'd8:  rep_val = cycles_at_request[63:32];
+                4'd9:  rep_val = eng_candidates;
+                4'd10: rep_val = eng_busy_cycles;
+                default: ;
+            endcase
             KIND_ERROR:    if (rep_fld == 4'd2) rep_val = code;
                            else if (rep_fld == 4'd3) rep_val = arg;
             default: ;
@@ -211,15 +222,7 @@ module link_dispatch #(
                             KIND_ECHO:     reply(KIND_ECHO, eng_req_f1, 32'd0, 32'd0);
                             KIND_COUNTERS: begin
                                 reply(KIND_COUNTERS, eng_req_f1, 32'd0, 32'd0);
-                                snap[0] <= frames_rx;
-                                snap[1] <= frames_tx;
-                                snap[2] <= crc_errors;
-                                snap[3] <= frame_errors;
-                                snap[4] <= decode_errors;
-                                snap[5] <= cycles[31:0];
-                                snap[6] <= cycles[63:32];
-                                snap[7] <= eng_candidates;
-                                snap[8] <= eng_busy_cycles;
+                                cycles_at_request <= cycles;
                             end
                             KIND_RESET: begin
                                 eng_clear <= 1'b1;

@@ -5,10 +5,13 @@
 //              its length, for a packed repeated field its element count; 0 = absent;
 //   item_sel -> item_val, one cycle later: byte item_sel of the bytes field (low 8 bits) or
 //              element item_sel of the packed field.
-// The values must not change until src_ready. The encoder walks fields 1..15 twice: first to
-// size the body (whose length prefix comes first), then to send it; zero scalars and empty
-// bytes or packed fields are left out, as proto3 does. The payload leaves as a byte stream with
-// out_last on its final byte. dev_field_type mirrors proto/link.proto.
+// The encoder walks fields 1..15 twice: first to size the body (whose length prefix comes
+// first), then to send it. It reads each field value once, in the first walk, and keeps it in a
+// small block RAM for the second, so a source may answer with live values (counters that keep
+// counting); only the items of a bytes or packed field are read again and must stay put until
+// src_ready. Zero scalars and empty bytes or packed fields are left out, as proto3 does. The
+// payload leaves as a byte stream with out_last on its final byte. dev_field_type mirrors
+// proto/link.proto.
 `default_nettype none
 
 module pb_encoder #(
@@ -84,9 +87,17 @@ module pb_encoder #(
     reg [1:0]    fixed_left;
     reg [IW-1:0] item, items;
 
-    // fld_val of field `fld`, registered in S_FETCH: keeps the source's multiplexers out of the
-    // sizing adders' timing path.
-    reg  [31:0] fval;
+    // The value of field `fld`: registered in S_FETCH (which keeps the source's multiplexers out
+    // of the sizing adders' timing path), or kept from the first walk.
+    reg  [31:0] first;           // value read from the source (first walk)
+    (* ram_block *)
+    reg  [31:0] kept [0:15];     // the values of the first walk, for the second
+    reg  [31:0] kept_q;
+    wire [31:0] fval = sending ? kept_q : first;
+    always @(posedge clk) begin
+        kept_q <= kept[fld[3:0]];
+        if (state == S_FETCH && !sending) kept[fld[3:0]] <= fld_val;
+    end
     wire [2:0]  ftype = dev_field_type(kind, fld[3:0]);
     wire        skip  = fld[4] || ftype == T_NONE || fval == 32'd0;
     wire [LW-1:0] fsize = {{(LW-3){1'b0}}, varint_size(fval[31:7])};
@@ -123,7 +134,7 @@ module pb_encoder #(
                         state    <= S_FETCH;
                     end
                 S_FETCH: begin
-                    fval  <= fld_val;
+                    first <= fld_val;   // second walk: kept_q arrives now
                     state <= S_FIELD;
                 end
                 S_FIELD:  // fval is the value of field `fld`
