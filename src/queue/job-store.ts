@@ -70,6 +70,16 @@ if (not st) or st == 'succeeded' or st == 'failed' or st == 'cancelled' then ret
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
+// KEYS: meta. ARGV: now, worker. Marks an active job running; returns its first start time, or
+// nil when the job is gone or finished.
+const MARK_RUNNING = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if (not st) or st == 'succeeded' or st == 'failed' or st == 'cancelled' then return false end
+redis.call('HSETNX', KEYS[1], 'startedAt', ARGV[1])
+redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'runs', 1)
+return redis.call('HGET', KEYS[1], 'startedAt')`;
+
 export class JobStore {
   constructor(
     readonly redis: Redis,
@@ -131,13 +141,10 @@ export class JobStore {
    * `foundAtMs` count from then, across restarts). Returns null if the job is gone or finished.
    */
   async markRunning(id: string, worker: string, now = Date.now()): Promise<number | null> {
-    const k = this.keys(id);
-    await this.redis.hsetnx(k.meta, 'startedAt', String(now));
-    const written = await this.updateIfActive(id, { status: 'running', worker });
-    if (!written) return null;
-    await this.redis.hincrby(k.meta, 'runs', 1);
+    const startedAt = (await this.redis.eval(MARK_RUNNING, 1, this.keys(id).meta, String(now), worker)) as string | null;
+    if (startedAt === null) return null;
     await this.publish(id, { type: 'status', status: 'running', outcome: 'UNKNOWN' });
-    return Number(await this.redis.hget(k.meta, 'startedAt'));
+    return Number(startedAt);
   }
 
   /** Records progress and tells listeners; a no-op once the job has finished. */
