@@ -47,7 +47,9 @@ describe('hilsolve device info', () => {
     expect((await cli(['device', 'info'])).err).toMatch(/--port is required/);
     expect((await cli(['device', 'info', '--port', 'x', '--baud', 'fast'])).code).toBe(2);
     expect((await cli(['device', 'status', '--port', 'x'])).err).toMatch(/unknown device command 'status'/);
-    expect((await cli(['device', 'info', '--port', 'tcp://nohost'])).code).toBe(3);
+    const malformed = await cli(['device', 'info', '--port', 'tcp://nohost']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.err).toMatch(/malformed device address 'tcp:\/\/nohost': expected tcp:\/\/HOST:PORT/);
   });
 });
 
@@ -57,5 +59,6 @@ describe('hilsolve link-proxy', () => {
     const bad = await cli(['link-proxy', '--device', 'x', '--listen', 'tcp://127.0.0.1:0', '--flip', '2']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--flip must be a number from 0 to 1, not '2'/);
+    expect((await cli(['link-proxy', '--device', 'x', '--listen', '/dev/ttyS0'])).err).toMatch(/--listen takes tcp:\/\/HOST:PORT/);
   });
 });

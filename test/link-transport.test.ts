@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DeviceOpenError } from '../src/link/errors.ts';
-import { openTransport, parseTarget } from '../src/link/transport.ts';
+import { parseTarget } from '../src/link/target.ts';
+import { openTransport } from '../src/link/transport.ts';
 
 describe('parseTarget', () => {
   it('tells TCP addresses from serial paths', () => {

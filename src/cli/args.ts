@@ -3,6 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import { parseTarget } from '../link/target.ts';
 import { UsageError } from './main.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -27,4 +28,13 @@ export function numberOption(name: string, text: string, { min, max, integer }: 
     throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not '${text}'`);
   }
   return value;
+}
+
+/** A malformed address is a usage error (exit 2); a well-formed one that fails to open is a device failure (exit 3). */
+export function targetOption(target: string, listening = false): void {
+  try {
+    parseTarget(target, listening);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
 }

@@ -1,7 +1,7 @@
 // Typed errors of the serial link; docs/link-protocol.md ("Errors and what the host does") says
 // when each is raised. All extend LinkError so a caller can catch the link as a whole.
 
-import { errorCodeName } from './codec.ts';
+import { errorCodeName } from './codes.ts';
 
 export class LinkError extends Error {
   override name = 'LinkError';

@@ -8,7 +8,8 @@
 import net from 'node:net';
 import { Prng } from '../../bench/gen/prng.ts';
 import { LinkError } from './errors.ts';
-import { openTransport, parseTarget, type Transport } from './transport.ts';
+import { parseTarget } from './target.ts';
+import { openTransport, type Transport } from './transport.ts';
 
 export interface FaultRates {
   /** Probability that a byte gets one random bit flipped. */

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { SerialPort } from 'serialport';
 import { DeviceOpenError } from './errors.ts';
+import { parseTarget } from './target.ts';
 
 export const DEFAULT_BAUD = 3_000_000;
 const TCP_CONNECT_TIMEOUT_MS = 5000;
@@ -28,31 +29,6 @@ export interface TransportHandlers {
 export interface TransportOptions {
   /** Serial bit rate (ignored for TCP). Default 3000000. */
   baud?: number;
-}
-
-export type Target = { kind: 'tcp'; host: string; port: number } | { kind: 'serial'; path: string };
-
-/**
- * Parse a device name: `tcp://HOST:PORT` or a serial path. Throws DeviceOpenError on a malformed
- * tcp:// URL. Port 0 (any free port) only when `listening`.
- */
-export function parseTarget(target: string, listening = false): Target {
-  if (!target.startsWith('tcp://')) {
-    if (target === '') throw new DeviceOpenError('empty device path');
-    return { kind: 'serial', path: target };
-  }
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new DeviceOpenError(`malformed device address '${target}': expected tcp://HOST:PORT`);
-  }
-  const port = Number(url.port);
-  const noPort = url.port === '' || port === 0;
-  if (!url.hostname || !Number.isInteger(port) || port > 65535 || (noPort && !listening) || (url.pathname !== '' && url.pathname !== '/')) {
-    throw new DeviceOpenError(`malformed device address '${target}': expected tcp://HOST:PORT`);
-  }
-  return { kind: 'tcp', host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 export async function openTransport(target: string, handlers: TransportHandlers, options: TransportOptions = {}): Promise<Transport> {

@@ -3,7 +3,7 @@
 
 import { DEFAULT_BAUD } from '../../link/transport.ts';
 import { DeviceSession, type DeviceInfo } from '../../link/session.ts';
-import { numberOption, parseCommandArgs } from '../args.ts';
+import { numberOption, parseCommandArgs, targetOption } from '../args.ts';
 import { EXIT, UsageError } from '../main.ts';
 
 export const usage = `usage: hilsolve device info --port PATH|tcp://HOST:PORT [--baud N] [--timeout-ms N] [--json]
@@ -25,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
   }, ['info']);
   if (positionals[0] !== 'info') throw new UsageError(`unknown device command '${positionals[0]}'`);
   if (!values.port) throw new UsageError('--port is required');
+  targetOption(values.port);
   const baud = values.baud === undefined ? DEFAULT_BAUD : numberOption('baud', values.baud, { min: 50, max: 100_000_000, integer: true });
   const timeoutMs = values['timeout-ms'] === undefined ? 1000 : numberOption('timeout-ms', values['timeout-ms'], { min: 1, max: 600_000, integer: true });
   const session = await DeviceSession.open(values.port, { baud, timeoutMs, retries: 2, heartbeatMs: 0 });

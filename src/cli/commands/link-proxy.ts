@@ -3,7 +3,7 @@
 
 import { startFaultProxy, type FaultStats } from '../../link/fault-proxy.ts';
 import { DEFAULT_BAUD } from '../../link/transport.ts';
-import { numberOption, parseCommandArgs } from '../args.ts';
+import { numberOption, parseCommandArgs, targetOption } from '../args.ts';
 import { EXIT, UsageError } from '../main.ts';
 
 export const usage = `usage: hilsolve link-proxy --device PATH|tcp://HOST:PORT --listen tcp://HOST:PORT [options]
@@ -37,6 +37,9 @@ export async function run(args: string[]): Promise<number> {
   }, []);
   if (!values.device) throw new UsageError('--device is required');
   if (!values.listen) throw new UsageError('--listen is required');
+  targetOption(values.device);
+  targetOption(values.listen, true);
+  if (!values.listen.startsWith('tcp://')) throw new UsageError(`--listen takes tcp://HOST:PORT, not '${values.listen}'`);
   const rate = (name: 'flip' | 'drop' | 'dup') => numberOption(name, values[name], { min: 0, max: 1, integer: false });
   const whole = (name: string, text: string, max: number) => numberOption(name, text, { min: 0, max, integer: true });
   const rates = { flip: rate('flip'), drop: rate('drop'), dup: rate('dup'), delayMs: whole('delay-ms', values['delay-ms'], 60_000) };
