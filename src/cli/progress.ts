@@ -64,7 +64,7 @@ export class ProgressLine {
 
   private draw(): void {
     if (!this.enabled) return;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     this.stream.write(`\r\x1b[K${this.text().slice(0, width)}`);
     this.shown = true;
   }
