@@ -74,8 +74,8 @@ module link_dispatch #(
     localparam [1:0] STATUS_OK = 2'd0, STATUS_CRC = 2'd1;
     localparam [3:0] KIND_HELLO = 4'd1, KIND_ECHO = 4'd2, KIND_COUNTERS = 4'd3, KIND_RESET = 4'd4,
                      KIND_ACK = 4'd4, KIND_ERROR = 4'd15;
-    localparam [31:0] ERROR_CRC = 32'd1, ERROR_FRAME = 32'd2, ERROR_DECODE = 32'd3,
-                      ERROR_UNKNOWN_MESSAGE = 32'd4;
+    localparam [3:0] ERROR_CRC = 4'd1, ERROR_FRAME = 4'd2, ERROR_DECODE = 4'd3,
+                     ERROR_UNKNOWN_MESSAGE = 4'd4;
     localparam [1:0] D_IDLE = 2'd0, D_DECODE = 2'd1, D_REPLY = 2'd2, D_ENGINE = 2'd3;
 
     function integer string_length(input [8*16-1:0] s);
@@ -91,7 +91,9 @@ module link_dispatch #(
     reg [1:0]  state;
     reg        slot;
     reg        holding;     // the current request occupies `slot`
-    reg [31:0] seq, code, arg;
+    reg        seq_read;    // the reply echoes the decoded seq (eng_req_f1, held by the decoder)
+    reg [3:0]  code;        // Error fields of a link-level error
+    reg [2:0]  arg;
 
     // Link counters. The encoder reads each reply field once, so a Counters reply may read them
     // live; the cycle count is copied when the request is decoded, so its halves agree.
@@ -120,13 +122,9 @@ module link_dispatch #(
     assign busy          = state != D_IDLE;
 
     // Frame slot reads: the decoder, then the engine or the Echo reply (bytes field relative).
-    always @* begin
-        case (state)
-            D_DECODE: rd_addr = {slot, dec_addr};
-            D_ENGINE: rd_addr = {slot, bytes_off + eng_req_addr};
-            default:  rd_addr = {slot, bytes_off + rep_item};
-        endcase
-    end
+    wire [AW-1:0] field_index = state == D_ENGINE ? eng_req_addr : rep_item;
+    wire [AW-1:0] field_addr  = bytes_off + field_index;
+    always @* rd_addr = {slot, state == D_DECODE ? dec_addr : field_addr};
 
     // DEVICE_ID holds its first character in its highest non-zero byte.
     localparam [31:0] ID_LAST32 = ID_LEN - 1;
@@ -138,7 +136,7 @@ module link_dispatch #(
 
     always @* begin
         rep_val = 32'd0;
-        if (rep_fld == 4'd1) rep_val = seq;
+        if (rep_fld == 4'd1) rep_val = seq_read ? eng_req_f1 : 32'd0;
         else case (rep_kind)
             KIND_HELLO: case (rep_fld)
                 4'd2:  rep_val = PROTOCOL_VERSION;
@@ -169,16 +167,16 @@ module link_dispatch #(
                 4'd10: rep_val = eng_busy_cycles;
                 default: ;
             endcase
-            KIND_ERROR:    if (rep_fld == 4'd2) rep_val = code;
-                           else if (rep_fld == 4'd3) rep_val = arg;
+            KIND_ERROR:    if (rep_fld == 4'd2) rep_val = {28'd0, code};
+                           else if (rep_fld == 4'd3) rep_val = {29'd0, arg};
             default: ;
         endcase
     end
 
-    task reply(input [3:0] kind, input [31:0] s, input [31:0] c, input [31:0] a);
+    task reply(input [3:0] kind, input with_seq, input [3:0] c, input [2:0] a);
         begin
             rep_kind <= kind;
-            seq      <= s;
+            seq_read <= with_seq;
             code     <= c;
             arg      <= a;
             state    <= D_REPLY;
@@ -209,24 +207,24 @@ module link_dispatch #(
                         if (ev_status == STATUS_OK) begin
                             holding <= 1'b1;
                             state   <= D_DECODE;
-                        end else if (ev_status == STATUS_CRC) reply(KIND_ERROR, 32'd0, ERROR_CRC, 32'd0);
-                        else reply(KIND_ERROR, 32'd0, ERROR_FRAME, {29'd0, ev_reason});
+                        end else if (ev_status == STATUS_CRC) reply(KIND_ERROR, 1'b0, ERROR_CRC, 3'd0);
+                        else reply(KIND_ERROR, 1'b0, ERROR_FRAME, ev_reason);
                     end
                 D_DECODE:
                     if (dec_done) begin
                         if (dec_error || dec_kind == 4'd0) decode_errors <= decode_errors + 32'd1;
-                        if (dec_error) reply(KIND_ERROR, eng_req_f1, ERROR_DECODE, 32'd0);
+                        if (dec_error) reply(KIND_ERROR, 1'b1, ERROR_DECODE, 3'd0);
                         else case (dec_kind)
-                            4'd0:          reply(KIND_ERROR, 32'd0, ERROR_UNKNOWN_MESSAGE, 32'd0);
-                            KIND_HELLO:    reply(KIND_HELLO, eng_req_f1, 32'd0, 32'd0);
-                            KIND_ECHO:     reply(KIND_ECHO, eng_req_f1, 32'd0, 32'd0);
+                            4'd0:          reply(KIND_ERROR, 1'b0, ERROR_UNKNOWN_MESSAGE, 3'd0);
+                            KIND_HELLO:    reply(KIND_HELLO, 1'b1, 4'd0, 3'd0);
+                            KIND_ECHO:     reply(KIND_ECHO, 1'b1, 4'd0, 3'd0);
                             KIND_COUNTERS: begin
-                                reply(KIND_COUNTERS, eng_req_f1, 32'd0, 32'd0);
+                                reply(KIND_COUNTERS, 1'b1, 4'd0, 3'd0);
                                 cycles_at_request <= cycles;
                             end
                             KIND_RESET: begin
                                 eng_clear <= 1'b1;
-                                reply(KIND_ACK, eng_req_f1, 32'd0, 32'd0);
+                                reply(KIND_ACK, 1'b1, 4'd0, 3'd0);
                             end
                             default: state <= D_ENGINE;
                         endcase
