@@ -125,7 +125,6 @@ interface Pending {
   context: string;
   resolve(msg: DeviceMessage): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
 }
 
 type State = 'connected' | 'reconnecting' | 'gone' | 'closed';
@@ -363,11 +362,7 @@ export class DeviceSession extends EventEmitter {
 
   /** Reject every request in flight (not the ones waiting for a connection or a window slot). */
   private failInFlight(err: Error): void {
-    for (const [seq, p] of this.pending) {
-      clearTimeout(p.timer);
-      this.pending.delete(seq);
-      p.reject(err);
-    }
+    for (const p of [...this.pending.values()]) p.reject(err);
   }
 
   private failAll(err: Error): void {
@@ -438,7 +433,6 @@ export class DeviceSession extends EventEmitter {
         context: `${body.kind} ${seq}`,
         resolve: (msg) => { clearTimeout(timer); done(); resolve(msg); },
         reject: (err) => { clearTimeout(timer); done(); reject(err); },
-        timer,
       });
       if (fastRetry) this.controlSeq = seq;
       const frame = encodeFrame(payload);
