@@ -11,6 +11,7 @@ import { workerConfig, type WorkerConfig } from '../../queue/config.ts';
 import { untilSignal } from '../../queue/shutdown.ts';
 import { SolveWorker, type SolveParts } from '../../queue/worker.ts';
 import { Sampler } from '../../sampler/index.ts';
+import { loadModel } from '../../sampler/session.ts';
 import { openDevice } from '../../solve/device-validator.ts';
 import { prepareProblem } from '../../solve/prepare.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
@@ -48,6 +49,8 @@ export async function run(args: string[]): Promise<number> {
   if (values.batch !== undefined) config.batchSize = numberOption('batch', values.batch, { min: 1, max: 4096, integer: true });
 
   const logger = pino({ level: process.env.HILSOLVE_LOG_LEVEL ?? 'info' });
+  // A model that is missing or breaks the contract stops the worker now, not every job later.
+  await loadModel(config.modelPath, config.threads);
   const device = await openDevice(config.device, logger);
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const worker = new SolveWorker({ config, connection, logger, device, parts: solveParts(config) });
