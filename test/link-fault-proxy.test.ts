@@ -74,6 +74,16 @@ describe('fault proxy', () => {
     expect(c.crcErrors + c.frameErrors + c.deviceFrameErrors).toBeGreaterThan(0);
   });
 
+  it('delays each direction by delayMs, keeping the order', async () => {
+    device = await startFakeDevice();
+    proxy = await startFaultProxy({ device: device.url, listen: 'tcp://127.0.0.1:0', toDevice: { delayMs: 60 }, toHost: { delayMs: 60 } });
+    session = await DeviceSession.open(proxy.url, { heartbeatMs: 0 });
+    const t0 = Date.now();
+    const replies = await Promise.all([session.echo(Uint8Array.of(1)), session.echo(Uint8Array.of(2))]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2 * 120 - 10); // two round trips, one after the other
+    expect(replies).toEqual([Uint8Array.of(1), Uint8Array.of(2)]);
+  });
+
   it('closes the host connection when the device cannot be opened', async () => {
     const lines: string[] = [];
     proxy = await startFaultProxy({ device: '/dev/no-such-device-hilsolve', listen: 'tcp://127.0.0.1:0', log: (l) => lines.push(l) });
