@@ -1,5 +1,5 @@
 // The constraint engine behind the link: validator_core on the engine seam of hilsolve_top
-// (the engine seam that hdl/README.md describes).
+// (described in hdl/README.md).
 //   request kinds 5..8 (ProgramBegin, ProgramChunk, ProgramEnd, Candidate) -> core commands with
 //   fields 1..5; the bytes field is read from the frame slot through req_addr/req_data (one
 //   cycle of latency) and req_ready ends the request once the core has consumed it;
