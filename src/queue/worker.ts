@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Model, RenderedAssignment } from '../model/types.ts';
 import type { Program } from '../model/program.ts';
-import { UnsatisfiableError } from '../model/errors.ts';
+import { InputError, UnsatisfiableError } from '../model/errors.ts';
 import { LinkError } from '../link/errors.ts';
 import { runSolveLoop } from '../solve/loop.ts';
 import { ProgramRejectedError, type CandidateSource, type Validator } from '../solve/ports.ts';
@@ -176,10 +176,11 @@ export class SolveWorker {
       log.info({ stop: result.stop, found: result.found, stats: result.stats }, 'job finished');
     } catch (err) {
       if (err instanceof WaitingError) throw err;
-      if (err instanceof ProgramRejectedError) {
+      // Faults of the problem itself: another run would fail the same way.
+      if (err instanceof ProgramRejectedError || err instanceof InputError) {
         await this.store.finish(id, {
           status: 'failed', outcome: 'UNKNOWN', stopReason: 'error', stats: record.stats,
-          error: { code: 'device_capacity', message: err.message },
+          error: { code: err instanceof InputError ? 'input' : 'device_capacity', message: err.message },
         });
         return;
       }
