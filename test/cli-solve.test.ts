@@ -12,6 +12,7 @@ import { drawSolution, recogniseShape } from '../src/cli/draw.ts';
 import { freePort } from '../src/cli/private-redis.ts';
 import { ProgressLine } from '../src/cli/progress.ts';
 import { parseProblem } from '../src/model/parse.ts';
+import { workerConfig } from '../src/queue/config.ts';
 import { emptyStats } from '../src/solve/types.ts';
 import { checkCnf, checkSudoku, EASY_SUDOKU, plantedCnf, sudokuProblem } from './helpers/problems.ts';
 import { FIXTURES, REPO_ROOT, runCli, type CliResult } from './helpers/run-cli.ts';
@@ -210,5 +211,19 @@ describe('drawing and progress', () => {
     pipe.update({ ...emptyStats(), candidates: 64, verdicts: 64, elapsedMs: 100 }, 0);
     pipe.stop();
     expect(quiet).toEqual([]);
+  });
+});
+
+describe('the serial bit rate for a board (docs/board.md)', () => {
+  it('comes from HILSOLVE_BAUD, checked', () => {
+    expect(workerConfig({ HILSOLVE_BAUD: '115200' }).baud).toBe(115_200);
+    expect(workerConfig({}).baud).toBeUndefined();
+    expect(() => workerConfig({ HILSOLVE_BAUD: 'fast' })).toThrow(/HILSOLVE_BAUD: 'fast' is not an integer/);
+  });
+
+  it('`hilsolve worker --baud` refuses a bad value before opening anything', async () => {
+    const r = await runCli(['worker', '--baud', '12x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--baud must be a whole number/);
   });
 });

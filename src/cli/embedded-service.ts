@@ -61,7 +61,7 @@ export async function startEmbeddedService(onPhase: (phase: string) => void = ()
 
     const config = { ...workerConfig(), redisUrl: redis.url, prefix };
     onPhase(config.device === undefined ? 'starting the simulator' : `opening ${config.device}`);
-    const device: OpenedDevice = await openDevice(config.device, logger);
+    const device: OpenedDevice = await openDevice(config.device, logger, config.baud);
     closers.push(() => device.close());
     const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
     closers.push(() => workerConnection.quit());

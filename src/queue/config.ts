@@ -17,6 +17,8 @@ export interface StoreConfig {
 export interface WorkerConfig extends StoreConfig {
   /** Serial path or tcp://host:port of the device; undefined starts a simulator. */
   device: string | undefined;
+  /** Bit rate of a serial device (ignored for TCP and the simulator); undefined: the link's default. */
+  baud: number | undefined;
   /** ONNX model of the sampler; undefined uses the shipped default. */
   modelPath: string | undefined;
   /** Candidates per batch sent to the device. */
@@ -65,6 +67,7 @@ export function workerConfig(env: Env = process.env): WorkerConfig {
   return {
     ...storeConfig(env),
     device: env.HILSOLVE_DEVICE || undefined,
+    baud: env.HILSOLVE_BAUD ? parseIntSetting('HILSOLVE_BAUD', env.HILSOLVE_BAUD, 50, 100_000_000) : undefined,
     modelPath: env.HILSOLVE_MODEL || undefined,
     batchSize: envInt(env, 'HILSOLVE_BATCH_SIZE', 64, 1, 4096),
     lockDurationMs: envInt(env, 'HILSOLVE_LOCK_MS', 30_000, 1_000, 600_000),

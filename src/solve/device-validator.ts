@@ -88,14 +88,17 @@ export interface OpenedDevice extends DeviceHandle {
   close(): Promise<void>;
 }
 
-/** Opens the device at `target`, or starts the simulator and opens that when target is undefined. */
-export async function openDevice(target: string | undefined, logger: Logger): Promise<OpenedDevice> {
+/**
+ * Opens the device at `target` (a serial device at `baud`, default the link's), or starts the
+ * simulator and opens that when target is undefined.
+ */
+export async function openDevice(target: string | undefined, logger: Logger, baud?: number): Promise<OpenedDevice> {
   const simulator = target === undefined ? await startSimulator() : undefined;
   const port = target ?? simulator!.path;
   if (simulator) logger.info({ port, pid: simulator.pid }, 'started the simulator');
   let session: DeviceSession;
   try {
-    session = await DeviceSession.open(port);
+    session = await DeviceSession.open(port, target !== undefined && baud !== undefined ? { baud } : {});
   } catch (err) {
     await simulator?.stop();
     throw err;

@@ -12,16 +12,19 @@ import { untilSignal } from '../../queue/shutdown.ts';
 import { SolveWorker, type SolveParts } from '../../queue/worker.ts';
 import { Sampler } from '../../sampler/index.ts';
 import { loadModel } from '../../sampler/session.ts';
+import { DEFAULT_BAUD } from '../../link/transport.ts';
 import { openDevice } from '../../solve/device-validator.ts';
 import { prepareProblem } from '../../solve/prepare.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT } from '../main.ts';
 
-export const usage = `usage: hilsolve worker [--port PATH|tcp://HOST:PORT] [--model PATH] [--threads N] [--batch N]
+export const usage = `usage: hilsolve worker [--port PATH|tcp://HOST:PORT] [--baud N] [--model PATH] [--threads N] [--batch N]
 
 Run solve jobs from the queue at REDIS_URL on one device.
   --port P     the device: a serial path or tcp://HOST:PORT (default HILSOLVE_DEVICE);
                without one, the worker starts the Verilator simulator and uses it
+  --baud N     bit rate of a serial device (default HILSOLVE_BAUD or ${DEFAULT_BAUD}; the
+               iCEBreaker build runs at 115200)
   --model F    ONNX model of the sampler (default HILSOLVE_MODEL or models/default.onnx)
   --threads N  onnxruntime threads (default HILSOLVE_THREADS or 1)
   --batch N    candidates per round (default HILSOLVE_BATCH_SIZE or 64)
@@ -40,10 +43,11 @@ export function solveParts(config: WorkerConfig): SolveParts {
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(args, {
-    port: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, batch: { type: 'string' },
+    port: { type: 'string' }, baud: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, batch: { type: 'string' },
   }, []);
   const config = workerConfig();
   if (values.port !== undefined) config.device = values.port;
+  if (values.baud !== undefined) config.baud = numberOption('baud', values.baud, { min: 50, max: 100_000_000, integer: true });
   if (values.model !== undefined) config.modelPath = values.model;
   if (values.threads !== undefined) config.threads = numberOption('threads', values.threads, { min: 1, max: 64, integer: true });
   if (values.batch !== undefined) config.batchSize = numberOption('batch', values.batch, { min: 1, max: 4096, integer: true });
@@ -51,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
   const logger = pino({ level: process.env.HILSOLVE_LOG_LEVEL ?? 'info' });
   // A model that is missing or breaks the contract stops the worker now, not every job later.
   await loadModel(config.modelPath, config.threads);
-  const device = await openDevice(config.device, logger);
+  const device = await openDevice(config.device, logger, config.baud);
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const worker = new SolveWorker({ config, connection, logger, device, parts: solveParts(config) });
   await worker.start();
