@@ -13,9 +13,8 @@ import type { Logger } from 'pino';
 import type { Model, RenderedAssignment } from '../model/types.ts';
 import type { Program } from '../model/program.ts';
 import { InputError, UnsatisfiableError } from '../model/errors.ts';
-import { LinkError } from '../link/errors.ts';
 import { runSolveLoop } from '../solve/loop.ts';
-import { ProgramRejectedError, type CandidateSource, type Validator } from '../solve/ports.ts';
+import { DeviceLostError, ProgramRejectedError, type CandidateSource, type Validator } from '../solve/ports.ts';
 import type { SolveRequest } from '../solve/types.ts';
 import type { WorkerConfig } from './config.ts';
 import { DeviceRegistry, type DeviceRecord } from './devices.ts';
@@ -196,7 +195,7 @@ export class SolveWorker {
         log.error({ err }, 'job failed');
         await this.store.finish(id, {
           status: 'failed', outcome: now.solutionCount > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error',
-          stats: now.stats, error: { code: err instanceof LinkError ? 'device' : 'internal', message },
+          stats: now.stats, error: { code: err instanceof DeviceLostError ? 'device' : 'internal', message },
         });
         return;
       }
