@@ -2,20 +2,11 @@
 // reference checker in queue unit tests), against the real Redis.
 
 import pino from 'pino';
-import { indicesToValues } from '../../src/model/pack.ts';
-import { renderAssignment } from '../../src/model/render.ts';
+import { solveParts } from '../../src/cli/commands/worker.ts';
 import { workerConfig, type WorkerConfig } from '../../src/queue/config.ts';
-import { SolveWorker, type SolveParts } from '../../src/queue/worker.ts';
-import { Sampler } from '../../src/sampler/index.ts';
+import { SolveWorker } from '../../src/queue/worker.ts';
 import type { Validator } from '../../src/solve/ports.ts';
-import { prepareProblem } from '../../src/solve/prepare.ts';
 import { REDIS_URL, redisConnection } from './service.ts';
-
-export const solveParts: SolveParts = {
-  prepare: prepareProblem,
-  createSource: (model, program, seed) => Sampler.create(model, program, { seed }),
-  render: (model, indices) => renderAssignment(model, indicesToValues(model, indices)),
-};
 
 export async function startInProcessWorker(prefix: string, validator: Validator, over: Partial<WorkerConfig> = {}) {
   const connection = redisConnection();
@@ -23,7 +14,7 @@ export async function startInProcessWorker(prefix: string, validator: Validator,
     ...workerConfig({ REDIS_URL }), prefix, batchSize: 32, lockDurationMs: 2_000, stalledIntervalMs: 1_000, ...over,
   };
   const worker = new SolveWorker({
-    config, connection, parts: solveParts, logger: pino({ level: 'silent' }), progressIntervalMs: 100,
+    config, connection, parts: solveParts(config), logger: pino({ level: 'silent' }), progressIntervalMs: 100,
     device: { validator, port: 'in-process', simulated: true, handshake: { deviceId: validator.deviceId } },
   });
   await worker.start();
