@@ -116,6 +116,25 @@ describe('sampler', { timeout: 60_000 }, () => {
     expect(p(after, 2, 2)).toBeGreaterThan(p(before, 2, 2)); // not in the clash: focused on its value
   });
 
+  it('restarts from scratch, weights reset, after 150 rounds without fewer violations', async () => {
+    const model: Model = {
+      format: 'json', variables: [intVar('x', 3), intVar('y', 3)],
+      constraints: [{ type: 'compare', x: 0, op: '!=', y: 1, c: 0 }],
+      meta: {},
+    };
+    const s = await Sampler.create(model, compile(model), { seed: 1 });
+    const fresh = await s.probabilities();
+    const clash = [2, 2];
+    for (let round = 0; round < 150; round++) {
+      await s.feedback([clash], [checkModel(model, clash)]);
+      expect(s.stats().restarts).toBe(0);
+      if (round === 0) expect(await s.probabilities()).not.toEqual(fresh);
+    }
+    await s.feedback([clash], [checkModel(model, clash)]);
+    expect(s.stats().restarts).toBe(1);
+    expect(await s.probabilities()).toEqual(fresh);
+  });
+
   it('feedback steers the search: solves 8-queens within 3,000 candidates for each of three seeds', async () => {
     const program = compile(queens);
     for (const seed of [1, 2, 3]) {

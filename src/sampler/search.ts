@@ -14,7 +14,10 @@
 //   - otherwise the elite is a local minimum: every model constraint it violates gains
 //     `breakoutStep` weight, which reshapes the landscape until a move becomes downhill;
 //   - a candidate with no violation is a solution: the search restarts from no elite (weights
-//     are kept), so the next proposals explore elsewhere.
+//     are kept), so the next proposals explore elsewhere;
+//   - after `stallRounds` feedback rounds without a candidate with fewer violations than any
+//     before since the last restart, the search restarts from no elite with all weights at 1
+//     (breakout weights can pile up into a landscape that traps the elite).
 // Soft domains for the next batch: all zero without an elite; else, per variable, the elite's
 // value gets +focus, or -conflictPenalty when the variable is in a factor the elite violates.
 // Other values stay 0. The model then propagates these soft domains, with factor weights
@@ -28,13 +31,15 @@ import { clauseViolated, indexFactors, linearViolated, pairViolated, type Factor
 
 export const SEARCH_PARAMS = {
   /** Factor weight per unit of constraint weight. */
-  coupling: 2,
+  coupling: 4,
   /** Log-weight bonus of the elite's value for a variable in no violated constraint. */
-  focus: 3,
+  focus: 4,
   /** Log-weight malus of the elite's value for a variable in a violated constraint. */
   conflictPenalty: 1,
   /** Weight added to each factor the elite violates when a batch brings no candidate as good. */
   breakoutStep: 1,
+  /** Feedback rounds without a new fewest-violations candidate before a full restart. */
+  stallRounds: 150,
 } as const;
 
 export interface SearchStats {
@@ -44,6 +49,8 @@ export interface SearchStats {
   bestCount: number;
   /** Times the elite was a local minimum and weights were raised. */
   breakouts: number;
+  /** Restarts after a stall. */
+  restarts: number;
 }
 
 /** What one candidate violates, resolved to factor rows. */
@@ -67,7 +74,10 @@ export class SoftDomainSearch {
   private readonly constraintW: Float64Array;
   private elite: Int32Array | null = null;
   private eliteViolations: Violations | null = null;
-  readonly stats: SearchStats = { solutions: 0, bestCount: Infinity, breakouts: 0 };
+  readonly stats: SearchStats = { solutions: 0, bestCount: Infinity, breakouts: 0, restarts: 0 };
+  /** Fewest violations since the last restart, and feedback rounds since it last went down. */
+  private fewestSinceRestart = Infinity;
+  private roundsWithoutProgress = 0;
 
   constructor(private readonly graph: FactorGraph, private readonly program: Program) {
     this.index = indexFactors(graph);
@@ -111,9 +121,11 @@ export class SoftDomainSearch {
     let best: Violations | null = null;
     let bestAt = -1;
     let bestScore = Infinity;
+    let fewest = Infinity;
     candidates.forEach((c, i) => {
       if (c.length !== this.graph.numVars) throw new RangeError(`feedback: candidate ${i} has ${c.length} values, expected ${this.graph.numVars}`);
       const v = verdicts[i];
+      fewest = Math.min(fewest, v.count);
       this.stats.bestCount = Math.min(this.stats.bestCount, v.count);
       if (v.count === 0) this.stats.solutions++;
       const resolved = this.resolve(c, v);
@@ -122,8 +134,15 @@ export class SoftDomainSearch {
     });
     if (best === null) return;
     if (verdicts[bestAt].count === 0) {
-      this.elite = null; // restart: explore elsewhere for further solutions
-      this.eliteViolations = null;
+      this.restart(false); // explore elsewhere for further solutions
+      return;
+    }
+    if (fewest < this.fewestSinceRestart) {
+      this.fewestSinceRestart = fewest;
+      this.roundsWithoutProgress = 0;
+    } else if (++this.roundsWithoutProgress >= SEARCH_PARAMS.stallRounds) {
+      this.stats.restarts++;
+      this.restart(true);
       return;
     }
     if (this.eliteViolations === null || bestScore <= this.score(this.eliteViolations)) {
@@ -138,6 +157,15 @@ export class SoftDomainSearch {
     for (const k of v.clauses) this.clauseW[k] += step;
     for (const k of v.linears) this.linearW[k] += step;
     for (const p of v.unseen) this.constraintW[p] += step;
+  }
+
+  private restart(resetWeights: boolean): void {
+    this.elite = null;
+    this.eliteViolations = null;
+    this.fewestSinceRestart = Infinity;
+    this.roundsWithoutProgress = 0;
+    if (!resetWeights) return;
+    for (const w of [this.pairW, this.clauseW, this.linearW, this.constraintW]) w.fill(1);
   }
 
   /** Variables in a factor (or unseen constraint, or domain check) the elite violates. */
