@@ -20,5 +20,6 @@ export async function verbFlags(verb: string): Promise<Set<string>> {
 /** The verb and flags of one `hilsolve ...` command line (flags only before any `#` comment). */
 export function commandParts(line: string): { verb: string; flags: string[] } {
   const words = line.replace(/#.*$/, '').trim().split(/\s+/);
-  return { verb: words[1] ?? '', flags: words.filter((w) => /^--[a-z]/.test(w)).map((w) => w.replace(/=.*$/, '')) };
+  const verb = (words[1] ?? '').replace(/[),.`]+$/, '');
+  return { verb, flags: words.flatMap((w) => /^--[a-z][a-z-]*/.exec(w)?.[0] ?? []) };
 }
