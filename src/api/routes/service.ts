@@ -1,6 +1,6 @@
 // The service's own routes: devices, health, readiness, metrics.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
 import type { DeviceRegistry } from '../../queue/devices.ts';
@@ -11,7 +11,7 @@ export interface ServiceRouteOptions {
   redis: Redis;
   devices: DeviceRegistry;
   metrics: Registry;
-  auth: (request: import('fastify').FastifyRequest) => Promise<void>;
+  auth: (request: FastifyRequest) => Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 1_000;
