@@ -95,10 +95,17 @@ module link_dispatch #(
     reg [3:0]  code;        // Error fields of a link-level error
     reg [2:0]  arg;
 
-    // Link counters. The encoder reads each reply field once, so a Counters reply may read them
+    // Link counters. The encoder reads each reply field once, so a Counters reply reads them
     // live; the cycle count is copied when the request is decoded, so its halves agree.
-    reg [31:0] frames_rx, frames_tx, crc_errors, frame_errors, decode_errors;
-    reg [63:0] cycles, cycles_at_request;
+    reg  [63:0] cycles, cycles_at_request;
+    wire [31:0] counter;
+    wire        counters_busy;
+    wire        decode_error = state == D_DECODE && dec_done && (dec_error || dec_kind == 4'd0);
+    wire [2:0]  counter_index = rep_fld[2:0] - 3'd2;   // Counters fields 2..6, in inc order
+    link_counters #(.N(5)) counters (
+        .clk(clk), .rst(rst),
+        .inc({decode_error, frame_error, crc_error, frame_sent, good_frame}),
+        .rd_index(counter_index), .rd_value(counter), .busy(counters_busy));
 
     wire          dec_start = state == D_IDLE && ev_valid && ev_status == STATUS_OK;
     wire          dec_done, dec_error;
@@ -119,7 +126,7 @@ module link_dispatch #(
     assign release_slot  = slot;
     assign release_valid = holding && ((state == D_REPLY && rep_ready) ||
                                        (state == D_ENGINE && eng_req_ready));
-    assign busy          = state != D_IDLE;
+    assign busy          = state != D_IDLE || counters_busy;
 
     // Frame slot reads: the decoder, then the engine or the Echo reply (bytes field relative).
     wire [AW-1:0] field_index = state == D_ENGINE ? eng_req_addr : rep_item;
@@ -156,11 +163,7 @@ module link_dispatch #(
             endcase
             KIND_ECHO:     if (rep_fld == 4'd2) rep_val = {{(31-AW){1'b0}}, bytes_len};
             KIND_COUNTERS: case (rep_fld)
-                4'd2:  rep_val = frames_rx;
-                4'd3:  rep_val = frames_tx;
-                4'd4:  rep_val = crc_errors;
-                4'd5:  rep_val = frame_errors;
-                4'd6:  rep_val = decode_errors;
+                4'd2, 4'd3, 4'd4, 4'd5, 4'd6: rep_val = counter;
                 4'd7:  rep_val = cycles_at_request[31:0];
                 4'd8:  rep_val = cycles_at_request[63:32];
                 4'd9:  rep_val = eng_candidates;
@@ -186,19 +189,10 @@ module link_dispatch #(
     always @(posedge clk) begin
         eng_clear <= 1'b0;
         cycles    <= cycles + 64'd1;
-        if (good_frame)  frames_rx    <= frames_rx + 32'd1;
-        if (frame_sent)  frames_tx    <= frames_tx + 32'd1;
-        if (crc_error)   crc_errors   <= crc_errors + 32'd1;
-        if (frame_error) frame_errors <= frame_errors + 32'd1;
         if (rst) begin
             state         <= D_IDLE;
             holding       <= 1'b0;
             cycles        <= 64'd0;
-            frames_rx     <= 32'd0;
-            frames_tx     <= 32'd0;
-            crc_errors    <= 32'd0;
-            frame_errors  <= 32'd0;
-            decode_errors <= 32'd0;
         end else begin
             case (state)
                 D_IDLE:
@@ -212,7 +206,6 @@ module link_dispatch #(
                     end
                 D_DECODE:
                     if (dec_done) begin
-                        if (dec_error || dec_kind == 4'd0) decode_errors <= decode_errors + 32'd1;
                         if (dec_error) reply(KIND_ERROR, 1'b1, ERROR_DECODE, 3'd0);
                         else case (dec_kind)
                             4'd0:          reply(KIND_ERROR, 1'b0, ERROR_UNKNOWN_MESSAGE, 3'd0);

@@ -1,7 +1,8 @@
 // Protobuf encoder for one DeviceMessage: the body member `src_kind` (a DeviceMessage field
 // number) with the fields its source supplies.
 // The source answers two ports while src_valid is high and until src_ready pulses:
-//   fld_sel -> fld_val, combinational: the value of field fld_sel of the body; for a bytes field
+//   fld_sel -> fld_val, sampled one cycle after fld_sel changes (a source may answer from a
+//              registered RAM read): the value of field fld_sel of the body; for a bytes field
 //              its length, for a packed repeated field its element count; 0 = absent;
 //   item_sel -> item_val, one cycle later: byte item_sel of the bytes field (low 8 bits) or
 //              element item_sel of the packed field.
@@ -39,7 +40,7 @@ module pb_encoder #(
     localparam [3:0] S_IDLE = 4'd0, S_FIELD = 4'd1, S_SIZE_RD = 4'd2, S_SIZE_ITEM = 4'd3,
                      S_HEADER = 4'd4, S_VARINT = 4'd5, S_FIXED = 4'd6, S_ITEM_RD = 4'd7,
                      S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10,
-                     S_FETCH = 4'd11;
+                     S_FETCH = 4'd11, S_CAPTURE = 4'd12;
 
     // Type of field `f` of DeviceMessage body `k` (see proto/link.proto).
     function [2:0] dev_field_type(input [3:0] k, input [3:0] f);
@@ -87,7 +88,7 @@ module pb_encoder #(
     reg [1:0]    fixed_left;
     reg [IW-1:0] item, items;
 
-    // The value of field `fld`: registered in S_FETCH (which keeps the source's multiplexers out
+    // The value of field `fld`: registered in S_CAPTURE (which keeps the source's multiplexers out
     // of the sizing adders' timing path), or kept from the first walk.
     reg  [31:0] first;           // value read from the source (first walk)
     (* ram_block *)
@@ -96,7 +97,7 @@ module pb_encoder #(
     wire [31:0] fval = sending ? kept_q : first;
     always @(posedge clk) begin
         kept_q <= kept[fld[3:0]];
-        if (state == S_FETCH && !sending) kept[fld[3:0]] <= fld_val;
+        if (state == S_CAPTURE && !sending) kept[fld[3:0]] <= fld_val;
     end
     wire [2:0]  ftype = dev_field_type(kind, fld[3:0]);
     wire        skip  = fld[4] || ftype == T_NONE || fval == 32'd0;
@@ -133,8 +134,9 @@ module pb_encoder #(
                         body_len <= 0;
                         state    <= S_FETCH;
                     end
-                S_FETCH: begin
-                    first <= fld_val;   // second walk: kept_q arrives now
+                S_FETCH: state <= S_CAPTURE;   // fld_sel settles; the source answers
+                S_CAPTURE: begin
+                    first <= fld_val;   // second walk: kept_q arrives
                     state <= S_FIELD;
                 end
                 S_FIELD:  // fval is the value of field `fld`
