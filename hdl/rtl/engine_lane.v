@@ -1,6 +1,7 @@
 // One constraint engine lane: the assignment memory of one candidate (two banks, so the next
 // candidate is unpacked while this one is checked) and the per-candidate state of the executor
-// (term, cons, acc, the ADIFF seen set, the violation count and the first K violated indices).
+// (term, cons, acc, the ADIFF seen set, the violation count and the first K violated indices,
+// kept in a block RAM that the reply encoder reads through `list_index`).
 //
 // All lanes of a core run in lockstep on the same program word (validator_core issues it and
 // keeps the state that depends on the program alone: tfresh, cfresh, cidx, the seen-set
@@ -48,12 +49,13 @@ module engine_lane #(
     input  wire                        cfresh,
     input  wire [CIDX_W-1:0]           cidx,
     input  wire [15:0]                 gen,
-    // seen-set sweep (writes tag 0 at sweep_addr)
+    // seen-set sweep: writes gen (0 while sweeping) at sweep_addr
     input  wire                        sweep,
     input  wire [7:0]                  sweep_addr,
-    // verdict
+    // verdict: the count, and violated index `list_index` one cycle after the address
     output reg  [15:0]                 count,
-    output wire [K*CIDX_W-1:0]         violated
+    input  wire [$clog2(K)-1:0]        list_index,
+    output wire [15:0]                 list_entry
 );
     `include "validator_codes.vh"
     localparam AW = $clog2(MAX_VARS) + 1;   // two banks of MAX_VARS indices
@@ -86,7 +88,8 @@ module engine_lane #(
     wire in_lit = !in_off[8] && in_off[7:5] == 3'd0 && in_mask[in_off[4:0]];
 
     // CMP: v_x cop v_y + c, as the sign and zero of v_x - v_y - c (18 bits hold every case).
-    wire [17:0] cmp_d = {10'd0, vx} - {10'd0, vy} - {{2{word[15]}}, word[15:0]};
+    wire [8:0]  cmp_xy = {1'b0, vx} - {1'b0, vy};
+    wire [17:0] cmp_d = {{9{cmp_xy[8]}}, cmp_xy} - {{2{word[15]}}, word[15:0]};
     wire cmp_lit = cop_holds(word[23:21], cmp_d == 18'd0, cmp_d[17]);
 
     // LCMP: acc cop k, as the sign and zero of acc - k in 33 bits.
@@ -114,11 +117,10 @@ module engine_lane #(
     wire        tag_we = sweep || (step3 && adiff3);
     reg  [7:0]  slot3;
     wire [7:0]  tag_waddr = sweep ? sweep_addr : slot3;
-    wire [15:0] tag_wdata = sweep ? 16'd0 : gen;
     frame_ram #(.AW(8)) tags_lo (
-        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(tag_wdata[7:0]), .raddr(slot2), .rdata(tag_lo));
+        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen[7:0]), .raddr(slot2), .rdata(tag_lo));
     frame_ram #(.AW(8)) tags_hi (
-        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(tag_wdata[15:8]), .raddr(slot2), .rdata(tag_hi));
+        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen[15:8]), .raddr(slot2), .rdata(tag_hi));
 
     // ---------------------------------------------------------------- stage 3
     reg         lit3;
@@ -133,13 +135,17 @@ module engine_lane #(
     wire t = tfresh_n ? mode3 : term_n;
     wire cons_n = cfresh ? t : mode3 ? (cons || t) : (cons && t);
 
-    reg [CIDX_W-1:0] list [0:K-1];
-    genvar g;
-    generate
-        for (g = 0; g < K; g = g + 1) begin : g_list
-            assign violated[g*CIDX_W +: CIDX_W] = list[g];
-        end
-    endgenerate
+    // The first K violated indices, 16 bits each in two byte-wide block RAMs (256 deep so that
+    // yosys maps them to block RAM; entries 0..K-1 are used).
+    localparam LW = $clog2(K);
+    wire        list_we = step3 && ec3 && !cons_n && count < K;
+    wire [7:0]  list_waddr = {{(8-LW){1'b0}}, count[LW-1:0]};
+    wire [7:0]  list_raddr = {{(8-LW){1'b0}}, list_index};
+    wire [15:0] cidx16 = {{(16-CIDX_W){1'b0}}, cidx};
+    frame_ram #(.AW(8)) list_lo (
+        .clk(clk), .we(list_we), .waddr(list_waddr), .wdata(cidx16[7:0]), .raddr(list_raddr), .rdata(list_entry[7:0]));
+    frame_ram #(.AW(8)) list_hi (
+        .clk(clk), .we(list_we), .waddr(list_waddr), .wdata(cidx16[15:8]), .raddr(list_raddr), .rdata(list_entry[15:8]));
 
     always @(posedge clk) begin
         lit3 <= lit2;
@@ -155,10 +161,7 @@ module engine_lane #(
                 if (end_term3) cons <= cons_n;
                 last_marked <= adiff3 && !ec3;
                 last_slot <= slot3;
-                if (ec3 && !cons_n) begin
-                    if (count < K) list[count[$clog2(K)-1:0]] <= cidx;
-                    count <= count + 16'd1;
-                end
+                if (ec3 && !cons_n) count <= count + 16'd1;
             end
         end
     end

@@ -1,18 +1,21 @@
 // The constraint validator: program loader, width table, program memory, candidate unpacker and
 // ENGINES engine lanes that check ENGINES candidates at once, one program word per cycle.
 //
-// Interface (the seam to the link layer; hdl/README.md, "Constraint engine", describes it):
+// Interface (validator_engine puts it on the link's engine seam; hdl/README.md, "Constraint
+// engine", describes both):
 //   Commands arrive one at a time: cmd_valid with cmd_op (CMD_* in validator_codes.vh) and its
 //   fields held stable until cmd_ready (one cycle, when the command is finished). A command with
-//   data (ProgramChunk, Candidate) then streams exactly cmd_len bytes on data_valid/data_ready.
+//   data (ProgramChunk, Candidate) then streams exactly cmd_len bytes on data_valid/data_ready;
+//   data_index is the index of the byte wanted in the next cycle.
 //   Every command except Reset and an accepted Candidate answers on the reply port (REP_ACK or
 //   REP_ERROR with rep_code/rep_arg) before cmd_ready; an accepted Candidate is answered later by
 //   a REP_VERDICT; Reset has no reply (the link acknowledges it). Reply fields are stable while
-//   rep_valid is high, until rep_ready.
+//   rep_valid is high, until rep_ready; violated index i (i < min(count, K)) is rep_entry one
+//   cycle after rep_index = i.
 //
 // Candidates go to two banks of ENGINES slots: the unpacker fills one bank while the lanes check
 // the other. A ProgramBegin waits until every accepted candidate has its verdict out, so a load
-// never changes the program under a candidate.
+// never changes the program under a candidate. Capacities must be powers of two.
 `default_nettype none
 
 module validator_core #(
@@ -36,6 +39,7 @@ module validator_core #(
     input  wire             data_valid,
     output wire             data_ready,
     input  wire [7:0]       data,
+    output wire [15:0]      data_index,
     output wire             rep_valid,
     input  wire             rep_ready,
     output wire [1:0]       rep_kind,
@@ -45,7 +49,8 @@ module validator_core #(
     output wire [31:0]      rep_program_id,
     output wire             rep_ok,
     output wire [15:0]      rep_count,          // violated constraints; the first min(count, K) are listed
-    output wire [16*K-1:0]  rep_violated,       // entry i in bits 16i+15..16i
+    input  wire [KW-1:0]    rep_index,
+    output wire [15:0]      rep_entry,
     output wire [31:0]      rep_digest,
     output wire [31:0]      rep_cycles,
     output wire             executing,          // the lanes are executing program words (or sweeping)
@@ -55,10 +60,18 @@ module validator_core #(
     localparam VW = $clog2(MAX_VARS);
     localparam WW = $clog2(MAX_WORDS);
     localparam CW = $clog2(MAX_CONSTRAINTS);
+    localparam KW = $clog2(K);
     localparam LW = ENGINES > 1 ? $clog2(ENGINES) : 1;   // lane index
     localparam FW = $clog2(ENGINES + 1);                  // filled slots in a bank, 0..ENGINES
     localparam SW = $clog2(2 * ENGINES);                  // slot index: bank * ENGINES + lane
     localparam [FW-1:0] FULL = ENGINES[FW-1:0];
+
+    generate
+        if ((1 << VW) != MAX_VARS || (1 << WW) != MAX_WORDS || (1 << CW) != MAX_CONSTRAINTS || K < 2)
+            begin : g_bad_parameters
+                CAPACITIES_MUST_BE_POWERS_OF_TWO_AND_K_AT_LEAST_2 unsupported ();
+            end
+    endgenerate
 
     function automatic [SW-1:0] slot_index(input bank, input [LW-1:0] lane);
         /* verilator lint_off UNUSEDSIGNAL */
@@ -71,23 +84,17 @@ module validator_core #(
     endfunction
 
     // ---------------------------------------------------------------- command sequencing
-    localparam [2:0] C_IDLE = 3'd0, C_WAIT = 3'd1, C_DATA = 3'd2, C_UNPACK = 3'd3, C_REPLY = 3'd4;
+    // C_WAIT: the command's precondition (drained lanes for a ProgramBegin, no verdict on offer
+    // for a Reset); C_CHECK: the loader's verdict on it; C_SLOT: a Candidate waits for a slot.
+    localparam [2:0] C_IDLE = 3'd0, C_WAIT = 3'd1, C_CHECK = 3'd2, C_SLOT = 3'd3,
+                     C_UNPACK = 3'd4, C_DATA = 3'd5, C_REPLY = 3'd6;
     reg  [2:0]  cstate;
-    reg  [15:0] remaining;          // data bytes of the command still to come
-    reg  [3:0]  own_code;           // result of a command the loader does not handle
-    reg  [31:0] own_arg;
+    reg  [15:0] taken;              // data bytes of the command consumed so far
 
-    wire loader_op = cmd_op == CMD_BEGIN || cmd_op == CMD_CHUNK || cmd_op == CMD_END;
-    wire [3:0]  loader_code;
-    wire [31:0] loader_arg;
-    wire [3:0]  res_code = loader_op ? loader_code : own_code;
-    wire [31:0] res_arg = loader_op ? loader_arg : own_arg;
-
-    wire        loaded;
+    wire [3:0]  code;
     wire [31:0] program_id;
     wire [VW:0] num_vars;
     wire [WW:0] num_words;
-    wire [15:0] cand_bytes;
 
     // ---------------------------------------------------------------- slots and executor state
     reg             ib;                 // bank the unpacker fills
@@ -107,9 +114,10 @@ module validator_core #(
     reg             adiff3, literal3, neg3, end_term3, ec3, mode3;
     reg             tfresh, cfresh;
     reg  [CW-1:0]   cidx;
-    reg  [31:0]     cycles;
+    reg  [WW+1:0]   cycles;             // a candidate takes at most MAX_WORDS + 4 + 256 cycles
     // Seen-set generations (engine_lane): a candidate uses at most one per constraint plus one,
     // so a sweep before a candidate that could reach 2^16 keeps old tags from ever matching.
+    // The sweep writes generation 0, which no constraint uses.
     localparam [15:0] GEN_LAST_START = 16'hFFFF - MAX_CONSTRAINTS[15:0] - 16'd1;
     reg  [15:0]     gen;
     reg             gen_used;           // the current constraint marked the seen set
@@ -136,17 +144,15 @@ module validator_core #(
     // program, the slots and the executor.
     wire reset_now = cstate == C_WAIT && cmd_op == CMD_RESET && !(rep_valid && sel_ver);
     wire clear = rst || reset_now;
-
-    wire go_loader = cstate == C_WAIT && loader_op && (cmd_op != CMD_BEGIN || drained);
-    wire go_unpack = cstate == C_WAIT && cmd_op == CMD_CANDIDATE && own_code == ERR_NONE
-                     && fill[ib] != FULL && !batch_start;
-    wire go_sink = cstate == C_WAIT && !loader_op && cmd_op != CMD_RESET && own_code != ERR_NONE;
+    wire checked = cstate == C_WAIT && cmd_op != CMD_RESET && (cmd_op != CMD_BEGIN || drained);
+    wire go_unpack = cstate == C_SLOT && fill[ib] != FULL && !batch_start;
 
     // ---------------------------------------------------------------- data stream and CRC
     wire unp_ready;
-    assign data_ready = remaining != 16'd0
-                        && (cstate == C_DATA || (cstate == C_UNPACK && unp_ready));
+    wire more = taken != cmd_len;
+    assign data_ready = more && (cstate == C_DATA || (cstate == C_UNPACK && unp_ready));
     wire byte_fire = data_valid && data_ready;
+    assign data_index = taken + {15'd0, byte_fire};
 
     reg  [31:0] crc_state;             // running CRC-32 register (the value is its complement)
     wire [31:0] crc_stepped;
@@ -166,13 +172,11 @@ module validator_core #(
     wire [63:0]     word_wdata, word_rdata;
 
     validator_loader #(.MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS), .MAX_CONSTRAINTS(MAX_CONSTRAINTS)) loader (
-        .clk(clk), .clear(clear), .cmd_start(go_loader), .cmd_op(cmd_op),
-        .cmd_a(cmd_a), .cmd_b(cmd_b), .cmd_c(cmd_c), .cmd_d(cmd_d),
+        .clk(clk), .clear(clear), .cmd_start(checked), .cmd_op(cmd_op),
+        .cmd_a(cmd_a), .cmd_b(cmd_b), .cmd_c(cmd_c), .cmd_d(cmd_d), .cmd_len(cmd_len),
         .byte_en(cstate == C_DATA && byte_fire), .byte_in(data),
         .crc(~crc_state), .crc_restart(loader_crc_restart), .crc_en(loader_crc_en),
-        .code(loader_code), .arg(loader_arg),
-        .loaded(loaded), .program_id(program_id), .num_vars(num_vars), .num_words(num_words),
-        .cand_bytes(cand_bytes),
+        .code(code), .arg(rep_arg), .program_id(program_id), .num_vars(num_vars), .num_words(num_words),
         .width_we(width_we), .width_waddr(width_waddr), .width_wdata(width_wdata),
         .word_we(word_we), .word_addr(word_addr), .word_data(word_wdata));
 
@@ -189,15 +193,16 @@ module validator_core #(
     wire [7:0]      unp_wr_index;
     validator_unpacker #(.MAX_VARS(MAX_VARS)) unpacker (
         .clk(clk), .clear(clear), .start(go_unpack), .num_vars(num_vars),
-        .data_valid(data_valid && remaining != 16'd0), .data(data), .data_ready(unp_ready),
+        .data_valid(data_valid && more), .data(data), .data_ready(unp_ready),
         .width_raddr(width_raddr), .width_rdata(width_rdata),
         .wr_en(unp_wr_en), .wr_var(unp_wr_var), .wr_index(unp_wr_index), .done(unpack_done));
 
     // ---------------------------------------------------------------- lanes
     wire issue = xstate == X_RUN && pc != num_words;
     wire sweep = xstate == X_SWEEP;
-    wire [15:0]     lane_count [0:ENGINES-1];
-    wire [K*CW-1:0] lane_violated [0:ENGINES-1];
+    wire [LW-1:0] vl_lane = vl[LW-1:0];
+    wire [15:0]   lane_count [0:ENGINES-1];
+    wire [15:0]   lane_entry [0:ENGINES-1];
     genvar g;
     generate
         for (g = 0; g < ENGINES; g = g + 1) begin : g_lane
@@ -210,28 +215,23 @@ module validator_core #(
                 .step3(s3), .adiff3(adiff3), .literal3(literal3), .neg3(neg3), .end_term3(end_term3),
                 .ec3(ec3), .mode3(mode3), .tfresh(tfresh), .cfresh(cfresh), .cidx(cidx), .gen(gen),
                 .sweep(sweep), .sweep_addr(sweep_addr),
-                .count(lane_count[g]), .violated(lane_violated[g]));
-        end
-        for (g = 0; g < K; g = g + 1) begin : g_violated
-            assign rep_violated[16*g +: 16] = {{(16-CW){1'b0}}, lane_violated[vl_lane][CW*g +: CW]};
+                .count(lane_count[g]), .list_index(rep_index), .list_entry(lane_entry[g]));
         end
     endgenerate
 
-    wire [LW-1:0] vl_lane = vl[LW-1:0];
     wire [SW-1:0] slot_out = slot_index(eb, vl_lane);
-    assign rep_kind = sel_ver ? REP_VERDICT : res_code == ERR_NONE ? REP_ACK : REP_ERROR;
+    wire [SW-1:0] slot_in = slot_index(ib, tgt_lane);
+    assign rep_kind = sel_ver ? REP_VERDICT : code == ERR_NONE ? REP_ACK : REP_ERROR;
     assign rep_seq = sel_ver ? slot_seq[slot_out] : cmd_seq;
-    assign rep_code = res_code;
-    assign rep_arg = res_arg;
+    assign rep_code = code;
     assign rep_program_id = program_id;
     assign rep_count = lane_count[vl_lane];
     assign rep_ok = lane_count[vl_lane] == 16'd0;
+    assign rep_entry = lane_entry[vl_lane];
     assign rep_digest = slot_digest[slot_out];
-    assign rep_cycles = cycles;
+    assign rep_cycles = {{(30-WW){1'b0}}, cycles};
     assign executing = xstate == X_RUN || xstate == X_SWEEP;
     assign busy = cstate != C_IDLE || xstate != X_IDLE || fill[ib] != {FW{1'b0}};
-
-    wire [SW-1:0] slot_in = slot_index(ib, tgt_lane);
 
     always @(posedge clk) begin
         // CRC register, shared by program loads and candidate digests
@@ -246,45 +246,28 @@ module validator_core #(
 
         // command sequencing
         case (cstate)
-            C_IDLE:
-                if (cmd_valid) begin
-                    cstate <= C_WAIT;
-                    remaining <= cmd_len;
-                    own_arg <= 32'd0;
-                    case (cmd_op)
-                        CMD_RESET, CMD_BEGIN, CMD_CHUNK, CMD_END: own_code <= ERR_NONE;
-                        CMD_CANDIDATE:
-                            if (!loaded) own_code <= ERR_NO_PROGRAM;
-                            else if (cmd_a != program_id) begin
-                                own_code <= ERR_WRONG_PROGRAM;
-                                own_arg <= program_id;
-                            end else if (cmd_len != cand_bytes) begin
-                                own_code <= ERR_CANDIDATE_LENGTH;
-                                own_arg <= {16'd0, cand_bytes};
-                            end else own_code <= ERR_NONE;
-                        default: own_code <= ERR_UNKNOWN_MESSAGE;
-                    endcase
-                end
+            C_IDLE: if (cmd_valid) cstate <= C_WAIT;
             C_WAIT:
                 if (reset_now) cstate <= C_IDLE;
-                else if (go_loader || go_sink) cstate <= C_DATA;
-                else if (go_unpack) begin
+                else if (checked) cstate <= C_CHECK;
+            C_CHECK: cstate <= cmd_op == CMD_CANDIDATE && code == ERR_NONE ? C_SLOT : C_DATA;
+            C_SLOT:
+                if (go_unpack) begin
                     cstate <= C_UNPACK;
                     tgt_lane <= fill[ib][LW-1:0];
                 end
-            C_DATA:
-                if (remaining == 16'd0) cstate <= C_REPLY;
             C_UNPACK:
                 if (unpack_done) begin
                     cstate <= C_IDLE;
                     slot_seq[slot_in] <= cmd_seq;
                     slot_digest[slot_in] <= ~crc_state;
                 end
-            C_REPLY:
-                if (cmd_fire) cstate <= C_IDLE;
+            C_DATA: if (!more) cstate <= C_REPLY;
+            C_REPLY: if (cmd_fire) cstate <= C_IDLE;
             default: cstate <= C_IDLE;
         endcase
-        if (byte_fire) remaining <= remaining - 16'd1;
+        if (cmd_ready) taken <= 16'd0;
+        else if (byte_fire) taken <= taken + 16'd1;
 
         // executor: stage 0 issues pc; stages 1..3 as in engine_lane
         s1 <= issue;
@@ -311,11 +294,17 @@ module validator_core #(
                 if (adiff3) gen_used <= 1'b1;
             end
         end
-        if (executing) cycles <= cycles + 32'd1;
+        if (executing) cycles <= cycles + 1'b1;
         case (xstate)
             X_IDLE:
                 if (batch_start) begin
-                    xstate <= sweep_due || gen > GEN_LAST_START ? X_SWEEP : X_RUN;
+                    if (sweep_due || gen > GEN_LAST_START) begin
+                        xstate <= X_SWEEP;
+                        gen <= 16'd0;
+                    end else begin
+                        xstate <= X_RUN;
+                        gen <= gen + 16'd1;
+                    end
                     sweep_addr <= 8'd0;
                     eb <= ib;
                     ib <= !ib;
@@ -324,8 +313,7 @@ module validator_core #(
                     tfresh <= 1'b1;
                     cfresh <= 1'b1;
                     cidx <= {CW{1'b0}};
-                    cycles <= 32'd0;
-                    gen <= gen + 16'd1;
+                    cycles <= {(WW+2){1'b0}};
                     gen_used <= 1'b0;
                 end
             X_SWEEP: begin
@@ -336,12 +324,11 @@ module validator_core #(
                     gen <= 16'd1;
                 end
             end
-            X_RUN: begin
+            X_RUN:
                 if (!issue && !s1 && !s2 && !s3) begin
                     xstate <= X_VERDICT;
                     vl <= {FW{1'b0}};
                 end
-            end
             X_VERDICT:
                 if (ver_fire) begin
                     if (vl + 1'b1 == nact) begin
@@ -366,6 +353,7 @@ module validator_core #(
         if (rst) begin
             cstate <= C_IDLE;
             rep_locked <= 1'b0;
+            taken <= 16'd0;
         end
     end
 endmodule

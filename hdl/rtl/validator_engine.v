@@ -40,7 +40,7 @@ module validator_engine #(
     /* verilator lint_off UNUSEDSIGNAL */
     input  wire [IW-1:0] rep_item,          // only the low bits index the K violated entries
     /* verilator lint_on UNUSEDSIGNAL */
-    output reg  [31:0]   rep_item_val,
+    output wire [31:0]   rep_item_val,     // the violated entry, one cycle after rep_item
     // Capacities (HelloReply) and counters (Counters).
     output wire [31:0]   max_vars,
     output wire [31:0]   max_domain,
@@ -76,21 +76,19 @@ module validator_engine #(
     wire cmd_ready;
     assign req_ready = cmd_ready && !reset_due;
 
-    // Bytes field: the address of the next byte is presented a cycle ahead, so req_data always
-    // holds byte `taken` once the first read of a request has come back.
-    reg  [AW:0] taken;
+    // Bytes field: the core names the byte it wants next, so req_data holds the wanted byte
+    // once the first read of a request has come back.
     reg         primed;
-    wire        data_ready;
-    wire        byte_fire = primed && data_ready;
-    wire [AW:0] taken_next = taken + {{AW{1'b0}}, byte_fire};
-    assign req_addr = taken_next[AW-1:0];
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [15:0] data_index;            // below MAX_PAYLOAD
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign req_addr = data_index[AW-1:0];
 
     wire [1:0]      kind;
     wire [31:0]     seq, program_id, digest, cycles, code_arg;
     wire [3:0]      code;
     wire            ok, executing, core_busy;
-    wire [15:0]     count;
-    wire [16*K-1:0] violated;
+    wire [15:0]     count, entry;
     validator_core #(
         .ENGINES(ENGINES), .MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS),
         .MAX_CONSTRAINTS(MAX_CONSTRAINTS), .K(K)
@@ -99,10 +97,13 @@ module validator_engine #(
         .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_op(cmd_op), .cmd_seq(req_f1),
         .cmd_a(req_f2), .cmd_b(req_f3), .cmd_c(req_f4), .cmd_d(req_f5),
         .cmd_len(reset_due ? 16'd0 : {{(15-AW){1'b0}}, req_len}),
-        .data_valid(primed), .data_ready(data_ready), .data(req_data),
+        /* verilator lint_off PINCONNECTEMPTY */
+        .data_valid(primed), .data_ready(), .data(req_data), .data_index(data_index),
+        /* verilator lint_on PINCONNECTEMPTY */
         .rep_valid(rep_valid), .rep_ready(rep_ready), .rep_kind(kind), .rep_seq(seq),
         .rep_code(code), .rep_arg(code_arg), .rep_program_id(program_id), .rep_ok(ok),
-        .rep_count(count), .rep_violated(violated), .rep_digest(digest), .rep_cycles(cycles),
+        .rep_count(count), .rep_index(rep_item[KW-1:0]), .rep_entry(entry), .rep_digest(digest),
+        .rep_cycles(cycles),
         .executing(executing), .busy(core_busy));
 
     assign rep_kind = kind == REP_VERDICT ? KIND_VERDICT : kind == REP_ERROR ? KIND_ERROR : KIND_ACK;
@@ -127,24 +128,18 @@ module validator_engine #(
         end
     end
 
+    assign rep_item_val = {16'd0, entry};
+
     always @(posedge clk) begin
-        rep_item_val <= {16'd0, violated[16*rep_item[KW-1:0] +: 16]};
         if (rep_valid && rep_ready && kind == REP_VERDICT) candidates <= candidates + 32'd1;
         if (executing) busy_cycles <= busy_cycles + 32'd1;
         if (clear) reset_due <= 1'b1;
         else if (cmd_ready) reset_due <= 1'b0;
-        if (cmd_ready) begin
-            taken <= {(AW+1){1'b0}};
-            primed <= 1'b0;
-        end else begin
-            taken <= taken_next;
-            primed <= cmd_valid && !reset_due;
-        end
+        primed <= !cmd_ready && cmd_valid && !reset_due;
         if (rst) begin
             candidates <= 32'd0;
             busy_cycles <= 32'd0;
             reset_due <= 1'b0;
-            taken <= {(AW+1){1'b0}};
             primed <= 1'b0;
         end
     end

@@ -1,12 +1,11 @@
-// Program loader: ProgramBegin / ProgramChunk / ProgramEnd. Checks every limit and every word as
-// it arrives, writes the width table and the program memory, and keeps the loaded program's
-// header (id, variables, words, packed candidate length). docs/validator-program.md defines the
-// words, proto/link.proto the messages and error codes, hdl/README.md ("Constraint engine") the
-// `arg` of each error.
+// Program state and command checks: ProgramBegin / ProgramChunk / ProgramEnd load a program
+// (every limit and every word checked as it arrives; the width table and the program memory
+// written), and a Candidate is checked against the loaded program (id, length). The error codes
+// are those of proto/link.proto; hdl/README.md ("Constraint engine") gives the `arg` of each.
 //
 // validator_core feeds it one command at a time: `cmd_start` for one cycle with the command's
-// fields, then `byte_en` for each data byte of a chunk. `code`/`arg` hold the command's result
-// (0 = Ack) from the cycle after `cmd_start` until the next command; the first error of a command
+// fields, then `byte_en` for each data byte. `code`/`arg` hold the command's result (0 = fine)
+// from the cycle after `cmd_start` until the next command; the first error of a load command
 // sticks and aborts the load (the device then has no program until the next ProgramBegin).
 // The running CRC over widths || words is kept by validator_core (`crc`, restarted by
 // `crc_restart`), which shares it with the candidate digest: loads and candidates never overlap.
@@ -25,6 +24,7 @@ module validator_loader #(
     input  wire [31:0]                   cmd_b,
     input  wire [31:0]                   cmd_c,
     input  wire [31:0]                   cmd_d,
+    input  wire [15:0]                   cmd_len,
     input  wire                          byte_en,
     input  wire [7:0]                    byte_in,
     input  wire [31:0]                   crc,         // CRC of the program bytes so far
@@ -32,11 +32,9 @@ module validator_loader #(
     output wire                          crc_en,      // byte_in is a program byte
     output reg  [3:0]                    code,
     output reg  [31:0]                   arg,
-    output reg                           loaded,
     output reg  [31:0]                   program_id,
     output reg  [VW:0]                   num_vars,
     output reg  [WW:0]                   num_words,
-    output reg  [15:0]                   cand_bytes,
     // width table: two 4-bit widths per byte, low nibble first
     output wire                          width_we,
     output wire [VW-2:0]                 width_waddr,
@@ -51,9 +49,17 @@ module validator_loader #(
     localparam CW = $clog2(MAX_CONSTRAINTS);
     `include "validator_codes.vh"
 
-    reg            loading;
+    // value > limit for a 32-bit message field and a limit of the form 2^n, without a 32-bit
+    // comparator: any bit above n, or bit n with any bit below it.
+    function automatic over_power_of_two(input [31:0] value, input integer n);
+        over_power_of_two = (value >> (n + 1)) != 32'd0
+                            || ((value >> n) & 32'd1) != 32'd0 && (value & ((32'd1 << n) - 32'd1)) != 32'd0;
+    endfunction
+
+    reg            loaded, loading;
     reg            in_chunk;        // the current command is an accepted chunk
     reg            chunk_words;     // ... of words (else of widths)
+    reg  [15:0]    cand_bytes;
     reg  [CW:0]    num_cons;
     reg  [VW-1:0]  widths_got;      // width bytes received
     reg  [WW+3:0]  words_got;       // word bytes received
@@ -66,11 +72,11 @@ module validator_loader #(
     wire [31:0] widths_total32 = {{(31-VW){1'b0}}, (num_vars + 1'b1) >> 1};
     wire [31:0] words_got32    = {{(28-WW){1'b0}}, words_got};
     wire [31:0] words_total32  = {{(28-WW){1'b0}}, num_words, 3'b000};
-    wire [31:0] num_vars32     = {{(31-VW){1'b0}}, num_vars};
     wire [31:0] ends32         = {{(31-CW){1'b0}}, ends};
     wire [31:0] word_index32   = {{(32-WW){1'b0}}, words_got[WW+2:3]};
     wire        widths_complete = widths_got32 == widths_total32;
     wire        words_complete = words_got32 == words_total32;
+    wire [31:0] section_got32 = cmd_a == CHUNK_WORDS ? words_got32 : widths_got32;
 
     // --- header checks, evaluated on cmd_start ---------------------------------------------
     reg  [3:0]  hcode;
@@ -81,24 +87,24 @@ module validator_loader #(
         case (cmd_op)
             CMD_BEGIN:
                 if (cmd_a == 32'd0) hcode = ERR_PROGRAM_STATE;
-                else if (cmd_b > MAX_VARS) begin hcode = ERR_CAPACITY; harg = LIMIT_VARS; end
-                else if (cmd_c > MAX_WORDS) begin hcode = ERR_CAPACITY; harg = LIMIT_WORDS; end
-                else if (cmd_d > MAX_CONSTRAINTS) begin hcode = ERR_CAPACITY; harg = LIMIT_CONSTRAINTS; end
+                else if (over_power_of_two(cmd_b, VW)) begin hcode = ERR_CAPACITY; harg = LIMIT_VARS; end
+                else if (over_power_of_two(cmd_c, WW)) begin hcode = ERR_CAPACITY; harg = LIMIT_WORDS; end
+                else if (over_power_of_two(cmd_d, CW)) begin hcode = ERR_CAPACITY; harg = LIMIT_CONSTRAINTS; end
             CMD_CHUNK:
-                if (!loading) hcode = ERR_PROGRAM_STATE;
-                else if (cmd_a == CHUNK_WIDTHS) begin
-                    if (cmd_b != widths_got32) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
-                end else if (cmd_a == CHUNK_WORDS) begin
-                    if (!widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
-                    else if (cmd_b != words_got32) begin hcode = ERR_PROGRAM_STATE; harg = words_got32; end
-                end else hcode = ERR_PROGRAM_STATE;
+                if (!loading || (cmd_a != CHUNK_WIDTHS && cmd_a != CHUNK_WORDS)) hcode = ERR_PROGRAM_STATE;
+                else if (cmd_a == CHUNK_WORDS && !widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
+                else if (cmd_b != section_got32) begin hcode = ERR_PROGRAM_STATE; harg = section_got32; end
             CMD_END:
                 if (!loading) hcode = ERR_PROGRAM_STATE;
                 else if (!widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
                 else if (!words_complete) begin hcode = ERR_PROGRAM_STATE; harg = words_got32; end
                 else if (ends != num_cons) begin hcode = ERR_PROGRAM_STATE; harg = ends32; end
                 else if (crc != cmd_a) hcode = ERR_PROGRAM_CRC;
-            default: ;
+            CMD_CANDIDATE:
+                if (!loaded) hcode = ERR_NO_PROGRAM;
+                else if (cmd_a != program_id) begin hcode = ERR_WRONG_PROGRAM; harg = program_id; end
+                else if (cmd_len != cand_bytes) begin hcode = ERR_CANDIDATE_LENGTH; harg = {16'd0, cand_bytes}; end
+            default: hcode = ERR_UNKNOWN_MESSAGE;
         endcase
     end
 
@@ -107,17 +113,18 @@ module validator_loader #(
     wire [3:0] w_lo = byte_in[3:0];
     wire [3:0] w_hi = byte_in[7:4];
     // The high nibble of the last width byte is padding when the variable count is odd.
-    wire       hi_used = {widths_got32[30:0], 1'b1} < num_vars32;
+    wire       hi_used = {widths_got, 1'b1} < num_vars;
 
     wire [63:0] word = {byte_in, partial};
     wire        word_done = words_got[2:0] == 3'd7;
     wire [3:0]  op = word[63:60];
     wire        op_has_x = op == OP_IN || op == OP_CMP || op == OP_ACC || op == OP_ADIFF;
+    wire [15:0] num_vars16 = {{(15-VW){1'b0}}, num_vars};
     wire        bad_op = op > OP_ADIFF
                          || (op == OP_CMP && word[23:21] > 3'd5)
                          || (op == OP_LCMP && word[34:32] > 3'd5);
-    wire        bad_var = (op_has_x && {16'd0, word[55:40]} >= num_vars32)
-                          || (op == OP_CMP && {16'd0, word[39:24]} >= num_vars32);
+    wire        bad_var = (op_has_x && word[55:40] >= num_vars16)
+                          || (op == OP_CMP && word[39:24] >= num_vars16);
 
     reg  [3:0]  dcode;
     reg  [31:0] darg;
@@ -163,7 +170,7 @@ module validator_loader #(
             in_chunk <= cmd_op == CMD_CHUNK && hcode == ERR_NONE;
             chunk_words <= cmd_a == CHUNK_WORDS;
             if (cmd_op == CMD_BEGIN) loaded <= 1'b0;   // a new ProgramBegin replaces any program
-            if (hcode != ERR_NONE) loading <= 1'b0;
+            if (hcode != ERR_NONE && cmd_op != CMD_CANDIDATE) loading <= 1'b0;
             else if (cmd_op == CMD_BEGIN) begin
                 loading <= 1'b1;
                 program_id <= cmd_a;

@@ -1,6 +1,7 @@
 // Standalone testbench of validator_core: reads commands from a vector file, drives them into
 // the core through its command/data/reply ports (with seeded random stalls on the data and
-// reply handshakes, so back-pressure paths are exercised), and prints every reply, one per line.
+// reply handshakes, so back-pressure paths are exercised), and prints every reply, one per line,
+// reading each verdict's violated indices through rep_index/rep_entry as the link encoder does.
 // The TypeScript side (test/helpers/engine-vectors.ts) writes the vectors and compares the
 // replies with the reference checker.
 //
@@ -66,6 +67,7 @@ class Bench {
         top_.cmd_valid = 0;
         top_.data_valid = 0;
         top_.rep_ready = 0;
+        top_.rep_index = 0;
         tick();
         tick();
         top_.rst = 0;
@@ -82,17 +84,13 @@ class Bench {
         top_.cmd_d = c.d;
         top_.cmd_len = static_cast<uint16_t>(c.data.size());
         size_t next = 0;
-        for (;;) {
+        bool done = false;
+        while (!done) {
             top_.data_valid = next < c.data.size() && !stall();
             top_.data = next < c.data.size() ? c.data[next] : 0;
-            top_.rep_ready = !stall();
-            top_.eval();
-            const bool data_fire = top_.data_valid && top_.data_ready;
-            const bool done = top_.cmd_ready;
-            take_reply();
-            tick();
-            if (data_fire) next++;
-            if (done) break;
+            const Edge e = cycle();
+            if (e.data_fire) next++;
+            done = e.cmd_done;
         }
         top_.cmd_valid = 0;
         top_.data_valid = 0;
@@ -102,11 +100,9 @@ class Bench {
     void drain(uint64_t quiet) {
         uint64_t idle = 0;
         while (idle < quiet) {
-            top_.rep_ready = !stall();
             top_.eval();
             const bool active = top_.rep_valid || top_.busy;
-            take_reply();
-            tick();
+            cycle();
             idle = active ? 0 : idle + 1;
         }
     }
@@ -114,6 +110,32 @@ class Bench {
     uint64_t cycles() const { return cycles_; }
 
   private:
+    struct Edge {
+        bool data_fire, cmd_done;
+    };
+
+    // One clock cycle. A reply is taken in several: its listed violated indices are read one per
+    // cycle through rep_index/rep_entry, then rep_ready accepts it.
+    Edge cycle() {
+        top_.eval();
+        if (!reading_ && top_.rep_valid && !stall()) {
+            reading_ = true;
+            listed_ = top_.rep_kind == 2 ? (top_.rep_count < kK ? top_.rep_count : kK) : 0;
+            entries_.clear();
+        }
+        top_.rep_index = static_cast<uint8_t>(entries_.size() % kK);
+        top_.rep_ready = reading_ && entries_.size() == listed_;
+        top_.eval();
+        const Edge e{top_.data_valid && top_.data_ready, top_.cmd_valid && top_.cmd_ready};
+        const bool rep_fire = top_.rep_valid && top_.rep_ready;
+        if (rep_fire) print_reply();
+        const bool reading_entry = reading_ && entries_.size() < listed_;
+        tick();
+        if (reading_entry) entries_.push_back(top_.rep_entry);
+        if (rep_fire) reading_ = false;
+        return e;
+    }
+
     bool stall() {
         if (stall_ == 0) return false;
         rng_ ^= rng_ << 13;
@@ -130,9 +152,7 @@ class Bench {
         cycles_++;
     }
 
-    // Print the reply offered this cycle if the testbench accepts it.
-    void take_reply() {
-        if (!(top_.rep_valid && top_.rep_ready)) return;
+    void print_reply() {
         switch (top_.rep_kind) {
             case 0:
                 std::printf("ack %u\n", top_.rep_seq);
@@ -143,22 +163,21 @@ class Bench {
             default: {
                 std::printf("verdict %u %u %u %u %u %u ", top_.rep_seq, top_.rep_program_id, top_.rep_ok,
                             top_.rep_count, top_.rep_digest, top_.rep_cycles);
-                const unsigned listed = top_.rep_count < kK ? top_.rep_count : kK;
-                if (listed == 0) std::printf("-");
-                for (unsigned i = 0; i < listed; i++) {
-                    const uint32_t word = top_.rep_violated[i / 2];
-                    std::printf(i ? ",%u" : "%u", (i % 2 ? word >> 16 : word) & 0xffff);
-                }
+                if (entries_.empty()) std::printf("-");
+                for (size_t i = 0; i < entries_.size(); i++) std::printf(i ? ",%u" : "%u", entries_[i]);
                 std::printf("\n");
             }
         }
     }
 
-    static constexpr unsigned kK = sizeof(Vvalidator_core::rep_violated) / 2;  // 16-bit entries
+    static constexpr unsigned kK = 8;  // the core's K (its default)
     Vvalidator_core top_;
     unsigned stall_;
     uint32_t rng_;
     uint64_t cycles_ = 0;
+    bool reading_ = false;
+    unsigned listed_ = 0;
+    std::vector<unsigned> entries_;
 };
 
 }  // namespace
