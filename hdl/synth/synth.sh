@@ -2,6 +2,7 @@
 # Synthesises the design for the iCEBreaker board (iCE40 UP5K-SG48, 12 MHz): yosys synth_ice40,
 # nextpnr-ice40 place and route at 12 MHz, icepack. Prints the logic cells, block RAMs (EBR),
 # SPRAM and the maximum clock that timing analysis allows. Outputs land in build/synth/.
+# -dsp maps the constraint engine's 16 x 9 multiplier (ACC) to one SB_MAC16 instead of logic cells.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,7 +15,7 @@ done
 
 # Modules are found by file name in hdl/rtl (one module per file), as Verilator's -y does.
 yosys -q -l "$OUT/yosys.log" -p "read_verilog hdl/rtl/$TOP.v; hierarchy -top $TOP -libdir hdl/rtl; \
-  synth_ice40 -top $TOP -json $OUT/$TOP.json"
+  synth_ice40 -dsp -top $TOP -json $OUT/$TOP.json"
 nextpnr-ice40 --up5k --package sg48 --pcf hdl/synth/icebreaker.pcf --json "$OUT/$TOP.json" \
   --asc "$OUT/$TOP.asc" --freq 12 --seed 1 -q -l "$OUT/nextpnr.log"
 icepack "$OUT/$TOP.asc" "$OUT/$TOP.bin"
