@@ -27,6 +27,8 @@ export interface HilsolveRun {
   instance: string;
   seed: number;
   found: number;
+  /** Candidates validated up to the batch that held the first proven solution (null: none). */
+  firstCandidates: number | null;
   stop: string;
   /** Counts at the first proven solution (null: none in budget) and at the last one. */
   first: DeviceCounts | null;
@@ -62,6 +64,7 @@ const batchSize = Number(values.batch);
 /** The device port, timing the wait for the device. */
 class TimedValidator implements Validator {
   deviceMs = 0;
+  candidates = 0;
   constructor(private readonly inner: DeviceValidator) {}
   get deviceId(): string { return this.inner.deviceId; }
   linkBytes(): number { return this.inner.linkBytes(); }
@@ -71,6 +74,7 @@ class TimedValidator implements Validator {
   }
   async validate(candidates: number[][]): Promise<Verdict[]> {
     const t0 = performance.now();
+    this.candidates += candidates.length;
     try { return await this.inner.validate(candidates); } finally { this.deviceMs += performance.now() - t0; }
   }
 }
@@ -100,6 +104,8 @@ async function solveOnce(instance: Instance, seed: number): Promise<HilsolveRun>
   const c0 = session.counters();
   const base = { t0: 0, deviceMs: validator.deviceMs, tx: c0.bytesTx, rx: c0.bytesRx, busy: (await session.deviceCounters()).busyCycles };
   let first: DeviceCounts | null = null;
+  let firstCandidates: number | null = null;
+  const candidates0 = validator.candidates;
   let last: DeviceCounts | null = null;
   const sink = new MemorySink();
   const add = sink.add.bind(sink);
@@ -110,7 +116,10 @@ async function solveOnce(instance: Instance, seed: number): Promise<HilsolveRun>
     const isNew = await add(indices, foundAtMs, device);
     if (isNew) {
       const now = { ...(await counts(base)), wallMs: foundAtMs };
-      if (sink.solutions.length === 1) first = now;
+      if (sink.solutions.length === 1) {
+        first = now;
+        firstCandidates = validator.candidates - candidates0;
+      }
       last = now;
     }
     return isNew;
@@ -130,7 +139,7 @@ async function solveOnce(instance: Instance, seed: number): Promise<HilsolveRun>
     startedAt, batchSize, baseStats: emptyStats(),
   });
   const end = await counts(base);
-  return { instance: instance.name, seed, found: result.found, stop: result.stop, first, last, end: { ...end, wallMs: result.stats.elapsedMs }, stats: result.stats };
+  return { instance: instance.name, seed, found: result.found, firstCandidates, stop: result.stop, first, last, end: { ...end, wallMs: result.stats.elapsedMs }, stats: result.stats };
 }
 
 let misses = 0;

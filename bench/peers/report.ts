@@ -24,6 +24,14 @@ export interface Figures {
   /** Median solutions found when 100 are asked for. */
   found: number;
   bytesPerSolution: number | null;
+  /** Median link bytes per candidate over the whole run (program load included). */
+  bytesPerCandidate: number | null;
+  /** Median candidates up to the batch with the first solution (null: the median run had none). */
+  firstCandidates: number | null;
+  /** Median candidates sent in a run. */
+  candidatesSent: number | null;
+  /** Median candidates sent per second of the run. */
+  candidatesPerSecond: number | null;
   peakRssMb: number;
   /** MiniZinc: median of its own flattening and search times on the way to the first solution. */
   flattenFirstMs?: number;
@@ -55,6 +63,10 @@ export function hilsolveFigures(runs: HilsolveRun[], end: HilsolveEnd, board?: B
     perSecond: median(runs.map((r) => (r.last ? r.found / (time(r.last) / 1000) : 0))),
     found: median(runs.map((r) => r.found)),
     bytesPerSolution: finiteOrNull(median(runs.map((r) => (r.last ? (r.last.txBytes + r.last.rxBytes) / r.found : Infinity)))),
+    bytesPerCandidate: finiteOrNull(median(runs.map((r) => (r.end.txBytes + r.end.rxBytes) / r.stats.candidates))),
+    firstCandidates: finiteOrNull(median(runs.map((r) => r.firstCandidates ?? Infinity))),
+    candidatesSent: median(runs.map((r) => r.stats.candidates)),
+    candidatesPerSecond: median(runs.map((r) => r.stats.candidates / (time(r.end) / 1000))),
     peakRssMb: end.maxRssKb / 1024,
   };
 }
@@ -66,6 +78,10 @@ export function peerFigures(firsts: PeerRun[], manys: PeerRun[]): Figures {
     perSecond: median(manys.map((r) => r.found / (r.wallMs / 1000))),
     found: median(manys.map((r) => r.found)),
     bytesPerSolution: null,
+    bytesPerCandidate: null,
+    firstCandidates: null,
+    candidatesSent: null,
+    candidatesPerSecond: null,
     peakRssMb: median(firsts.map((r, i) => Math.max(r.maxRssKb, manys[i]?.maxRssKb ?? 0))) / 1024,
     ...(firsts[0]?.searchMs !== undefined ? {
       flattenFirstMs: median(firsts.map((r) => r.flattenMs ?? NaN)), searchFirstMs: median(firsts.map((r) => r.searchMs ?? NaN)),
@@ -146,10 +162,19 @@ function table(rows: RowResult[], which: keyof typeof COLUMNS): string {
 }
 
 function bytesTable(rows: RowResult[]): string {
-  const lines = ['| instance | hilsolve (sim) | uniform (sim) |', '|---|---|---|'];
-  const cell = (f?: Figures): string => (!f ? '—' : f.bytesPerSolution === null ? 'no solution' : `${Math.round(f.bytesPerSolution).toLocaleString('en-US')} B`);
-  for (const r of rows) lines.push(`| ${r.row} | ${cell(r.methods.hilsolve)} | ${cell(r.methods.uniform)} |`);
-  return `**link bytes per proven solution** (both directions, program load included, up to the last solution found; peers have no link)\n\n${lines.join('\n')}\n`;
+  const lines = ['| instance | hilsolve (sim) | uniform (sim) | per candidate, hilsolve | per candidate, uniform | candidates/s, sim | candidates/s, board model | candidates to 1st, hilsolve | candidates to 1st, uniform |', '|---|---|---|---|---|---|---|---|---|'];
+  const toFirst = (f?: Figures): string => (!f ? '—' : f.firstCandidates === null ? `none in ${f.candidatesSent}` : `≤ ${f.firstCandidates}`);
+  const rate = (f?: Figures): string => (f?.candidatesPerSecond == null ? '—' : sig(f.candidatesPerSecond));
+  const bytes = (x: number | null | undefined, none: string): string => (x === undefined ? '—' : x === null ? none : `${Math.round(x).toLocaleString('en-US')} B`);
+  for (const r of rows) {
+    const g = r.methods.hilsolve;
+    const un = r.methods.uniform;
+    lines.push(`| ${r.row} | ${bytes(g?.bytesPerSolution, 'no solution')} | ${bytes(un?.bytesPerSolution, 'no solution')} | ` +
+      `${bytes(g?.bytesPerCandidate, 'no candidate')} | ${bytes(un?.bytesPerCandidate, 'no candidate')} | ` +
+      `${rate(g)} | ${rate(r.methods['hilsolve-board'])} | ${toFirst(g)} | ${toFirst(un)} |`);
+  }
+  return `**link bytes per proven solution** (both directions, program load included, up to the last solution found; ` +
+    `then per candidate over the whole run, and guided candidates per second; peers have no link)\n\n${lines.join('\n')}\n`;
 }
 
 export function markdownTables(rows: RowResult[]): string {
