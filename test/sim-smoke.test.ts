@@ -18,6 +18,7 @@ const MAX_PAYLOAD = 512;
 const FRAME_COBS = 1;
 const FRAME_LONG = 2;
 const FRAME_SHORT = 4;
+const FRAME_OVERRUN = 5;
 
 function varint(n: bigint | number): number[] {
   let v = BigInt(n);
@@ -147,6 +148,36 @@ describe('simulated device on a pseudo-terminal', () => {
       expect(reply.seq).toBe(seq);
       expect(Buffer.from(reply.data).equals(Buffer.from(bytes(seq - 90, seq)))).toBe(true);
     }
+  });
+
+  it('answers a burst beyond its buffers with overrun errors, never with wrong answers', async () => {
+    // A Hello of 10 bytes on the wire gets a reply of about 60: the requests outrun the replies.
+    for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 1 });
+    const replies: DeviceMessage[] = [];
+    for (;;) {
+      try {
+        replies.push(await dev.next(1500));
+      } catch {
+        break;
+      }
+    }
+    let lastSeq = 0;
+    let overruns = 0;
+    for (const r of replies) {
+      if (r.kind === 'error') {
+        expect(r).toEqual({ kind: 'error', seq: 0, code: ErrorCode.FRAME, arg: FRAME_OVERRUN });
+        overruns++;
+        continue;
+      }
+      const hello = expectKind(r, 'hello');
+      expect(hello.seq).toBeGreaterThan(lastSeq);
+      lastSeq = hello.seq;
+      expect(new TextDecoder().decode(hello.deviceId)).toBe('hilsolve-sim');
+    }
+    // The receive and transmit slots take the first few; later ones overrun.
+    expect(replies.length - overruns).toBeGreaterThanOrEqual(4);
+    expect(overruns).toBeGreaterThan(0);
+    expect((await dev.request({ kind: 'echo', seq: 231, data: Uint8Array.from([1]) })).seq).toBe(231);
   });
 
   it('counts frames, errors and cycles', async () => {
