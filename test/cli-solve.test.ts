@@ -4,7 +4,7 @@
 // read back from the output and checked with this file's own code.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,16 +33,29 @@ const SUDOKU = file('sudoku.json', JSON.stringify(sudokuProblem(EASY_SUDOKU)));
 const SAT = plantedCnf(40, 160, 7);
 const SAT_FILE = file('planted.cnf', SAT.text);
 
-/** Runs bin/hilsolve.js as a child process. */
-function hilsolve(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, ...args], {
-      env: { ...process.env, HILSOLVE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+interface Running {
+  /** Resolves with the exit code and all output. */
+  done: Promise<CliResult>;
+  /** Resolves once stderr matches `pattern`. */
+  stderrMatches(pattern: RegExp): Promise<void>;
+  signal(name: NodeJS.Signals): void;
+  pid: number;
+}
+
+/** Starts bin/hilsolve.js as a child process. */
+function start(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Running {
+  const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, ...args], {
+    env: { ...process.env, HILSOLVE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: (() => void)[] = [];
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    for (const w of waiters) w();
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`hilsolve ${args.join(' ')} still running after ${timeoutMs} ms: ${stderr}`));
@@ -52,7 +65,45 @@ function hilsolve(args: string[], env: Record<string, string> = {}, timeoutMs = 
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+  return {
+    done,
+    stderrMatches: (pattern) => new Promise((resolve, reject) => {
+      const check = () => pattern.test(stderr) && resolve();
+      waiters.push(check);
+      check();
+      done.then(() => reject(new Error(`exited before stderr matched ${pattern}: ${stderr}`)), reject);
+    }),
+    signal: (name) => child.kill(name),
+    pid: child.pid!,
+  };
 }
+
+function hilsolve(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<CliResult> {
+  return start(args, env, timeoutMs).done;
+}
+
+/** Command lines of the live descendants of process `root`, by PID. */
+function descendants(root: number): Map<number, string> {
+  const parent = new Map<number, number>();
+  for (const e of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found = new Map<number, string>();
+  let frontier = [root];
+  while (frontier.length > 0) {
+    const next = [...parent].filter(([, ppid]) => frontier.includes(ppid)).map(([pid]) => pid);
+    for (const pid of next) found.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' '));
+    frontier = next;
+  }
+  return found;
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /** The queens' columns by row (row 1 first) read from a drawn board. */
 function readBoard(text: string): number[] {
@@ -89,6 +140,27 @@ describe('hilsolve solve in one process', { timeout: 300_000 }, () => {
     expect(r.stdout).toMatch(/proven by hilsolve-sim/);
     // stderr is not a terminal: no progress line.
     expect(r.stderr).toBe('');
+  });
+
+  it('starts a private Redis when REDIS_URL does not answer; Ctrl-C cancels the job and stops everything', async () => {
+    const run = start(['solve', PIGEONS, '--time-limit', '120000'], {
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`, HILSOLVE_LOG_LEVEL: 'info',
+    });
+    let children = new Map<number, string>();
+    try {
+      await run.stderrMatches(/"msg":"job started"/);
+      children = descendants(run.pid);
+      expect([...children.values()].join('\n')).toMatch(/redis-server 127\.0\.0\.1:\d+/);
+      expect([...children.values()].join('\n')).toMatch(/hilsolve-sim/);
+    } finally {
+      run.signal('SIGINT');
+    }
+    const t0 = Date.now();
+    const r = await run.done;
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/UNKNOWN: no solution found, cancelled/);
+    expect([...children.keys()].filter(alive)).toEqual([]);
   });
 
   it('exits 1 when the time limit runs out before a solution', async () => {
@@ -140,6 +212,22 @@ describe('hilsolve solve --server', { timeout: 300_000 }, () => {
     expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'UNKNOWN', stopReason: 'candidateBudget', solutions: [] });
     expect(r.stderr).toMatch(/UNKNOWN: no solution found, the candidate budget ran out/);
+  });
+
+  it('says when the server has no worker for the queued job, and Ctrl-C cancels it', async () => {
+    const idle = await startApi(uniquePrefix('cli-solve-idle'));
+    try {
+      await idle.app.listen({ port: 0, host: '127.0.0.1' });
+      const idleUrl = `http://127.0.0.1:${(idle.app.server.address() as { port: number }).port}`;
+      const run = start(['solve', '--server', idleUrl, '--api-key', KEY_A, `${FIXTURES}8-queens.json`]);
+      await run.stderrMatches(/no worker is connected to this server; the job waits in the queue/);
+      run.signal('SIGINT');
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/UNKNOWN: no solution found, cancelled/);
+    } finally {
+      await idle.close();
+    }
   });
 
   it('exits 2 when the server refuses the API key', async () => {

@@ -55,6 +55,13 @@ export class ProgressLine {
       `solutions ${this.solutions}/${this.wanted}  elapsed ${elapsed}`;
   }
 
+  /** A message on a line of its own, terminal or not; the progress line is redrawn below it. */
+  note(message: string): void {
+    if (this.shown) this.stream.write('\r\x1b[K');
+    this.stream.write(`${message}\n`);
+    this.draw();
+  }
+
   /** Clears the line, leaving the terminal as it was. */
   stop(): void {
     clearInterval(this.timer);

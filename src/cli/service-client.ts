@@ -58,6 +58,11 @@ export class ServiceClient {
     return (await this.request('GET', `/v1/jobs/${id}?after=${after}`)) as JobView;
   }
 
+  /** GET /v1/devices: the devices of the workers connected to the service. */
+  async devices(): Promise<unknown[]> {
+    return ((await this.request('GET', '/v1/devices')) as { devices: unknown[] }).devices;
+  }
+
   async cancel(id: string): Promise<void> {
     try {
       await this.request('DELETE', `/v1/jobs/${id}`);

@@ -15,6 +15,8 @@ import { ServiceClient, type FinishedJob } from '../service-client.ts';
 import { exitStatus, formatReport, OUTPUTS, summary, type OutputForm } from '../solve-report.ts';
 
 const b = OPTION_BOUNDS;
+/** How long a job may wait in the queue before the user is told whether any worker is there. */
+const QUEUED_HINT_MS = 5_000;
 
 export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY] [--solutions N] [--time-limit MS]
                       [--max-candidates N] [--seed S] [--format json|cnf|col] [--colors K]
@@ -35,7 +37,8 @@ Solve the problem in FILE and print the solutions the device proved and the host
                       board, a sudoku (81 variables of one array, values 1..9) as a grid, CNF and
                       .col as DIMACS "v" lines, anything else as "name = value" lines;
                       json: the finished job as the API shows it; dimacs: "s" and "v" lines (CNF, .col)
-A progress line is shown on stderr when it is a terminal.
+A progress line is shown on stderr when it is a terminal. Ctrl-C cancels the job and prints
+the solutions found so far; a second Ctrl-C quits at once.
 Exit status: 0 solved, 1 no solution found within the limits (or proven unsatisfiable),
 2 unusable input or options, 3 service or device failure.`;
 
@@ -78,7 +81,9 @@ export async function run(args: string[]): Promise<number> {
   const source = readFileSync(file, 'utf8');
 
   const progress = new ProgressLine(options.solutions ?? b.solutions.default);
+  const interrupts = new Interrupts();
   let embedded: EmbeddedService | undefined;
+  let queuedHint: NodeJS.Timeout | undefined;
   let job: FinishedJob;
   try {
     let client: ServiceClient;
@@ -88,28 +93,78 @@ export async function run(args: string[]): Promise<number> {
       embedded = await startEmbeddedService((phase) => progress.setPhase(phase));
       client = new ServiceClient(embedded.url, embedded.apiKey);
     }
+    if (interrupts.interrupted) {
+      process.stderr.write('hilsolve solve: interrupted before the job was submitted\n');
+      return EXIT.NO;
+    }
     progress.setPhase('submitting');
     const id = await client.submit({ format: model.format, source, options });
-    const cancel = () => {
+    interrupts.onInterrupt(() => {
       progress.setPhase('cancelling');
       void client.cancel(id).catch(() => undefined);
-    };
-    process.once('SIGINT', cancel);
-    try {
-      job = await client.follow(id, (update) => {
-        if (update.type === 'status') progress.setPhase(update.status === 'queued' ? 'queued, waiting for a worker' : update.status);
-        else if (update.type === 'progress') progress.update(update.stats, update.solutionCount);
-      });
-    } finally {
-      process.off('SIGINT', cancel);
-    }
+    });
+    job = await client.follow(id, (update) => {
+      if (update.type === 'status') {
+        progress.setPhase(update.status === 'queued' ? 'queued, waiting for a worker' : update.status);
+        if (update.status === 'queued' && values.server !== undefined) {
+          queuedHint ??= setTimeout(() => void warnWithoutWorkers(client, progress), QUEUED_HINT_MS);
+        }
+      } else if (update.type === 'progress') {
+        progress.update(update.stats, update.solutionCount);
+      }
+    });
   } finally {
+    clearTimeout(queuedHint);
     progress.stop();
     await embedded?.close();
+    interrupts.dispose();
   }
 
   process.stdout.write(formatReport(model, job, output));
   const status = exitStatus(job);
   if (output !== 'pretty' && status !== EXIT.OK) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
   return status;
+}
+
+/** Tells the user, once, when the server has no worker to run the queued job. */
+async function warnWithoutWorkers(client: ServiceClient, progress: ProgressLine): Promise<void> {
+  const devices = await client.devices().catch(() => undefined);
+  if (devices?.length === 0) {
+    progress.note('hilsolve solve: no worker is connected to this server; the job waits in the queue until one starts (Ctrl-C cancels it)');
+  }
+}
+
+/**
+ * Ctrl-C and SIGTERM while solving: the first cancels the job (the solutions found so far are
+ * printed) or, before the job exists, stops the start-up; a second quits at once.
+ */
+class Interrupts {
+  private count = 0;
+  private action: () => void = () => undefined;
+  private readonly handler = () => {
+    if (++this.count > 1) {
+      process.stderr.write('\nhilsolve solve: interrupted twice, quitting\n');
+      process.exit(130);
+    }
+    this.action();
+  };
+
+  constructor() {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+
+  get interrupted(): boolean {
+    return this.count > 0;
+  }
+
+  onInterrupt(action: () => void): void {
+    this.action = action;
+    if (this.count > 0) action();
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
 }
