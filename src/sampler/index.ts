@@ -35,7 +35,7 @@ import { Prng } from '../../bench/gen/prng.ts';
 import { ModelContractError, MODEL_OUTPUT } from './contract.ts';
 import { buildFactorGraph, type FactorGraph } from './factor-graph.ts';
 import { toTensors, VARYING_INPUTS, type FeedArrays } from './feeds.ts';
-import { drawCandidate } from './gumbel.ts';
+import { drawCandidate, raceWeights } from './gumbel.ts';
 import { SoftDomainSearch, type SearchStats } from './search.ts';
 import { CandidateSet } from './seen.ts';
 import { loadModel, type LoadedModel } from './session.ts';
@@ -139,14 +139,14 @@ export class Sampler {
 
   /** Per variable, per value probabilities the next batch draws from: softmax(logits / T) over the mask. */
   async probabilities(): Promise<Float64Array> {
-    const logits = await this.logits();
     const { numVars: V, numValues: D, mask } = this.graph;
-    const p = new Float64Array(V * D);
+    const p = raceWeights(await this.logits(), mask, V, D, this.temperature);
     for (let x = 0; x < V; x++) {
-      let max = -Infinity;
-      for (let a = 0; a < D; a++) if (mask[x * D + a]) max = Math.max(max, logits[x * D + a] / this.temperature);
       let sum = 0;
-      for (let a = 0; a < D; a++) if (mask[x * D + a]) sum += (p[x * D + a] = Math.exp(logits[x * D + a] / this.temperature - max));
+      for (let a = 0; a < D; a++) sum += p[x * D + a];
+      if (sum === 0) { // no finite allowed logit: drawn uniformly from the mask (gumbel.ts)
+        for (let a = 0; a < D; a++) sum += (p[x * D + a] = mask[x * D + a]);
+      }
       for (let a = 0; a < D; a++) p[x * D + a] /= sum;
     }
     return p;
@@ -157,11 +157,14 @@ export class Sampler {
     if (n === 0) return [];
     const logits = await this.logits();
     const { numVars: V, numValues: D, mask } = this.graph;
+    // Race weights per redraw level (temperature T * 2^level), computed when first needed.
+    const levels: Float64Array[] = [];
+    const weightsAt = (level: number): Float64Array =>
+      (levels[level] ??= raceWeights(logits, mask, V, D, this.temperature * 2 ** level));
     const batch: number[][] = [];
     for (let slot = 0; slot < n; slot++) {
-      let temperature = this.temperature;
-      for (let attempt = 0; attempt <= MAX_REDRAWS; attempt++, temperature *= 2) {
-        const c = drawCandidate(logits, mask, V, D, temperature, this.rng);
+      for (let level = 0; level <= MAX_REDRAWS; level++) {
+        const c = drawCandidate(weightsAt(level), mask, V, D, this.rng);
         if (this.seen.add(c)) { batch.push(c); break; }
         this.counters.duplicateDraws++;
       }
