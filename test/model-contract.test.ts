@@ -113,6 +113,25 @@ describe('model contract', { timeout: 60_000 }, () => {
     await expect(s.nextBatch(1)).rejects.toThrow(/transposed\.onnx .*output 'logits' is float32 \[3, 4\], expected float32 \[4, 3\]/);
   });
 
+  it('draws allowed values, uniformly, from a model whose logits are NaN', async () => {
+    const g = new GraphBuilder();
+    g.input('domain_mask', 'float32', ['vars', 'values']);
+    g.input('soft_domains', 'float32', ['vars', 'values']);
+    const zero = g.op('Sub', ['soft_domains', 'soft_domains']);
+    g.op('Div', [zero, zero], {}, 'logits'); // 0 / 0
+    g.output('logits', 'float32', ['vars', 'values']);
+    const path = join(dir, 'nan.onnx');
+    writeFileSync(path, g.encode({ graphName: 'test', doc: '', opset: 18, producer: 'test' }));
+    const model = coloring();
+    const s = await Sampler.create(model, compile(model), { modelPath: path, seed: 2 });
+    const p = await s.probabilities();
+    expect(Array.from(p)).toEqual([0.5, 0.5, 0, 0.5, 0.5, 0, 0.5, 0.5, 0]);
+    const batch = await s.nextBatch(8);
+    expect(batch.length).toBeGreaterThan(4); // of the 2^3 candidates
+    expect(new Set(batch.map(String)).size).toBe(batch.length);
+    for (const c of batch) for (const v of c) expect(v).toBeLessThan(2);
+  });
+
   it('accepts a model that takes only the core inputs, and samples from it', async () => {
     const path = writeModel('core-only.onnx', [SOFT, MASK]);
     const model = coloring();
