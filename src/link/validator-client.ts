@@ -19,7 +19,7 @@ import { wordsToBytes } from '../model/isa.ts';
 import { constraintCount, type Program } from '../model/program.ts';
 import { ChunkKind, ErrorCode, Limit, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceTimeoutError, LinkError } from './errors.ts';
-import type { DeviceInfo, DeviceSession } from './session.ts';
+import { DeviceSession, type DeviceInfo, type SessionOptions } from './session.ts';
 
 /** What a program load sends: the width table, the word bytes and the CRC over both. */
 export interface ProgramImage {
@@ -164,4 +164,18 @@ function loadError(err: DeviceError, program: Program): ProgramLoadError {
     default: detail = `arg ${arg}`;
   }
   return new ProgramLoadError(code, arg, `the device refused the program: ${err.codeName}: ${detail}`);
+}
+
+/** One packed candidate checked on the device at `target`: open, load, validate, close. */
+export async function checkOnDevice(target: string, program: Program, packed: Uint8Array, options: SessionOptions = {}):
+Promise<{ info: DeviceInfo; verdict: Verdict }> {
+  const session = await DeviceSession.open(target, { heartbeatMs: 0, ...options });
+  try {
+    const client = new ValidatorClient(session);
+    await client.loadProgram(program, 1);
+    for await (const verdict of client.validate([packed])) return { info: session.info, verdict };
+    throw new Error('the device returned no verdict');
+  } finally {
+    await session.close();
+  }
 }

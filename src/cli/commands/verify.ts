@@ -1,5 +1,6 @@
 // `hilsolve verify FILE SOLUTION`: check a solution with the program checker (what the device
-// executes) and cross-check the verdict with the independent model checker.
+// executes) and cross-check the verdict with the independent model checker; with --device, also
+// on the device, whose verdict is printed beside the reference checker's.
 
 import { checkModel } from '../../check/model-checker.ts';
 import { checkProgram } from '../../check/program-checker.ts';
@@ -9,23 +10,27 @@ import { packIndices, valuesToIndices } from '../../model/pack.ts';
 import { constraintCount } from '../../model/program.ts';
 import { describeConstraint, describeModelConstraint } from '../../model/render.ts';
 import { parseSolution } from '../../model/solution.ts';
-import { parseCommandArgs } from '../args.ts';
+import { checkOnDevice } from '../../link/validator-client.ts';
+import { parseCommandArgs, targetOption } from '../args.ts';
 import { EXIT } from '../main.ts';
 import { PROBLEM_OPTIONS, readBounded, readProblemFile, withFileName } from '../problem-file.ts';
 
-export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col] [--colors K]
+export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col] [--colors K] [--device PORT]
 
 Check that SOLUTION satisfies every constraint of the problem in FILE.
 SOLUTION is a JSON object {"name": value, ...} for any format, DIMACS "v" lines for CNF
 ("v 1 -2 3 0"), "v VERTEX COLOUR" lines or a JSON array of colours for .col.
   --format F   problem format (default: from the file extension .json, .cnf, .col)
   --colors K   number of colours, required for .col graph colouring
+  --device P   also check it on the device at P (a serial path or tcp://HOST:PORT) and print
+               its verdict beside the reference checker's
 Exit status: 0 satisfied, 1 violated (the violated constraints are listed), 2 unusable input,
-3 internal error (the two checkers disagree).`;
+3 internal error or device failure (the checkers or the device disagree).`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, PROBLEM_OPTIONS, ['FILE', 'SOLUTION']);
+  const { values, positionals } = parseCommandArgs(args, { ...PROBLEM_OPTIONS, device: { type: 'string' } }, ['FILE', 'SOLUTION']);
   const [file, solutionFile] = positionals as [string, string];
+  if (values.device !== undefined) targetOption(values.device);
   const model = readProblemFile(file, values);
   const solutionBytes = readBounded(solutionFile);
   const indices = withFileName(solutionFile, () => valuesToIndices(model, parseSolution(model, solutionBytes)));
@@ -43,13 +48,25 @@ export async function run(args: string[]): Promise<number> {
     return EXIT.NO;
   }
 
-  const verdict = checkProgram(program, packIndices(program.widths, indices));
+  const packed = packIndices(program.widths, indices);
+  const verdict = checkProgram(program, packed);
   if (verdict.ok !== reference.ok || verdict.violated.join() !== reference.violated.join()) {
     process.stderr.write(`hilsolve verify: internal error: the program checker reports [${verdict.violated.join(', ')}], ` +
       `the model checker [${reference.violated.join(', ')}]\n`);
     return EXIT.FAILURE;
   }
   const total = constraintCount(program);
+  if (values.device !== undefined) {
+    const { info, verdict: dev } = await checkOnDevice(values.device, program, packed);
+    const listed = (v: number[]) => (v.length > 0 ? ` [${v.map((j) => `#${j}`).join(', ')}]` : '');
+    process.stdout.write(`reference: ${verdict.ok ? 'ok' : `violated ${verdict.count}`}${listed(verdict.violated.slice(0, info.maxViolations))}\n`);
+    process.stdout.write(`device:    ${dev.ok ? 'ok' : `violated ${dev.violatedCount}`}${listed(dev.violated)} ` +
+      `(${info.deviceId}, ${dev.cycles} cycles)\n`);
+    if (dev.ok !== verdict.ok || dev.violatedCount !== verdict.count || dev.violated.join() !== verdict.violated.slice(0, info.maxViolations).join()) {
+      process.stderr.write('hilsolve verify: the device disagrees with the reference checker\n');
+      return EXIT.FAILURE;
+    }
+  }
   if (verdict.ok) {
     process.stdout.write(`ok: the solution satisfies all ${total} constraints\n`);
     return EXIT.OK;
