@@ -207,6 +207,16 @@ describe('hilsolve solve --server', { timeout: 300_000 }, () => {
     expect(readVLines(first!)).not.toEqual(readVLines(second!));
   });
 
+  it('exits 1 for a problem proven unsatisfiable, saying so in DIMACS', async () => {
+    const loop = file('self-loop.col', 'p edge 3 2\ne 1 2\ne 3 3\n');
+    const r = await remote([loop, '--colors', '2', '--output', 'dimacs']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^s UNSATISFIABLE$/m);
+    expect(r.stdout).not.toMatch(/^v /m);
+    expect(r.stderr).toMatch(/self-loop.col: UNSATISFIABLE: \S/);
+    expect(r.stderr).not.toMatch(/unsatisfiable: unsatisfiable/i);
+  });
+
   it('exits 1 when the candidate budget runs out', async () => {
     const r = await remote([PIGEONS, '--max-candidates', '300', '--output', 'json']);
     expect(r.code, r.stderr).toBe(1);

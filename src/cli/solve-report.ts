@@ -47,7 +47,7 @@ export function summary(model: Model, job: FinishedJob): string {
   const s = job.stats;
   const work = `${s.candidates} candidates, ${s.proven} proven by the device, ${s.deviceFaults} device faults, ${seconds(s.elapsedMs)}`;
   if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
-  if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail ?? 'proven to have no solution'}`;
+  if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail?.replace(/^unsatisfiable: /, '') ?? 'proven to have no solution'}`;
   const found = job.solutions.length;
   const wanted = job.options.solutions;
   const why = STOP_REASONS[job.stopReason ?? ''] ?? job.stopReason ?? job.status;
