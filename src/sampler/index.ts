@@ -15,7 +15,7 @@
 //   returned before (seen.ts): a duplicate draw is redrawn at doubled temperature, up to
 //   MAX_REDRAWS times, then dropped. So it may return fewer than n candidates, and returns []
 //   only when the search space is (nearly) exhausted.
-// - feedback(candidates, verdicts) updates the soft domains and constraint weights by the rule
+// - feedback(candidates, verdicts) updates the soft domains and factor weights by the rule
 //   in search.ts. Verdicts list violated program-constraint indices (model constraints first,
 //   then domain checks) and a count, which may exceed the list (a device reports the first K).
 //   Feedback for any candidates, in any grouping, is accepted; the next nextBatch uses it.
