@@ -7,7 +7,7 @@ import { prepareProgram } from '../src/check/program-checker.ts';
 import { packIndices } from '../src/model/pack.ts';
 import { openDevice, type OpenedDevice } from '../src/solve/device-validator.ts';
 import { prepareProblem, type PreparedProblem } from '../src/solve/prepare.ts';
-import { ProgramRejectedError } from '../src/solve/ports.ts';
+import { ProgramRejectedError, type Verdict } from '../src/solve/ports.ts';
 import { plantedCnf, queensProblem } from './helpers/problems.ts';
 
 let device: OpenedDevice;
@@ -27,7 +27,8 @@ function randomCandidates(p: PreparedProblem, n: number, seed: number): number[]
 }
 
 async function agrees(p: PreparedProblem, candidates: number[][]) {
-  const verdicts = await device.validator.validate(candidates);
+  const verdicts: Verdict[] = [];
+  for await (const v of device.validator.validate(candidates)) verdicts.push(v);
   const checker = prepareProgram(p.program);
   expect(verdicts).toHaveLength(candidates.length);
   candidates.forEach((c, i) => {

@@ -1,6 +1,7 @@
 // The solve loop with the real ONNX sampler and, as the device, the reference checker (a stand-in
 // allowed in unit tests only): stop reasons, re-check of proofs, reconnects, resume without repeats.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { indicesToValues } from '../src/model/pack.ts';
 import { renderAssignment } from '../src/model/render.ts';
@@ -12,13 +13,16 @@ import { emptyStats } from '../src/solve/types.ts';
 import { checkCnf, checkQueens, plantedCnf, queensProblem } from './helpers/problems.ts';
 import { ReferenceValidator } from './helpers/reference-validator.ts';
 
+/** Options do not matter to prepareProblem but for colours. */
+const OPTIONS = { solutions: 1, timeLimitMs: 1000, seed: 1, maxCandidates: 1 };
+
 function jsonProblem(doc: unknown): PreparedProblem {
-  return prepareProblem({ format: 'json', source: JSON.stringify(doc), options: { solutions: 1, timeLimitMs: 1000, seed: 1, maxCandidates: 1 } });
+  return prepareProblem({ format: 'json', source: JSON.stringify(doc), options: OPTIONS });
 }
 
 const queens5 = jsonProblem(queensProblem(5));
 const planted = plantedCnf(50, 218, 3);
-const uf50 = prepareProblem({ format: 'cnf', source: planted.text, options: { solutions: 1, timeLimitMs: 1000, seed: 1, maxCandidates: 1 } });
+const uf50 = prepareProblem({ format: 'cnf', source: planted.text, options: OPTIONS });
 /** Five pigeons, four holes: no solution, which the compiler cannot see. */
 const pigeons = jsonProblem({
   variables: [{ name: 'p', domain: { min: 0, max: 3 }, size: 5 }],
@@ -72,6 +76,27 @@ describe('solve loop', () => {
     expect(validator.loads).toBe(3);
     expect(rendered).toHaveLength(2);
     expect(rendered.every((a) => checkQueens(5, a))).toBe(true);
+  });
+
+  it('resumes a batch after a reconnect from the first candidate without a verdict', async () => {
+    const validator = new ReferenceValidator();
+    validator.loseAfter = 10;
+    const { result } = await run(pigeons, { maxCandidates: 100, batchSize: 32 }, { validator });
+    expect(result.stop).toBe('candidateBudget');
+    expect(result.stats).toMatchObject({ reconnects: 1, candidates: 100, verdicts: 100 });
+    expect(validator.verdictsGiven).toBe(100);
+    expect(validator.loads).toBe(2);
+  });
+
+  it('stops in the middle of a batch once it has enough solutions', async () => {
+    const validator = new ReferenceValidator();
+    const fixture = prepareProblem({ format: 'cnf', source: readFileSync(new URL('./fixtures/uf50-218.cnf', import.meta.url), 'utf8'), options: OPTIONS });
+    const { result } = await run(fixture, { solutions: 1, batchSize: 64 }, { validator });
+    expect(result.found).toBe(1);
+    // Stopped at the first proof, not at the end of its batch.
+    expect(result.stats.candidates % 64).not.toBe(0);
+    expect(result.stats.candidates).toBe(validator.verdictsGiven);
+    expect(result.stats.proven).toBe(1);
   });
 
   it('stops at the candidate budget', async () => {

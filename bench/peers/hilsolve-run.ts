@@ -27,7 +27,7 @@ export interface HilsolveRun {
   instance: string;
   seed: number;
   found: number;
-  /** Candidates validated up to the batch that held the first proven solution (null: none). */
+  /** Verdicts received up to the first proven solution (null: none in budget). */
   firstCandidates: number | null;
   stop: string;
   /** Counts at the first proven solution (null: none in budget) and at the last one. */
@@ -64,6 +64,7 @@ const batchSize = Number(values.batch);
 /** The device port, timing the wait for the device. */
 class TimedValidator implements Validator {
   deviceMs = 0;
+  /** Verdicts received. */
   candidates = 0;
   constructor(private readonly inner: DeviceValidator) {}
   get deviceId(): string { return this.inner.deviceId; }
@@ -72,10 +73,21 @@ class TimedValidator implements Validator {
     const t0 = performance.now();
     try { await this.inner.load(program); } finally { this.deviceMs += performance.now() - t0; }
   }
-  async validate(candidates: number[][]): Promise<Verdict[]> {
-    const t0 = performance.now();
-    this.candidates += candidates.length;
-    try { return await this.inner.validate(candidates); } finally { this.deviceMs += performance.now() - t0; }
+  /** Verdicts as the device streams them; the wait for each counts as device time. */
+  async *validate(candidates: number[][]): AsyncGenerator<Verdict> {
+    const verdicts = this.inner.validate(candidates)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const t0 = performance.now();
+        let next: IteratorResult<Verdict>;
+        try { next = await verdicts.next(); } finally { this.deviceMs += performance.now() - t0; }
+        if (next.done) return;
+        this.candidates++;
+        yield next.value;
+      }
+    } finally {
+      await verdicts.return?.(undefined);
+    }
   }
 }
 

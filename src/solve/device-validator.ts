@@ -54,17 +54,20 @@ export class DeviceValidator implements Validator {
     }
   }
 
-  async validate(candidates: number[][]): Promise<Verdict[]> {
-    const verdicts: Verdict[] = [];
-    try {
-      for await (const v of this.client.validate(candidates.map((c) => packIndices(this.widths, c)))) {
-        verdicts.push({ ok: v.ok, count: v.violatedCount, violated: v.violated });
+  async *validate(candidates: number[][]): AsyncGenerator<Verdict> {
+    const verdicts = this.client.validate(candidates.map((c) => packIndices(this.widths, c)));
+    for (;;) {
+      let next: IteratorResult<{ ok: boolean; violatedCount: number; violated: number[] }>;
+      try {
+        next = await verdicts.next();
+      } catch (err) {
+        this.held = null;
+        throw asDeviceLost(err, 'validation');
       }
-    } catch (err) {
-      this.held = null;
-      throw asDeviceLost(err, 'validation');
+      if (next.done) return;
+      const v = next.value;
+      yield { ok: v.ok, count: v.violatedCount, violated: v.violated };
     }
-    return verdicts;
   }
 
   linkBytes(): number {

@@ -1,6 +1,7 @@
 // The solve loop: one job on one device. Load the program, then sample -> validate -> re-check
 // every proven candidate with the reference checker -> store (deduplicated) -> feedback, until
-// enough distinct solutions, the time limit, the candidate budget or an abort. A proven verdict
+// enough distinct solutions, the time limit, the candidate budget or an abort (each checked
+// after every verdict). A proven verdict
 // the reference checker disagrees with is a device fault: counted, logged, never a solution.
 // The loop resumes a job: it is given what earlier runs found and counted.
 
@@ -8,7 +9,7 @@ import { prepareProgram } from '../check/program-checker.ts';
 import { packIndices } from '../model/pack.ts';
 import type { Program } from '../model/program.ts';
 import type { Model } from '../model/types.ts';
-import { DeviceLostError, type CandidateSource, type SolutionSink, type Validator } from './ports.ts';
+import { DeviceLostError, type CandidateSource, type SolutionSink, type Validator, type Verdict } from './ports.ts';
 import type { SolveStats, StopReason } from './types.ts';
 
 export interface LoopSettings {
@@ -104,6 +105,28 @@ export async function runSolveLoop(
     }
   };
 
+  // One verdict: count it, re-check a proof, store a new solution. Returns what the sampler learns.
+  const judge = async (candidate: number[], verdict: Verdict): Promise<Verdict> => {
+    stats.candidates++;
+    stats.verdicts++;
+    if (!verdict.ok) {
+      stats.rejected++;
+      return verdict;
+    }
+    stats.proven++;
+    const recheck = checker.check(packIndices(program.widths, candidate));
+    if (!recheck.ok) {
+      // The sampler learns from the truth: a faulty proof is fed back as the host's verdict.
+      stats.deviceFaults++;
+      log('device fault: proven candidate violates constraints on the host', {
+        device: ports.validator.deviceId, violated: recheck.violated.slice(0, 8), count: recheck.count,
+      });
+      return recheck;
+    }
+    if (await ports.sink.add(candidate, now() - settings.startedAt, ports.validator.deviceId)) found++;
+    return verdict;
+  };
+
   await withDevice(async () => undefined);
   let stop = stopReason();
   while (stop === null) {
@@ -113,36 +136,21 @@ export async function runSolveLoop(
       stop = 'exhausted';
       break;
     }
-    const verdicts = await withDevice(() => ports.validator.validate(batch));
-    if (verdicts === null) break;
-    if (verdicts.length !== batch.length) {
-      throw new Error(`device answered ${verdicts.length} verdicts for ${batch.length} candidates`);
+    // Verdicts are judged as they stream in, so a batch stops at the first verdict after which
+    // the job is done (enough solutions, cancel, deadline); after a reconnect the batch resumes
+    // from the first candidate without a verdict.
+    const learned: Verdict[] = [];
+    const judged = await withDevice(async () => {
+      for await (const verdict of ports.validator.validate(batch.slice(learned.length))) {
+        learned.push(await judge(batch[learned.length], verdict));
+        if (stopReason() !== null) break;
+      }
+      return learned.length;
+    });
+    if (judged !== null && judged < batch.length && stopReason() === null) {
+      throw new Error(`device answered ${judged} verdicts for ${batch.length} candidates`);
     }
-    stats.candidates += batch.length;
-    stats.verdicts += verdicts.length;
-    // The sampler learns from the truth: a faulty proof is fed back as the host's verdict.
-    const learned = verdicts.slice();
-    for (let i = 0; i < batch.length; i++) {
-      const verdict = verdicts[i];
-      if (!verdict.ok) {
-        stats.rejected++;
-        continue;
-      }
-      stats.proven++;
-      const recheck = checker.check(packIndices(program.widths, batch[i]));
-      if (!recheck.ok) {
-        stats.deviceFaults++;
-        learned[i] = recheck;
-        log('device fault: proven candidate violates constraints on the host', {
-          device: ports.validator.deviceId, violated: recheck.violated.slice(0, 8), count: recheck.count,
-        });
-        continue;
-      }
-      if (found < settings.solutions && (await ports.sink.add(batch[i], now() - settings.startedAt, ports.validator.deviceId))) {
-        found++;
-      }
-    }
-    await ports.source.feedback(batch, learned);
+    await ports.source.feedback(batch.slice(0, learned.length), learned);
     await progress(false);
     stop = stopReason();
   }

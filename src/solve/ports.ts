@@ -20,8 +20,11 @@ export interface Validator {
   readonly deviceId: string;
   /** Loads the program; called once per job and again after a reconnect. */
   load(program: Program): Promise<void>;
-  /** Verdicts for the candidates, in order. Throws DeviceLostError when the device went away. */
-  validate(candidates: number[][]): Promise<Verdict[]>;
+  /**
+   * Verdicts for the candidates, in order, as the device gives them; the consumer may stop early.
+   * Throws DeviceLostError when the device went away.
+   */
+  validate(candidates: number[][]): AsyncIterable<Verdict>;
   /** Bytes sent plus received on the link so far (a counter; the loop takes differences). */
   linkBytes(): number;
 }

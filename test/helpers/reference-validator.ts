@@ -12,6 +12,10 @@ export class ReferenceValidator implements Validator {
   loads = 0;
   /** Number of upcoming validate calls that fail as if the device went away. */
   loseNext = 0;
+  /** When set, the next validate call goes away after yielding this many verdicts. */
+  loseAfter: number | null = null;
+  /** Verdicts handed out, over all calls. */
+  verdictsGiven = 0;
   /** Programs with more variables are refused, as by a device's capacity. */
   maxVars = 65_536;
   /** When > 0, every lieEvery-th rejected candidate is claimed proven (a faulty device). */
@@ -27,7 +31,21 @@ export class ReferenceValidator implements Validator {
     this.bytes += program.words.length * 8;
   }
 
-  async validate(candidates: number[][]): Promise<Verdict[]> {
+  async *validate(candidates: number[][]): AsyncGenerator<Verdict> {
+    const verdicts = this.check(candidates);
+    const lose = this.loseAfter;
+    this.loseAfter = null;
+    for (const [i, v] of verdicts.entries()) {
+      if (i === lose) {
+        this.checker = null;
+        throw new DeviceLostError('device went away mid-batch');
+      }
+      this.verdictsGiven++;
+      yield v;
+    }
+  }
+
+  private check(candidates: number[][]): Verdict[] {
     if (this.loseNext > 0) {
       this.loseNext--;
       this.checker = null;
