@@ -4,7 +4,7 @@
 //
 // Prints: POST-to-first-solution latency (median, p90, max over K jobs submitted one at a time,
 // timed to the first `solution` server-sent event), then throughput: M jobs submitted at once,
-// jobs per second until the last one finished, and candidates per second over all devices.
+// jobs per second until the last one finished, candidates per job and per second over all devices.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -111,7 +111,8 @@ try {
   const failed = jobs.filter((j) => j.status !== 'succeeded' || j.outcome !== 'SATISFIED').length;
   const candidates = jobs.reduce((s, j) => s + j.stats.candidates, 0);
   console.log(`${m} jobs at once: ${seconds.toFixed(2)} s, ${(m / seconds).toFixed(2)} jobs/s, ` +
-    `${(candidates / seconds).toFixed(0)} candidates/s over all devices, ${failed} not satisfied`);
+    `${(candidates / m).toFixed(0)} candidates per job, ${(candidates / seconds).toFixed(0)} candidates/s over all devices, ` +
+    `${failed} not satisfied`);
 } finally {
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.on('exit', r)))));
