@@ -8,6 +8,7 @@ import { Prng } from '../bench/gen/prng.ts';
 import { prepareProgram } from '../src/check/program-checker.ts';
 import { ErrorCode, Limit } from '../src/link/codec.ts';
 import { DeviceError } from '../src/link/errors.ts';
+import { startFaultProxy } from '../src/link/fault-proxy.ts';
 import { DeviceSession } from '../src/link/session.ts';
 import { startSimulator, type RunningSimulator } from '../src/link/simulator.ts';
 import {
@@ -195,4 +196,41 @@ describe('constraint engine on the simulated device', () => {
       .rejects.toThrow(/candidate has .* bytes, the program takes/);
     expect((await disagreements(program, [values, values.map(() => 0xff)])).problems).toEqual([]);
   });
+
+  it('loads programs and validates candidates correctly through line noise', async () => {
+    const noise = { drop: 3e-4, flip: 2e-4 };
+    // A simulator of its own: the proxy opens the device itself, and a port has one owner.
+    const own = await startSimulator();
+    const proxy = await startFaultProxy({ device: own.path, listen: 'tcp://127.0.0.1:0', toDevice: noise, toHost: noise, seed: 3 });
+    const noisy = await DeviceSession.open(proxy.url, { timeoutMs: 300, retries: 20, heartbeatMs: 0 });
+    try {
+      const rng = new Prng(21);
+      const viaNoise = new ValidatorClient(noisy);
+      let checked = 0;
+      for (let p = 0; p < 12; p++) {
+        const model = randomModel(rng, { variables: 8, constraints: 6 });
+        const program = tryCompile(model);
+        if (!program) continue;
+        const id = nextId++;
+        await viaNoise.loadProgram(program, id);
+        const candidates = Array.from({ length: 60 }, () => packIndices(program.widths, randomIndices(rng, model, 0.2)));
+        const checker = prepareProgram(program);
+        let i = 0;
+        for await (const v of viaNoise.validate(candidates)) {
+          const want = checker.check(candidates[i++]!);
+          expect({ ok: v.ok, count: v.violatedCount, violated: v.violated, programId: v.programId })
+            .toEqual({ ok: want.ok, count: want.count, violated: want.violated.slice(0, 8), programId: id });
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(400);
+      const damage = proxy.stats();
+      expect(damage.toDevice.dropped + damage.toHost.dropped + damage.toDevice.flipped + damage.toHost.flipped).toBeGreaterThan(0);
+      expect(noisy.counters().retries + noisy.counters().timeouts).toBeGreaterThan(0);
+    } finally {
+      await noisy.close();
+      await proxy.close();
+      await own.stop();
+    }
+  }, 300_000);
 });
