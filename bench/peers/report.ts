@@ -26,7 +26,7 @@ export interface Figures {
   bytesPerSolution: number | null;
   /** Median link bytes per candidate over the whole run (program load included). */
   bytesPerCandidate: number | null;
-  /** Median candidates up to the batch with the first solution (null: the median run had none). */
+  /** Median candidates up to and including the first solution (null: the median run had none). */
   firstCandidates: number | null;
   /** Median candidates sent in a run. */
   candidatesSent: number | null;
@@ -163,7 +163,7 @@ function table(rows: RowResult[], which: keyof typeof COLUMNS): string {
 
 function bytesTable(rows: RowResult[]): string {
   const lines = ['| instance | hilsolve (sim) | uniform (sim) | per candidate, hilsolve | per candidate, uniform | candidates/s, sim | candidates/s, board model | candidates to 1st, hilsolve | candidates to 1st, uniform |', '|---|---|---|---|---|---|---|---|---|'];
-  const toFirst = (f?: Figures): string => (!f ? '—' : f.firstCandidates === null ? `none in ${f.candidatesSent}` : `≤ ${f.firstCandidates}`);
+  const toFirst = (f?: Figures): string => (!f ? '—' : f.firstCandidates === null ? `none in ${f.candidatesSent}` : String(Math.round(f.firstCandidates)));
   const rate = (f?: Figures): string => (f?.candidatesPerSecond == null ? '—' : sig(f.candidatesPerSecond));
   const bytes = (x: number | null | undefined, none: string): string => (x === undefined ? '—' : x === null ? none : `${Math.round(x).toLocaleString('en-US')} B`);
   for (const r of rows) {
