@@ -92,7 +92,9 @@ function randomCases(seed: number, programs: number, candidatesPerProgram: numbe
   const nextSeq = () => ++seq;
   let made = 0;
   while (made < programs) {
-    const model = randomModel(rng, { variables: 1 + rng.int(12), constraints: 1 + rng.int(8) });
+    // Small models with in-domain candidates are often satisfied; larger ones rarely.
+    const small = rng.int(2) === 0;
+    const model = randomModel(rng, small ? { variables: 1 + rng.int(4), constraints: 1 + rng.int(2) } : { variables: 1 + rng.int(12), constraints: 1 + rng.int(8) });
     let program: Program;
     try {
       program = compile(model);
@@ -113,7 +115,7 @@ function randomCases(seed: number, programs: number, candidatesPerProgram: numbe
     }
     const checker = prepareProgram(program);
     for (let k = 0; k < candidatesPerProgram; k++) {
-      const packed = packIndices(program.widths, randomIndices(rng, model, 0.3));
+      const packed = packIndices(program.widths, randomIndices(rng, model, small ? 0.05 : 0.3));
       const want = checker.check(packed);
       const s = nextSeq();
       cmds.push({ op: CMD.CANDIDATE, seq: s, a: programId, data: packed });
@@ -155,6 +157,10 @@ describe('engine testbench', () => {
     const { cmds, expected, opcodes } = randomCases(1, 300, 10);
     const { replies } = runEngineTb(tb1, cmds, 30, 7);
     expect(compareReplies(replies, expected)).toEqual([]);
+    const verdicts = replies.filter((r) => r.kind === 'verdict');
+    expect(verdicts).toHaveLength(3000);
+    expect(verdicts.filter((v) => v.ok).length).toBeGreaterThan(300);
+    expect(verdicts.filter((v) => !v.ok).length).toBeGreaterThan(300);
     // The cases cover every opcode, with and without NEG, and DNF constraints.
     for (const op of Object.values(Opcode)) expect([...opcodes.keys()].some((k) => k.startsWith(String(op)))).toBe(true);
     expect([...opcodes.keys()].some((k) => k.includes('n'))).toBe(true);
