@@ -2,7 +2,7 @@
 // assignment per line. By default each batch's verdicts from the reference checker are fed back,
 // as the solve loop does with the device's, so the output shows the guided search.
 
-import { checkProgram } from '../../check/program-checker.ts';
+import { prepareProgram, type PreparedProgram } from '../../check/program-checker.ts';
 import { compile } from '../../model/compile.ts';
 import { UnsatisfiableError } from '../../model/errors.ts';
 import { indicesToValues, packIndices } from '../../model/pack.ts';
@@ -50,9 +50,10 @@ export async function run(args: string[]): Promise<number> {
   const model = readProblemFile(file, values);
 
   let sampler: Sampler;
-  let program;
+  let checker: PreparedProgram;
   try {
-    program = compile(model);
+    const program = compile(model);
+    checker = prepareProgram(program);
     sampler = await Sampler.create(model, program, { modelPath: values.model, seed, temperature, threads });
   } catch (err) {
     if (!(err instanceof UnsatisfiableError)) throw err;
@@ -66,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
   while (drawn < count) {
     const batch = await sampler.nextBatch(Math.min(BATCH, count - drawn));
     if (batch.length === 0) break;
-    const verdicts = batch.map((c) => checkProgram(program, packIndices(program.widths, c)));
+    const verdicts = batch.map((c) => checker.check(packIndices(checker.program.widths, c)));
     accepted += verdicts.filter((v) => v.ok).length;
     if (!values['no-feedback']) await sampler.feedback(batch, verdicts);
     process.stdout.write(batch.map((c) => `${JSON.stringify(renderAssignment(model, indicesToValues(model, c)))}\n`).join(''));
