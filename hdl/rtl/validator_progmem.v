@@ -1,8 +1,10 @@
 // Program memory: DEPTH x 64-bit instruction words, single port (the loader writes while no
 // candidate runs; the executor reads one word per cycle, data one cycle after the address).
 // On the iCE40 UP5K the 16K x 64 memory is the four SB_SPRAM256KA blocks (16K x 16 each) side by
-// side; yosys 0.23 does not infer them, so they are instantiated under SYNTHESIS. Verilator uses
-// the behavioural array below, which reads the same way (DATAOUT holds during a write).
+// side. yosys 0.23 infers them from the array below only with `synth_ice40 -spram`; instantiating
+// them under SYNTHESIS keeps the mapping independent of that flag (without it the array would be
+// offered to the block RAMs, which hold an eighth of it). Verilator uses the array, which reads
+// the same way (DATAOUT holds during a write).
 `default_nettype none
 
 module validator_progmem #(
