@@ -40,6 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const store = new JobStore(redis, config.prefix, config.resultTtlSeconds);
   const queue = new JobQueue(store, redis);
+  queue.queue.on('error', (err) => app.log.warn({ err }, 'queue connection error'));
   const hub = new EventHub(deps.subscriber);
   const devices = new DeviceRegistry(redis, config.prefix);
   const streams = new Set<ServerResponse>();

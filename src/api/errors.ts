@@ -51,8 +51,14 @@ export function describeValidation(issues: AjvIssue[], context: string): string 
   }).join('; ');
 }
 
+/** Redis unreachable (ioredis gave up on a command, or the connection is down). */
+function storeUnavailable(err: Error): boolean {
+  return err.name === 'MaxRetriesPerRequestError' || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|isn't writeable/.test(err.message);
+}
+
 function toApiError(err: FastifyError | Error, request: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
+  if (storeUnavailable(err)) return new ApiError(503, 'unavailable', 'the job store (Redis) cannot be reached; try again later');
   if (err instanceof InputError) return new ApiError(400, 'invalid_problem', err.message);
   if (err instanceof IdempotencyConflictError) return new ApiError(409, 'idempotency_conflict', err.message);
   const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };

@@ -23,7 +23,8 @@ export async function run(args: string[]): Promise<number> {
   if (values.port !== undefined) config.port = numberOption('port', values.port, { min: 0, max: 65_535, integer: true });
   if (values.host !== undefined) config.host = values.host;
 
-  const redis = new Redis(config.redisUrl);
+  // Requests fail fast (503) while Redis is away instead of queueing commands indefinitely.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const subscriber = new Redis(config.redisUrl);
   const app = await buildApp({
     config, redis, subscriber,
