@@ -35,7 +35,7 @@ module engine_lane #(
     // stage 2
     input  wire                        step2,
     /* verilator lint_off UNUSEDSIGNAL */
-    input  wire [63:0]                 word,      // x and y were used in stage 1; flags come in f3
+    input  wire [63:0]                 word,      // x was used in stage 1; the flags come as the *3 inputs
     /* verilator lint_on UNUSEDSIGNAL */
     // stage 3
     input  wire                        step3,
