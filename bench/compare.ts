@@ -20,7 +20,7 @@ import type { HilsolveEnd, HilsolveRun } from './peers/hilsolve-run.ts';
 import { benchRows, parseInstance, type Row } from './peers/instances.ts';
 import { runGecode } from './peers/minizinc.ts';
 import { ensurePeers, peerVersions } from './peers/packages.ts';
-import { hilsolveFigures, ICEBREAKER, markdownTables, peerFigures, type RowResult } from './peers/report.ts';
+import { hilsolveFigures, ICEBREAKER, ICEBREAKER_FAST, markdownTables, peerFigures, type RowResult } from './peers/report.ts';
 import { runSat, type PeerRun, type SatSolver } from './peers/sat-solvers.ts';
 
 const { values } = parseArgs({
@@ -35,7 +35,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const budgetMs = Number(values['budget-ms'] ?? (quick ? 2000 : 5000));
+const budgetMs = Number(values['budget-ms'] ?? (quick ? 3000 : 5000));
 const repeats = Number(values.repeats ?? (quick ? 1 : 3));
 const solutions = Number(values.solutions);
 const giveUpAfter = Number(values['give-up-after']);
@@ -108,6 +108,7 @@ for (const row of rows) {
   const guided = await hilsolveRow(row, 'guided');
   result.methods.hilsolve = hilsolveFigures(guided.runs, guided.end);
   result.methods['hilsolve-board'] = hilsolveFigures(guided.runs, guided.end, ICEBREAKER);
+  result.methods['hilsolve-board-fast'] = hilsolveFigures(guided.runs, guided.end, ICEBREAKER_FAST);
   const uniform = await hilsolveRow(row, 'uniform');
   result.methods.uniform = hilsolveFigures(uniform.runs, uniform.end);
   const peers = row.kind === 'csp' ? (['gecode'] as const) : (['cadical', 'cryptominisat'] as const);
@@ -136,7 +137,7 @@ process.stdout.write(`${header}\n\n${tables}`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({
   date: startedAt.toISOString(), machine, peers: peerVersions(),
-  settings: { quick, budgetMs, repeats, solutions, giveUpAfter, board: ICEBREAKER },
+  settings: { quick, budgetMs, repeats, solutions, giveUpAfter, board: ICEBREAKER, fastBoard: ICEBREAKER_FAST },
   rows: results, raw,
 }, null, 1)}\n`);
 writeFileSync(out.replace(/\.json$/, '.md'), `${header}\n\n${tables}`);

@@ -22,16 +22,10 @@ export function ensurePeers(log: (line: string) => void): void {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
-/** Versions of the peers, for the report. */
+/** Debian package versions of the peers, for the report. */
 export function peerVersions(): Record<string, string> {
-  const first = (cmd: string, args: string[], pick: RegExp): string => {
-    const r = spawnSync(cmd, args, { encoding: 'utf8' });
-    return pick.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown';
-  };
-  return {
-    minizinc: first('minizinc', ['--version'], /version ([\d.]+)/),
-    gecode: first('minizinc', ['--solvers'], /Gecode ([\d.]+)/),
-    cadical: first('cadical', ['--version'], /([\d.]+)/),
-    cryptominisat: first('cryptominisat5', ['--version'], /CryptoMiniSat version ([\d.]+)/),
-  };
+  return Object.fromEntries(PEER_PACKAGES.map((p) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Version}', p], { encoding: 'utf8' });
+    return [p, r.status === 0 ? r.stdout.trim() : 'not installed'];
+  }));
 }
