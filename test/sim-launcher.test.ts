@@ -2,7 +2,7 @@
 // the parent.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,19 @@ describe('simulator launcher', () => {
     await expect(startSimulator({ clksPerBit: 8.5 })).rejects.toThrow(/clocks per bit/);
     await expect(startSimulator({ tcpPort: 0, link: '/tmp/x' })).rejects.toThrow(/pty mode/);
     await expect(startSimulator({ tcpPort: 70000 })).rejects.toThrow(/TCP port/);
+  });
+
+  it('says so clearly when verilator is missing', async () => {
+    // A PATH with make and flock but no verilator, and a bit time not built yet.
+    const bin = mkdtempSync(join(tmpdir(), 'hilsolve-path-'));
+    for (const tool of ['make', 'flock', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const path = process.env['PATH'];
+    process.env['PATH'] = bin;
+    try {
+      await expect(buildSimulator(13)).rejects.toThrow(/verilator is not installed/);
+    } finally {
+      process.env['PATH'] = path;
+    }
   });
 
   it('has a harness that refuses bad options with a message', async () => {

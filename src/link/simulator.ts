@@ -10,7 +10,6 @@ import { createInterface } from 'node:readline';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SIM_DIR = `${ROOT}hdl/sim`;
-const LOCK_FILE = `${ROOT}build/sim/.build-lock`;
 
 /**
  * Clock cycles per UART bit in the simulation. Eight is the least that keeps mid-bit sampling
@@ -80,14 +79,15 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; output
 export async function buildSimulator(clksPerBit = DEFAULT_CLKS_PER_BIT): Promise<string> {
   checkClksPerBit(clksPerBit);
   mkdirSync(`${ROOT}build/sim`, { recursive: true });
+  const lockFile = `${ROOT}build/sim/.build-lock-cpb${clksPerBit}`; // one build directory per value
   const make = ['make', '--no-print-directory', '-C', SIM_DIR, `CLKS_PER_BIT=${clksPerBit}`];
   let result;
   try {
-    result = await run('flock', [LOCK_FILE, ...make, 'all', 'print-binary']);
+    result = await run('flock', [lockFile, ...make, 'all', 'print-binary']);
   } catch (err) {
     throw new SimulatorError(`cannot run make under flock to build the simulator: ${(err as Error).message}`);
   }
-  if (result.code === 127 && /verilator is not installed/.test(result.output)) {
+  if (result.code !== 0 && /verilator is not installed/.test(result.output)) {
     throw new SimulatorError('verilator is not installed: run scripts/setup.sh (Debian package "verilator")');
   }
   if (result.code !== 0) {
