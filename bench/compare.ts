@@ -20,7 +20,7 @@ import type { HilsolveEnd, HilsolveRun } from './peers/hilsolve-run.ts';
 import { benchRows, parseInstance, type Row } from './peers/instances.ts';
 import { runGecode } from './peers/minizinc.ts';
 import { ensurePeers, peerVersions } from './peers/packages.ts';
-import { hilsolveFigures, ICEBREAKER, ICEBREAKER_FAST, markdownTables, peerFigures, type RowResult } from './peers/report.ts';
+import { hilsolveFigures, ICEBREAKER, ICEBREAKER_FAST, markdownTables, median, peerFigures, type RowResult } from './peers/report.ts';
 import { runSat, type PeerRun, type SatSolver } from './peers/sat-solvers.ts';
 
 const { values } = parseArgs({
@@ -59,6 +59,9 @@ await buildSimulator();
 const startedAt = new Date();
 const loadBefore = loadavg();
 const t0 = performance.now();
+// Other work on the machine slows hilsolve and the peers alike; sample it through the run.
+const loadSamples: number[] = [];
+const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]!), 10_000);
 
 /** Seeds of a row: several on a single CSP instance; one per instance when the row has many. */
 const seedsOf = (row: Row): number[] => (row.instances.length > 1 ? [1] : Array.from({ length: repeats }, (_, i) => i + 1));
@@ -124,13 +127,18 @@ for (const row of rows) {
   log(`${row.id}: ${((performance.now() - rowStart) / 1000).toFixed(0)} s; hilsolve first ${h.firstMs?.toFixed(0) ?? 'none'} ms, found ${h.found}`);
 }
 
+clearInterval(loadTimer);
+loadSamples.push(loadavg()[0]!);
 const machine = {
   cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30),
   node: process.version, loadBefore: loadBefore.map((x) => Number(x.toFixed(2))), loadAfter: loadavg().map((x) => Number(x.toFixed(2))),
+  /** 1-minute load average every 10 s during the run. */
+  loadSamples: loadSamples.map((x) => Number(x.toFixed(2))),
 };
+const loadRange = `${Math.min(...machine.loadSamples)} to ${Math.max(...machine.loadSamples)} (median ${median(machine.loadSamples)})`;
 const tables = markdownTables(results);
-const header = `${startedAt.toISOString().slice(0, 16)} UTC, ${machine.cpus} cores (${machine.cpuModel}), load average ` +
-  `${machine.loadBefore[0]} before and ${machine.loadAfter[0]} after; ${quick ? 'quick run, ' : ''}time limit ${budgetMs} ms per run, ` +
+const header = `${startedAt.toISOString().slice(0, 16)} UTC, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ` +
+  `1-minute load average ${machine.loadBefore[0]} at the start and ${loadRange} during the run; ${quick ? 'quick run, ' : ''}time limit ${budgetMs} ms per run, ` +
   `${repeats} seed(s) per CSP instance, ${solutions} solutions asked; board model: ${ICEBREAKER.name}; ` +
   `${((performance.now() - t0) / 60_000).toFixed(1)} min in all`;
 process.stdout.write(`${header}\n\n${tables}`);
