@@ -56,5 +56,14 @@ describe('hilsolve verify --device', () => {
     expect(missing.stderr).toMatch(/no-such-port/);
     const malformed = await runCli(['verify', join(FIXTURES, '8-queens.json'), join(FIXTURES, '8-queens.solution.json'), '--device', 'tcp://host-without-port']);
     expect(malformed.code).toBe(2);
+    const badBaud = await runCli(['verify', join(FIXTURES, '8-queens.json'), join(FIXTURES, '8-queens.solution.json'), '--device', sim.path, '--baud', 'fast']);
+    expect(badBaud.code).toBe(2);
+    expect(badBaud.stderr).toMatch(/--baud must be a whole number/);
+  });
+
+  it('takes the serial bit rate of a board with --baud', async () => {
+    const r = await runCli(['verify', join(FIXTURES, '8-queens.json'), join(FIXTURES, '8-queens.solution.json'), '--device', sim.path, '--baud', '115200']);
+    expect(r.code).toBe(0);
+    expect(verdictLines(r.stdout)).toEqual({ reference: 'ok', device: 'ok' });
   });
 });

@@ -10,12 +10,13 @@ import { packIndices, valuesToIndices } from '../../model/pack.ts';
 import { constraintCount } from '../../model/program.ts';
 import { describeConstraint, describeModelConstraint } from '../../model/render.ts';
 import { parseSolution } from '../../model/solution.ts';
+import { DEFAULT_BAUD } from '../../link/transport.ts';
 import { checkOnDevice } from '../../link/validator-client.ts';
-import { parseCommandArgs, targetOption } from '../args.ts';
+import { numberOption, parseCommandArgs, targetOption } from '../args.ts';
 import { EXIT } from '../main.ts';
 import { PROBLEM_OPTIONS, readBounded, readProblemFile, withFileName } from '../problem-file.ts';
 
-export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col] [--colors K] [--device PORT]
+export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col] [--colors K] [--device PORT [--baud N]]
 
 Check that SOLUTION satisfies every constraint of the problem in FILE.
 SOLUTION is a JSON object {"name": value, ...} for any format, DIMACS "v" lines for CNF
@@ -24,13 +25,15 @@ SOLUTION is a JSON object {"name": value, ...} for any format, DIMACS "v" lines 
   --colors K   number of colours, required for .col graph colouring
   --device P   also check it on the device at P (a serial path or tcp://HOST:PORT) and print
                its verdict beside the reference checker's
+  --baud N     serial bit rate for --device (default ${DEFAULT_BAUD}; the iCEBreaker build: 115200)
 Exit status: 0 satisfied, 1 violated (the violated constraints are listed), 2 unusable input,
 3 internal error or device failure (the checkers or the device disagree).`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PROBLEM_OPTIONS, device: { type: 'string' } }, ['FILE', 'SOLUTION']);
+  const { values, positionals } = parseCommandArgs(args, { ...PROBLEM_OPTIONS, device: { type: 'string' }, baud: { type: 'string' } }, ['FILE', 'SOLUTION']);
   const [file, solutionFile] = positionals as [string, string];
   if (values.device !== undefined) targetOption(values.device);
+  const baud = values.baud === undefined ? DEFAULT_BAUD : numberOption('baud', values.baud, { min: 50, max: 100_000_000, integer: true });
   const model = readProblemFile(file, values);
   const solutionBytes = readBounded(solutionFile);
   const indices = withFileName(solutionFile, () => valuesToIndices(model, parseSolution(model, solutionBytes)));
@@ -57,7 +60,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const total = constraintCount(program);
   if (values.device !== undefined) {
-    const { info, verdict: dev } = await checkOnDevice(values.device, program, packed);
+    const { info, verdict: dev } = await checkOnDevice(values.device, program, packed, { baud });
     const listed = (v: number[]) => (v.length > 0 ? ` [${v.map((j) => `#${j}`).join(', ')}]` : '');
     process.stdout.write(`reference: ${verdict.ok ? 'ok' : `violated ${verdict.count}`}${listed(verdict.violated.slice(0, info.maxViolations))}\n`);
     process.stdout.write(`device:    ${dev.ok ? 'ok' : `violated ${dev.violatedCount}`}${listed(dev.violated)} ` +
