@@ -22,6 +22,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ -f hdl/sim/Makefile ]; then
-  echo "setup: building the simulator" >&2
-  npm run --silent sim:build
+  # The build log goes to a file and is shown only when the build fails.
+  mkdir -p build
+  if ! npm run --silent sim:build > build/sim-build.log 2>&1; then
+    cat build/sim-build.log >&2
+    echo "setup: the simulator build failed (log above, also in build/sim-build.log)" >&2
+    exit 1
+  fi
+  echo "setup: simulator ready" >&2
 fi
