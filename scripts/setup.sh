@@ -23,6 +23,7 @@ fi
 
 if [ -f hdl/sim/Makefile ]; then
   # The build log goes to a file and is shown only when the build fails.
+  echo "setup: building the simulator if RTL or harness changed" >&2
   mkdir -p build
   if ! npm run --silent sim:build > build/sim-build.log 2>&1; then
     cat build/sim-build.log >&2
