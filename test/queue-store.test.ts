@@ -40,6 +40,9 @@ describe('job store', () => {
     await new Promise((r) => setTimeout(r, 100));
     await unsubscribe();
     expect(events.map((e) => e.type)).toEqual(['status', 'solution', 'solution', 'status']);
+    // A resumed job that has solutions is SATISFIED from its start.
+    expect(events[0]).toMatchObject({ status: 'running', outcome: 'UNKNOWN' });
+    expect(events[3]).toMatchObject({ status: 'running', outcome: 'SATISFIED' });
     expect(events[2]).toEqual({ type: 'solution', solution: { index: 2, assignment: { 1: false }, foundAtMs: 7, device: 'd' } });
     const job = await store.get('job-1');
     expect(job).toMatchObject({ status: 'running', runs: 2, worker: 'worker-y', solutionCount: 2, startedAt: 1_000 });

@@ -70,15 +70,15 @@ if (not st) or st == 'succeeded' or st == 'failed' or st == 'cancelled' then ret
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
-// KEYS: meta. ARGV: now, worker. Marks an active job running; returns its first start time, or
-// nil when the job is gone or finished.
+// KEYS: meta, solutions. ARGV: now, worker. Marks an active job running; returns its first
+// start time and its solution count, or nil when the job is gone or finished.
 const MARK_RUNNING = `
 local st = redis.call('HGET', KEYS[1], 'status')
 if (not st) or st == 'succeeded' or st == 'failed' or st == 'cancelled' then return false end
 redis.call('HSETNX', KEYS[1], 'startedAt', ARGV[1])
 redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'runs', 1)
-return redis.call('HGET', KEYS[1], 'startedAt')`;
+return { redis.call('HGET', KEYS[1], 'startedAt'), redis.call('LLEN', KEYS[2]) }`;
 
 export class JobStore {
   constructor(
@@ -141,9 +141,11 @@ export class JobStore {
    * `foundAtMs` count from then, across restarts). Returns null if the job is gone or finished.
    */
   async markRunning(id: string, worker: string, now = Date.now()): Promise<number | null> {
-    const startedAt = (await this.redis.eval(MARK_RUNNING, 1, this.keys(id).meta, String(now), worker)) as string | null;
-    if (startedAt === null) return null;
-    await this.publish(id, { type: 'status', status: 'running', outcome: 'UNKNOWN' });
+    const k = this.keys(id);
+    const marked = (await this.redis.eval(MARK_RUNNING, 2, k.meta, k.solutions, String(now), worker)) as [string, number] | null;
+    if (marked === null) return null;
+    const [startedAt, solutions] = marked;
+    await this.publish(id, { type: 'status', status: 'running', outcome: solutions > 0 ? 'SATISFIED' : 'UNKNOWN' });
     return Number(startedAt);
   }
 

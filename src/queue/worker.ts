@@ -207,6 +207,7 @@ export class SolveWorker {
       this.shutdown.signal.removeEventListener('abort', onShutdown);
       await source?.close?.().catch(() => undefined);
       this.currentJob = null;
+      void this.beat().catch(() => undefined);
     }
   }
 }
