@@ -164,7 +164,7 @@ function table(rows: RowResult[], which: keyof typeof COLUMNS): string {
 
 function bytesTable(rows: RowResult[]): string {
   const lines = ['| instance | hilsolve (sim) | uniform (sim) | per candidate, hilsolve | per candidate, uniform | candidates/s, sim | candidates/s, board model | candidates to 1st, hilsolve | candidates to 1st, uniform |', '|---|---|---|---|---|---|---|---|---|'];
-  const toFirst = (f?: Figures): string => (!f ? '—' : f.firstCandidates === null ? `none in ${f.candidatesSent}` : String(Math.round(f.firstCandidates)));
+  const toFirst = (f?: Figures): string => (!f ? '—' : f.firstCandidates === null ? `none in ${Math.round(f.candidatesSent ?? 0)}` : String(Math.round(f.firstCandidates)));
   const rate = (f?: Figures): string => (f?.candidatesPerSecond == null ? '—' : sig(f.candidatesPerSecond));
   const bytes = (x: number | null | undefined, none: string): string => (x === undefined ? '—' : x === null ? none : `${Math.round(x).toLocaleString('en-US')} B`);
   for (const r of rows) {
