@@ -36,7 +36,7 @@ export function apiConfig(env: Env = process.env): ApiConfig {
   };
 }
 
-export function loadApiKeys(env: Env): string[] {
+function loadApiKeys(env: Env): string[] {
   const keys = (env.HILSOLVE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
   const file = env.HILSOLVE_API_KEYS_FILE;
   if (file) {

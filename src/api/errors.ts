@@ -41,7 +41,7 @@ function jsonPath(instancePath: string): string {
 }
 
 /** One line per schema violation, naming the field. */
-export function describeValidation(issues: AjvIssue[], context: string): string {
+function describeValidation(issues: AjvIssue[], context: string): string {
   const where = (i: AjvIssue) => (context === 'body' ? jsonPath(i.instancePath) : `${context}${i.instancePath.replace(/\//g, '.')}`);
   return issues.map((i) => {
     if (i.keyword === 'additionalProperties') return `${where(i)}: unknown field '${String(i.params.additionalProperty)}'`;

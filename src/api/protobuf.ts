@@ -22,7 +22,7 @@ interface DecodedRequest {
 }
 
 /** A SolveRequest as the JSON body it stands for (left for the route's schema to check). */
-export function decodeSolveRequest(bytes: Uint8Array): SubmitBody {
+function decodeSolveRequest(bytes: Uint8Array): SubmitBody {
   let msg: DecodedRequest;
   try {
     msg = SolveRequestType.toObject(SolveRequestType.decode(bytes), { enums: String, longs: Number }) as DecodedRequest;

@@ -6,7 +6,7 @@ import { OPTION_BOUNDS } from '../solve/types.ts';
 
 const b = OPTION_BOUNDS;
 
-export const jobOptionsSchema = {
+const jobOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -30,7 +30,7 @@ export const submitBodySchema = {
   },
 } as const;
 
-export const statsSchema = {
+const statsSchema = {
   type: 'object',
   properties: {
     candidates: { type: 'integer' }, verdicts: { type: 'integer' }, proven: { type: 'integer' },
@@ -39,7 +39,7 @@ export const statsSchema = {
   },
 } as const;
 
-export const solutionSchema = {
+const solutionSchema = {
   type: 'object',
   properties: {
     index: { type: 'integer', description: '1-based position in the job\'s list' },

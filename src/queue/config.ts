@@ -44,7 +44,7 @@ export function envInt(env: Env, name: string, fallback: number, min: number, ma
   return parseIntSetting(name, v, min, max);
 }
 
-export function parseIntSetting(name: string, text: string, min: number, max: number): number {
+function parseIntSetting(name: string, text: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(text.trim())) throw new InputError(`${name}: '${text}' is not an integer`);
   const n = Number(text.trim());
   if (n < min || n > max) throw new InputError(`${name}: ${n} is outside ${min}..${max}`);
