@@ -17,6 +17,7 @@ const MAX_PAYLOAD = 512;
 // Error.arg values of ERROR_FRAME (hdl/README.md).
 const FRAME_COBS = 1;
 const FRAME_LONG = 2;
+const FRAME_UART = 3;
 const FRAME_SHORT = 4;
 const FRAME_OVERRUN = 5;
 
@@ -320,3 +321,27 @@ describe('simulated device on a pseudo-terminal', () => {
     await sim.stop(); // idempotent
   });
 });
+
+describe('simulated device after a UART framing error', () => {
+  it('reports the damaged frame and answers the next one', async () => {
+    // The 4th byte on the line gets a low stop bit; the receiver loses step until the line idles.
+    const sim = await startSimulator({ badStopBit: 4 });
+    const dev = await RawDevice.open(sim.path);
+    try {
+      dev.send({ kind: 'echo', seq: 1, data: bytes(40, 1) });
+      await new Promise((r) => setTimeout(r, 200));
+      dev.writeRaw([0]);
+      dev.send({ kind: 'hello', seq: 2, protocolVersion: 1 });
+      expectError(await dev.next(), ErrorCode.FRAME, 0, FRAME_UART);
+      let reply = await dev.next();
+      while (reply.kind === 'error') reply = await dev.next(); // garbage while out of step
+      expect(expectKind(reply, 'hello').seq).toBe(2);
+      const counters = expectKind(await dev.request({ kind: 'counters', seq: 3 }), 'counters');
+      expect(counters.frameErrors).toBeGreaterThanOrEqual(1);
+    } finally {
+      await dev.close();
+      await sim.stop();
+    }
+  });
+});
+

@@ -62,7 +62,7 @@ void on_report(int) { g_report = 1; }
 
 const char* USAGE =
     "usage: hilsolve-sim [--pty | --tcp PORT] [--link PATH] [--clks-per-bit N] [--vcd FILE]\n"
-    "                    [--stats] [--watch-stdin]\n"
+    "                    [--stats] [--watch-stdin] [--bad-stop-bit N]\n"
     "  --pty             serve on a new pseudo-terminal and print `pty PATH` (default)\n"
     "  --tcp PORT        serve on 127.0.0.1:PORT, one client at a time (0: pick a free port);\n"
     "                    prints `tcp 127.0.0.1:PORT`\n"
@@ -70,7 +70,8 @@ const char* USAGE =
     "  --clks-per-bit N  check that this binary was built for N clock cycles per UART bit\n"
     "  --vcd FILE        write a waveform trace of every cycle to FILE\n"
     "  --stats           print cycle statistics at exit and on SIGUSR1\n"
-    "  --watch-stdin     exit when stdin reaches end of file (the parent went away)\n";
+    "  --watch-stdin     exit when stdin reaches end of file (the parent went away)\n"
+    "  --bad-stop-bit N  testing aid: send the Nth byte from the host (from 1) with a low stop bit\n";
 
 struct Options {
     bool tcp = false;
@@ -79,6 +80,7 @@ struct Options {
     std::string vcd;
     bool stats = false;
     bool watch_stdin = false;
+    long bad_stop_bit = 0;  // 0: none
 };
 
 long parse_number(const char* opt, const char* text, long lo, long hi) {
@@ -111,6 +113,7 @@ Options parse_options(int argc, char** argv) {
         } else if (a == "--vcd") o.vcd = value();
         else if (a == "--stats") o.stats = true;
         else if (a == "--watch-stdin") o.watch_stdin = true;
+        else if (a == "--bad-stop-bit") o.bad_stop_bit = parse_number("--bad-stop-bit", value(), 1, 1L << 40);
         else if (a == "--help" || a == "-h") { std::fputs(USAGE, stdout); std::exit(0); }
         else if (a.rfind("+verilator+", 0) == 0) continue;  // Verilator run-time options
         else die("unknown option '" + a + "'\n" + USAGE);
@@ -123,13 +126,15 @@ Options parse_options(int argc, char** argv) {
 // Plays bytes onto the device's rx pin: start bit, 8 data bits LSB first, stop bit.
 class LineDriver {
   public:
+    explicit LineDriver(long bad_stop_bit) : bad_stop_bit_(bad_stop_bit) {}
     std::deque<uint8_t> queue;
     bool active() const { return bit_ >= 0 || !queue.empty(); }
     // The level of the rx pin for the coming cycle.
     uint8_t step() {
         if (bit_ < 0) {
             if (queue.empty()) return 1;
-            frame_ = static_cast<uint16_t>(0x200 | (queue.front() << 1));  // {stop, data, start}
+            uint16_t stop = ++sent_ == bad_stop_bit_ ? 0 : 0x200;
+            frame_ = static_cast<uint16_t>(stop | (queue.front() << 1));  // {stop, data, start}
             queue.pop_front();
             bit_ = 0;
             count_ = 0;
@@ -143,6 +148,8 @@ class LineDriver {
     }
 
   private:
+    long bad_stop_bit_;
+    long sent_ = 0;
     uint16_t frame_ = 0;
     int bit_ = -1;
     int count_ = 0;
@@ -288,7 +295,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 class Simulator {
   public:
-    Simulator(const Options& o, Endpoint& ep) : opt_(o), ep_(ep), ctx_(new VerilatedContext) {
+    Simulator(const Options& o, Endpoint& ep)
+        : opt_(o), ep_(ep), ctx_(new VerilatedContext), rx_(o.bad_stop_bit) {
         top_.reset(new Vhilsolve_top(ctx_.get()));
         if (!opt_.vcd.empty()) {
             ctx_->traceEverOn(true);

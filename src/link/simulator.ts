@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   clksPerBit?: number;
   /** Write a waveform trace here (slow: every signal, every cycle). */
   vcd?: string;
+  /** Testing aid: send the Nth byte from the host (counting from 1) with a low stop bit. */
+  badStopBit?: number;
   /** Lines the simulator prints after its banner (statistics, messages). */
   onOutput?: (line: string) => void;
 }
@@ -132,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.tcpPort !== undefined) args.push(String(options.tcpPort));
   if (options.link !== undefined) args.push('--link', options.link);
   if (options.vcd !== undefined) args.push('--vcd', options.vcd);
+  if (options.badStopBit !== undefined) args.push('--bad-stop-bit', String(options.badStopBit));
   // --stats: the exit report; --watch-stdin: the simulator exits when this process goes away.
   args.push('--clks-per-bit', String(clksPerBit), '--stats', '--watch-stdin');
 
