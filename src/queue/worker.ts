@@ -75,6 +75,14 @@ export class SolveWorker {
       maxStalledCount: MAX_RUNS - 1,
     });
     this.worker.on('error', (err) => opts.logger.error({ err }, 'queue error'));
+    // BullMQ fails a job by itself when it stalled too often (its workers kept dying): the record
+    // must say so too, or it would stay `running` for ever. Other failures are retried, and the
+    // last one is recorded by process() itself.
+    this.worker.on('failed', (job, err) => {
+      if (!job || !/stalled more than allowable limit/.test(err.message)) return;
+      void this.failRecord(job.data.id, `given up: the workers running it died ${MAX_RUNS} times`)
+        .catch((e) => opts.logger.error({ err: e, job: job.data.id }, 'could not record a failed job'));
+    });
   }
 
   /** Registers the device and starts taking jobs. */
@@ -94,6 +102,15 @@ export class SolveWorker {
     clearInterval(this.heartbeat);
     await this.worker.close();
     await this.registry.remove(this.workerId).catch(() => undefined);
+  }
+
+  private async failRecord(id: string, message: string): Promise<void> {
+    const record = await this.store.get(id);
+    if (!record || isTerminal(record.status)) return;
+    await this.store.finish(id, {
+      status: 'failed', outcome: record.solutionCount > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error',
+      stats: record.stats, error: { code: 'internal', message },
+    });
   }
 
   private async beat(): Promise<void> {
