@@ -85,4 +85,21 @@ describe('two workers', { timeout: 300_000 }, () => {
     expect(new Set(job.solutions.map((s: { assignment: Rendered }) => JSON.stringify(s.assignment))).size).toBe(wanted);
     expect(job.solutions.every((s: { assignment: Rendered }) => checkCnf(UF50_CLAUSES, s.assignment))).toBe(true);
   });
+
+  it('a worker stopped with SIGTERM mid-job hands the job over and exits 0', async () => {
+    // A new worker on the killed worker's simulator, so that two are running again.
+    const free = simulators.find((sim) => !workers.some((w) => w.child.exitCode === null && w.child.signalCode === null && w.device === sim.path))!;
+    workers.push(spawnWorker(api.prefix, { HILSOLVE_DEVICE: free.path }));
+    while ((await devices()).length < 2) await new Promise((r) => setTimeout(r, 200));
+    const wanted = 100;
+    const id = await submit({ format: 'cnf', source: UF50, options: { solutions: wanted, seed: 7, timeLimitMs: 600_000 } });
+    const running = await waitForJobState(api.app, id, (j) => j.status === 'running' && j.solutionCount >= 3 && j.solutionCount < wanted, 120_000);
+    const victim = (await devices()).find((d) => d.workerId === running.worker)!;
+    const stopped = workers.find((w) => w.child.pid === victim.pid)!;
+    expect(await stopped.stop()).toBe(0);
+    const job = await waitForJob(api.app, id, 240_000);
+    expect(job).toMatchObject({ status: 'succeeded', solutionCount: wanted, runs: 2 });
+    expect(job.worker).not.toBe(victim.workerId);
+    expect(new Set(job.solutions.map((s: { assignment: Rendered }) => JSON.stringify(s.assignment))).size).toBe(wanted);
+  });
 });

@@ -9,6 +9,8 @@ const BIN = fileURLToPath(new URL('../../bin/hilsolve.js', import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** The device it was given (HILSOLVE_DEVICE), if any. */
+  device: string | undefined;
   /** Everything the worker logged (pino JSON lines) and wrote to stderr. */
   output(): string;
   exited: Promise<number | null>;
@@ -30,6 +32,7 @@ export function spawnWorker(prefix: string, env: Record<string, string> = {}): W
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
+    device: env.HILSOLVE_DEVICE,
     output: () => output,
     exited,
     async stop() {
