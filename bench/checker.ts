@@ -13,7 +13,7 @@ import { packIndices } from '../src/model/pack.ts';
 import { parseProblem } from '../src/model/parse.ts';
 import type { Model } from '../src/model/types.ts';
 import { plantedColoring } from './gen/coloring.ts';
-import { Prng } from './gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { queensModel } from './gen/queens.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '1' } } });

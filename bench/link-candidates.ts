@@ -13,7 +13,7 @@ import { ValidatorClient } from '../src/link/validator-client.ts';
 import { compile } from '../src/model/compile.ts';
 import { packIndices } from '../src/model/pack.ts';
 import { parseProblem } from '../src/model/parse.ts';
-import { Prng } from './gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, count: { type: 'string', default: '2000' } } });
 const count = Number(values.count);

@@ -16,7 +16,7 @@ import { compile } from '../src/model/compile.ts';
 import { parseProblem } from '../src/model/parse.ts';
 import type { Model } from '../src/model/types.ts';
 import { Sampler } from '../src/sampler/index.ts';
-import { Prng } from './gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { queensModel } from './gen/queens.ts';
 import { sudokuModel } from './gen/sudoku.ts';
 

@@ -18,7 +18,7 @@ import { compile } from '../src/model/compile.ts';
 import { packIndices } from '../src/model/pack.ts';
 import { parseProblem, type ParseOptions } from '../src/model/parse.ts';
 import type { Model } from '../src/model/types.ts';
-import { Prng } from './gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { queensModel } from './gen/queens.ts';
 import { ICEBREAKER, ICEBREAKER_FAST, boardMs, type Board } from './peers/board-model.ts';
 

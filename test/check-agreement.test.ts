@@ -3,7 +3,7 @@
 // gives exactly the verdict of evaluating the model on values.
 
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { checkModel } from '../src/check/model-checker.ts';
 import { prepareProgram } from '../src/check/program-checker.ts';
 import { compile } from '../src/model/compile.ts';

@@ -2,7 +2,7 @@
 // docs/validator-program.md: every opcode, the NEG/ET/EC/MODE rules and their corner cases.
 
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { checkProgram, prepareProgram } from '../src/check/program-checker.ts';
 import { compare, decodeWord, encodeWord, Opcode, type Instruction } from '../src/model/isa.ts';
 import { packIndices } from '../src/model/pack.ts';

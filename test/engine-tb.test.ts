@@ -4,7 +4,7 @@
 // and every program-load and candidate error with the device working again afterwards.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { prepareProgram } from '../src/check/program-checker.ts';
 import { compile } from '../src/model/compile.ts';
 import { crc32 } from '../src/model/crc32.ts';

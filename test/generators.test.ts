@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { plantedColoring } from '../bench/gen/coloring.ts';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { queensModel, queensProblem } from '../bench/gen/queens.ts';
 import { plantedSat } from '../bench/gen/sat.ts';
 import { sudokuModel, sudokuProblem } from '../bench/gen/sudoku.ts';

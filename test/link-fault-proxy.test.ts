@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { ByteFaults, startFaultProxy, type FaultProxy } from '../src/link/fault-proxy.ts';
 import { DeviceSession } from '../src/link/session.ts';
 import { startFakeDevice, type FakeDevice } from './helpers/fake-device.ts';

@@ -8,7 +8,7 @@ import { buildDefaultModel, DEFAULT_MODEL_PATH } from '../models/build-default.t
 import { MASKED_LOGIT } from '../src/sampler/contract.ts';
 import { toTensors, type FeedArrays } from '../src/sampler/feeds.ts';
 import { referenceLogits } from '../src/sampler/reference.ts';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 
 const ALL_GROUPS = new Set(['core', 'pair', 'clause', 'linear'] as const);
 

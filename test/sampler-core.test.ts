@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { checkModel } from '../src/check/model-checker.ts';
 import { compile } from '../src/model/compile.ts';
 import { UnsatisfiableError } from '../src/model/errors.ts';

@@ -4,7 +4,7 @@
 // and never claim a violation the checker does not see where it is a relaxation.
 
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { checkModel } from '../src/check/model-checker.ts';
 import { UnsatisfiableError } from '../src/model/errors.ts';
 import type { Constraint } from '../src/model/types.ts';

@@ -4,7 +4,7 @@
 // and the edge cases of capacity, empty programs and wrong candidates each have a test.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prng } from '../bench/gen/prng.ts';
+import { Prng } from '../src/model/prng.ts';
 import { prepareProgram } from '../src/check/program-checker.ts';
 import { ErrorCode, Limit } from '../src/link/codec.ts';
 import { DeviceError } from '../src/link/errors.ts';

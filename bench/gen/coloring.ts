@@ -1,7 +1,7 @@
 // Random k-colourable graphs with a planted colouring: vertices get balanced random colours, and
 // `edges` distinct edges are drawn between vertices of different colours.
 
-import { Prng } from './prng.ts';
+import { Prng } from '../../src/model/prng.ts';
 
 export interface PlantedColoring {
   /** DIMACS .col text. */

@@ -1,7 +1,7 @@
 // Random k-SAT with a planted solution: each clause draws k distinct variables and random signs,
 // redrawn until the planted assignment satisfies it, so the instance is satisfiable by construction.
 
-import { Prng } from './prng.ts';
+import { Prng } from '../../src/model/prng.ts';
 
 export interface PlantedSat {
   /** DIMACS CNF text. */

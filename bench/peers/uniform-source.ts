@@ -5,7 +5,7 @@
 import type { Model } from '../../src/model/types.ts';
 import { CandidateSet } from '../../src/sampler/seen.ts';
 import type { CandidateSource } from '../../src/solve/ports.ts';
-import { Prng } from '../gen/prng.ts';
+import { Prng } from '../../src/model/prng.ts';
 
 /** Draws of one slot before nextBatch gives up on it, as the sampler's MAX_REDRAWS + 1. */
 const ATTEMPTS = 9;

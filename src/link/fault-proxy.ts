@@ -6,7 +6,7 @@
 // only on the seed and the bytes carried. docs/link-protocol.md, "Fault injection".
 
 import net from 'node:net';
-import { Prng } from '../../bench/gen/prng.ts';
+import { Prng } from '../model/prng.ts';
 import { LinkError } from './errors.ts';
 import { parseTarget } from './target.ts';
 import { openTransport, type Transport } from './transport.ts';

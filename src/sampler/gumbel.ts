@@ -6,7 +6,7 @@
 // The mask is applied here, whatever the model returned, so a masked value is never drawn; a
 // variable whose allowed logits are all -inf or NaN gets a uniformly drawn allowed value.
 
-import type { Prng } from '../../bench/gen/prng.ts';
+import type { Prng } from '../model/prng.ts';
 
 /** Race weights exp(logit / T - max over the variable's allowed values); 0 where masked or not finite. */
 export function raceWeights(logits: Float32Array, mask: Float32Array, numVars: number, numValues: number, temperature: number): Float64Array {

@@ -22,7 +22,7 @@
 //   The search makes one move per batch, so smaller batches need fewer candidates per solution
 //   (about 4x fewer at 64 than at 256 on 8-queens) at the price of more model runs.
 //
-// Determinism: the PRNG is xoshiro128** seeded by splitmix32 from `seed` (bench/gen/prng.ts).
+// Determinism: the PRNG is xoshiro128** seeded by splitmix32 from `seed` (src/model/prng.ts).
 // The same problem, model, seed, temperature and sequence of nextBatch/feedback calls give the
 // same candidates. onnxruntime's float arithmetic is deterministic on one machine and thread
 // count; on another CPU a last-bit difference in a logit can, rarely, flip a draw.
@@ -31,7 +31,7 @@ import type { Tensor } from 'onnxruntime-node';
 import type { CheckResult } from '../check/types.ts';
 import type { Program } from '../model/program.ts';
 import type { Model } from '../model/types.ts';
-import { Prng } from '../../bench/gen/prng.ts';
+import { Prng } from '../model/prng.ts';
 import { ModelContractError, MODEL_OUTPUT } from './contract.ts';
 import { buildFactorGraph, type FactorGraph } from './factor-graph.ts';
 import { toTensors, VARYING_INPUTS, type FeedArrays } from './feeds.ts';

@@ -11,7 +11,7 @@
 // every flag combination (TRUE with NEG, mixed MODE within a constraint, ACC without CLR carrying
 // across constraints and wrapping, empty terms, words after the last EC).
 
-import type { Prng } from '../../bench/gen/prng.ts';
+import type { Prng } from '../../src/model/prng.ts';
 import { encodeWord, Opcode, OPCODE_COUNT } from '../../src/model/isa.ts';
 import { bitWidth, packedLength } from '../../src/model/pack.ts';
 import type { Program } from '../../src/model/program.ts';
