@@ -94,6 +94,23 @@ export const jobQuerySchema = {
   properties: { after: { type: 'integer', minimum: 0, default: 0, description: 'return only solutions with index > after' } },
 } as const;
 
+export const listQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'jobs per page' },
+    before: { type: 'string', pattern: '^\\d{15}:[0-9a-f-]{36}$', description: 'the `next` of the previous page' },
+  },
+} as const;
+
+export const jobListSchema = {
+  type: 'object',
+  properties: {
+    jobs: { type: 'array', items: jobSchema },
+    next: { type: ['string', 'null'], description: 'pass as `before` for the next page; null on the last page' },
+  },
+} as const;
+
 export const deviceSchema = {
   type: 'object',
   properties: {

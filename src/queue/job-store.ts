@@ -5,7 +5,7 @@
 // repeats it. Keys live forever while a job is active and expire resultTtlSeconds after it ends.
 
 import type { Redis } from 'ioredis';
-import { jobKeys, totalsKey } from './keys.ts';
+import { jobKeys, ownerJobsKey, totalsKey } from './keys.ts';
 import {
   emptyStats, TERMINAL_STATUSES,
   type JobStatus, type Outcome, type Solution, type SolveRequest, type SolveStats, type StopReason,
@@ -92,10 +92,37 @@ export class JobStore {
   }
 
   async create(id: string, owner: string, request: SolveRequest, now = Date.now()): Promise<void> {
-    await this.redis.hset(this.keys(id).meta, {
-      id, owner, status: 'queued', outcome: 'UNKNOWN', createdAt: String(now),
-      request: JSON.stringify(request), stats: JSON.stringify(emptyStats()), runs: '0',
-    });
+    const jobs = ownerJobsKey(this.prefix, owner);
+    await this.redis.multi()
+      .hset(this.keys(id).meta, {
+        id, owner, status: 'queued', outcome: 'UNKNOWN', createdAt: String(now),
+        request: JSON.stringify(request), stats: JSON.stringify(emptyStats()), runs: '0',
+      })
+      .zadd(jobs, 0, listEntry(now, id))
+      // The index outlives the owner's newest job by the result TTL; entries of expired jobs are
+      // dropped when listed.
+      .expire(jobs, this.resultTtlSeconds + 7 * 86_400)
+      .exec();
+  }
+
+  /**
+   * Up to `limit` of the owner's jobs, newest first, after the cursor `before` (the `cursor` of
+   * the last job of the previous page). Jobs that expired meanwhile are dropped from the index.
+   */
+  async list(owner: string, limit: number, before?: string): Promise<{ job: JobRecord; cursor: string }[]> {
+    const jobs = ownerJobsKey(this.prefix, owner);
+    const out: { job: JobRecord; cursor: string }[] = [];
+    let after = before;
+    while (out.length < limit) {
+      const entries = await this.redis.zrevrangebylex(jobs, after === undefined ? '+' : `(${after}`, '-', 'LIMIT', 0, limit - out.length);
+      if (entries.length === 0) break;
+      const records = await Promise.all(entries.map((e) => this.get(e.slice(e.indexOf(':') + 1))));
+      const gone = entries.filter((_, i) => records[i] === null);
+      if (gone.length > 0) await this.redis.zrem(jobs, ...gone);
+      entries.forEach((cursor, i) => records[i] && out.push({ job: records[i], cursor }));
+      after = entries[entries.length - 1];
+    }
+    return out;
   }
 
   async get(id: string): Promise<JobRecord | null> {
@@ -205,6 +232,11 @@ export class JobStore {
     const args = Object.entries(fields).flat();
     return (await this.redis.eval(UPDATE_IF_ACTIVE, 1, this.keys(id).meta, ...args)) === 1;
   }
+}
+
+/** Index entry of a job: ordered by creation time, then id, as strings. */
+function listEntry(createdAt: number, id: string): string {
+  return `${String(createdAt).padStart(15, '0')}:${id}`;
 }
 
 export function isTerminal(status: JobStatus): boolean {

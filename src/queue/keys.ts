@@ -17,6 +17,11 @@ export function jobKeys(prefix: string, id: string) {
   };
 }
 
+/** Sorted set of one owner's jobs, members `creation time:id` ordered by lex: GET /v1/jobs. */
+export function ownerJobsKey(prefix: string, owner: string): string {
+  return `${prefix}:owner:${owner}:jobs`;
+}
+
 export function idempotencyKey(prefix: string, owner: string, keyHash: string): string {
   return `${prefix}:idem:${owner}:${keyHash}`;
 }

@@ -6,7 +6,9 @@ import type { JobQueue } from '../../queue/queue.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { jobView } from '../job-view.ts';
 import { encodeJob, PROTOBUF_TYPE, wantsProtobuf } from '../protobuf.ts';
-import { jobParamsSchema, jobQuerySchema, jobSchema, submitBodySchema, submitResponseSchema } from '../schemas.ts';
+import {
+  jobListSchema, jobParamsSchema, jobQuerySchema, jobSchema, listQuerySchema, submitBodySchema, submitResponseSchema,
+} from '../schemas.ts';
 import { toSubmission, type SubmitBody } from '../submission.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -42,6 +44,20 @@ export async function jobRoutes(app: FastifyInstance, { queue }: { queue: JobQue
     void reply.code(202).header('location', location);
     if (wantsProtobuf(request)) return reply.type(PROTOBUF_TYPE).send(Buffer.from(encodeJob(jobView(job, []))));
     return reply.send({ id, status: job.status, location });
+  });
+
+  app.get<{ Querystring: { limit: number; before?: string } }>('/v1/jobs', {
+    schema: {
+      summary: 'The caller\'s jobs, newest first (without solutions)',
+      querystring: listQuerySchema,
+      response: { 200: jobListSchema, ...errors },
+    },
+  }, async (request) => {
+    const { limit, before } = request.query;
+    // One more than asked tells whether there is a next page.
+    const listed = await queue.store.list(request.owner, limit + 1, before);
+    const page = listed.slice(0, limit);
+    return { jobs: page.map((l) => jobView(l.job, [])), next: listed.length > limit ? page[page.length - 1].cursor : null };
   });
 
   app.get<{ Params: { id: string }; Querystring: { after: number } }>('/v1/jobs/:id', {
