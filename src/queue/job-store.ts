@@ -80,6 +80,9 @@ redis.call('HSET', KEYS[1], 'status', 'running', 'worker', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'runs', 1)
 return { redis.call('HGET', KEYS[1], 'startedAt'), redis.call('LLEN', KEYS[2]) }`;
 
+/** How much longer than the result TTL the per-owner job index keeps an entry. */
+const INDEX_GRACE_SECONDS = 7 * 86_400;
+
 export class JobStore {
   constructor(
     readonly redis: Redis,
@@ -93,15 +96,17 @@ export class JobStore {
 
   async create(id: string, owner: string, request: SolveRequest, now = Date.now()): Promise<void> {
     const jobs = ownerJobsKey(this.prefix, owner);
+    const keepSeconds = this.resultTtlSeconds + INDEX_GRACE_SECONDS;
     await this.redis.multi()
       .hset(this.keys(id).meta, {
         id, owner, status: 'queued', outcome: 'UNKNOWN', createdAt: String(now),
         request: JSON.stringify(request), stats: JSON.stringify(emptyStats()), runs: '0',
       })
       .zadd(jobs, 0, listEntry(now, id))
-      // The index outlives the owner's newest job by the result TTL; entries of expired jobs are
-      // dropped when listed.
-      .expire(jobs, this.resultTtlSeconds + 7 * 86_400)
+      // The index keeps entries for the result TTL plus a grace period (a job may wait in the
+      // queue): older ones go here, entries of jobs expired sooner when they are listed.
+      .zremrangebylex(jobs, '-', `(${listEntry(now - keepSeconds * 1000, '')}`)
+      .expire(jobs, keepSeconds)
       .exec();
   }
 
