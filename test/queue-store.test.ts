@@ -65,6 +65,16 @@ describe('job store', () => {
     expect(await redis.hget(`${prefix}:totals`, 'jobs_succeeded')).toBe('1');
   });
 
+  it('lists an owner\'s jobs newest first and forgets index entries past the TTL and grace period', async () => {
+    const now = Date.now();
+    await store.create('old-job', 'owner-b', request, now - 8 * 86_400_000);
+    await store.create('mid-job', 'owner-b', request, now - 86_400_000);
+    expect((await store.list('owner-b', 10)).map((l) => l.job.id)).toEqual(['mid-job', 'old-job']);
+    await store.create('new-job', 'owner-b', request, now);
+    expect((await store.list('owner-b', 10)).map((l) => l.job.id)).toEqual(['new-job', 'mid-job']);
+    expect((await store.list('owner-a', 10)).map((l) => l.job.id)).toEqual(['job-1']);
+  });
+
   it('knows nothing of a job that does not exist', async () => {
     expect(await store.get('nope')).toBeNull();
     expect(await store.markRunning('nope', 'w')).toBeNull();
