@@ -14,6 +14,7 @@ import { SolveWorker } from '../queue/worker.ts';
 import { openDevice, type OpenedDevice } from '../solve/device-validator.ts';
 import { solveParts } from './commands/worker.ts';
 import { redisForSolve, type RedisHandle } from './private-redis.ts';
+import { deletePrefix } from '../queue/delete-prefix.ts';
 
 export interface EmbeddedService {
   /** Base URL of the API, e.g. http://127.0.0.1:40123. */
@@ -76,11 +77,3 @@ export async function startEmbeddedService(onPhase: (phase: string) => void = ()
   }
 }
 
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}

@@ -5,6 +5,9 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiConfig } from '../../src/api/config.ts';
+import { deletePrefix } from '../../src/queue/delete-prefix.ts';
+
+export { deletePrefix };
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const KEY_A = 'test-key-alpha-0123456789';
@@ -44,16 +47,6 @@ export async function startApi(prefix: string, overrides: Partial<ApiConfig> = {
       redis.disconnect();
     },
   };
-}
-
-/** Removes every key under the prefix (the test's own). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 export const auth = (key = KEY_A) => ({ authorization: `Bearer ${key}` });
