@@ -29,7 +29,7 @@ import { EventEmitter } from 'node:events';
 import { crc32 } from '../model/crc32.ts';
 import {
   ErrorCode, PROTOCOL_VERSION, DecodeError, decodeDevice, encodeHost,
-  type DeviceKind, type DeviceMessage, type DeviceOf, type HostKind, type HostMessage,
+  type DeviceKind, type DeviceMessage, type DeviceOf, type HelloReply, type HostKind, type HostMessage,
 } from './codec.ts';
 import { DeviceError, DeviceGoneError, DeviceTimeoutError, LinkError, ProtocolError } from './errors.ts';
 import { DELIMITER, Deframer, MIN_MAX_PAYLOAD, PAYLOAD_LIMIT, encodeFrame } from './frame.ts';
@@ -52,23 +52,11 @@ export interface SessionOptions extends TransportOptions {
   open?: (target: string, handlers: TransportHandlers, options: TransportOptions) => Promise<Transport>;
 }
 
-/** The device's HelloReply, as the host uses it. */
-export interface DeviceInfo {
+/** The device's HelloReply, as the host uses it: the identity as text, and the address it was reached at. */
+export type DeviceInfo = Omit<HelloReply, 'seq' | 'deviceId'> & {
   target: string;
   deviceId: string;
-  protocolVersion: number;
-  build: number;
-  maxPayload: number;
-  window: number;
-  clockHz: number;
-  baud: number;
-  maxVars: number;
-  maxDomain: number;
-  maxWords: number;
-  maxConstraints: number;
-  maxViolations: number;
-  engines: number;
-}
+};
 
 export interface LinkCounters {
   framesTx: number;
