@@ -20,6 +20,7 @@ import type { HilsolveEnd, HilsolveRun } from './peers/hilsolve-run.ts';
 import { benchRows, parseInstance, type Row } from './peers/instances.ts';
 import { runGecode } from './peers/minizinc.ts';
 import { ensurePeers, peerVersions } from './peers/packages.ts';
+import { factsTable, rowFacts, type RowFacts } from './peers/facts.ts';
 import { hilsolveFigures, ICEBREAKER, ICEBREAKER_FAST, markdownTables, median, peerFigures, type RowResult } from './peers/report.ts';
 import { runSat, type PeerRun, type SatSolver } from './peers/sat-solvers.ts';
 
@@ -104,6 +105,7 @@ async function peerRow(row: Row, peer: 'gecode' | SatSolver): Promise<{ firsts: 
 }
 
 const results: RowResult[] = [];
+const facts: RowFacts[] = [];
 const raw: Record<string, unknown> = {};
 for (const row of rows) {
   const result: RowResult = { row: row.id, kind: row.kind, instances: row.instances.length, methods: {} };
@@ -122,6 +124,7 @@ for (const row of rows) {
     peerRaw[peer] = p;
   }
   results.push(result);
+  facts.push(rowFacts(result, { guided, uniform }));
   raw[row.id] = { guided, uniform, peers: peerRaw };
   const h = result.methods.hilsolve;
   log(`${row.id}: ${((performance.now() - rowStart) / 1000).toFixed(0)} s; hilsolve first ${h.firstMs?.toFixed(0) ?? 'none'} ms, found ${h.found}`);
@@ -136,7 +139,7 @@ const machine = {
   loadSamples: loadSamples.map((x) => Number(x.toFixed(2))),
 };
 const loadRange = `${Math.min(...machine.loadSamples)} to ${Math.max(...machine.loadSamples)} (median ${median(machine.loadSamples)})`;
-const tables = markdownTables(results);
+const tables = `${markdownTables(results)}\n${factsTable(facts)}`;
 const header = `${startedAt.toISOString().slice(0, 16)} UTC, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ` +
   `1-minute load average ${machine.loadBefore[0]} at the start and ${loadRange} during the run; ${quick ? 'quick run, ' : ''}time limit ${budgetMs} ms per run, ` +
   `${repeats} seed(s) per CSP instance, ${solutions} solutions asked; board model: ${ICEBREAKER.name}; ` +
@@ -146,7 +149,7 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({
   date: startedAt.toISOString(), machine, peers: peerVersions(),
   settings: { quick, budgetMs, repeats, solutions, giveUpAfter, board: ICEBREAKER, fastBoard: ICEBREAKER_FAST },
-  rows: results, raw,
+  rows: results, facts, raw,
 }, null, 1)}\n`);
 writeFileSync(out.replace(/\.json$/, '.md'), `${header}\n\n${tables}`);
 log(`wrote ${out}`);
