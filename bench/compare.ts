@@ -6,7 +6,7 @@
 // - MiniZinc 2.6 with Gecode on the CSP rows (bench/peers/minizinc.ts), CaDiCaL and
 //   CryptoMiniSat on the CNF rows (bench/peers/sat-solvers.ts).
 // Every run, peers included, has the same time limit; a run without a solution in it counts as
-// "none in budget". Prints Markdown tables and writes the figures and raw runs as JSON.
+// "no solution in budget". Prints Markdown tables and writes the figures and raw runs as JSON.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -93,7 +93,7 @@ export function peerFigures(firsts: PeerRun[], manys: PeerRun[]): Figures {
 export { ICEBREAKER, ICEBREAKER_FAST };
 
 function fmtMs(ms: number | null): string {
-  if (ms === null) return 'none in budget';
+  if (ms === null) return 'no solution in budget';
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   return `${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`;
