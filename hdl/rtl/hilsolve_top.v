@@ -63,6 +63,8 @@ module hilsolve_top #(
     wire [AW-1:0] req_addr;
     wire [31:0]   max_vars, max_domain, max_words, max_constraints, max_violations, engines;
     wire [31:0]   candidates, busy_cycles;
+    wire [7:0]    inflight;
+    wire          verdict_encoded, verdict_sent;
 
     link_dispatch #(
         .MAX_PAYLOAD(MAX_PAYLOAD), .CLOCK_HZ(CLOCK_HZ), .BAUD(CLOCK_HZ / CLKS_PER_BIT),
@@ -73,7 +75,7 @@ module hilsolve_top #(
         .ev_slot(ev_slot), .ev_len(ev_len), .release_valid(release_valid),
         .release_slot(release_slot), .rd_addr(slot_addr), .rd_data(slot_data),
         .good_frame(good_frame), .crc_error(crc_error), .frame_error(frame_error),
-        .frame_sent(frame_sent),
+        .frame_sent(frame_sent), .verdict_encoded(verdict_encoded), .verdict_sent(verdict_sent),
         .rep_valid(link_rep_valid), .rep_ready(link_rep_ready), .rep_kind(link_rep_kind),
         .rep_fld(rep_fld), .rep_val(link_rep_val), .rep_item(rep_item[AW-1:0]),
         .rep_item_val(link_item_val),
@@ -84,6 +86,7 @@ module hilsolve_top #(
         .eng_max_vars(max_vars), .eng_max_domain(max_domain), .eng_max_words(max_words),
         .eng_max_constraints(max_constraints), .eng_max_violations(max_violations),
         .eng_engines(engines), .eng_candidates(candidates), .eng_busy_cycles(busy_cycles),
+        .eng_inflight(inflight),
         .busy(dispatch_busy));
 
     validator_engine #(.MAX_PAYLOAD(MAX_PAYLOAD)) engine (
@@ -96,7 +99,8 @@ module hilsolve_top #(
         .rep_item_val(eng_item_val),
         .max_vars(max_vars), .max_domain(max_domain), .max_words(max_words),
         .max_constraints(max_constraints), .max_violations(max_violations), .engines(engines),
-        .candidates(candidates), .busy_cycles(busy_cycles), .busy(engine_busy));
+        .candidates(candidates), .busy_cycles(busy_cycles), .inflight(inflight),
+        .busy(engine_busy));
 
     // Replies.
     wire        src_valid, src_ready;
@@ -112,6 +116,11 @@ module hilsolve_top #(
         .y_item_val(src_item_val));
 
     wire       enc_valid, enc_ready, enc_last, encoder_busy;
+    // Verdict frames are tagged in the transmit buffer, so the window counts a candidate until
+    // its verdict has been sent.
+    localparam [3:0] KIND_VERDICT = 4'd8;
+    wire       src_verdict = src_kind == KIND_VERDICT;
+    assign verdict_encoded = src_valid && src_ready && src_verdict;
     wire [7:0] enc_data;
     pb_encoder #(.IW(IW)) encoder (
         .clk(clk), .rst(rst), .src_valid(src_valid), .src_ready(src_ready), .src_kind(src_kind),
@@ -120,13 +129,16 @@ module hilsolve_top #(
         .busy(encoder_busy));
 
     // Transmit.
-    wire          fr_valid, tx_buffer_busy;
+    wire          fr_valid, fr_tag, tx_buffer_busy;
     wire [AW:0]   fr_total, fr_addr;
     wire [7:0]    fr_data;
     tx_buffer #(.MAX_PAYLOAD(MAX_PAYLOAD)) tx_frames (
         .clk(clk), .rst(rst), .in_valid(enc_valid), .in_ready(enc_ready), .in_data(enc_data),
-        .in_last(enc_last), .fr_valid(fr_valid), .fr_total(fr_total), .fr_done(frame_sent),
+        .in_last(enc_last), .in_tag(src_verdict), .fr_valid(fr_valid), .fr_total(fr_total),
+        .fr_done(frame_sent), .fr_tag(fr_tag),
         .rd_addr(fr_addr), .rd_data(fr_data), .busy(tx_buffer_busy));
+
+    assign verdict_sent = frame_sent && fr_tag;
 
     wire       line_valid, line_ready, cobs_busy, tx_busy;
     wire [7:0] line_data;

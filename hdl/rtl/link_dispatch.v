@@ -8,8 +8,13 @@
 //   Echo             -> Echo (same seq and data, read back from the frame slot)
 //   CountersRequest  -> Counters (the cycle count when the request was decoded)
 //   Reset            -> a one-cycle eng_clear pulse, then Ack
+//   Candidate beyond the window -> Error (ERROR_WINDOW, arg WINDOW), seq of the candidate
 //   ProgramBegin, ProgramChunk, ProgramEnd, Candidate -> the engine request port; the engine
 //                       replies through its own reply port (see hdl/README.md)
+// A candidate is in flight from the moment the engine accepts it until its Verdict frame has
+// left the transmitter: the engine reports the ones it holds (eng_inflight), and the verdicts
+// encoded but not yet sent are counted here (verdict_encoded, verdict_sent). A Candidate that
+// finds WINDOW in flight is refused without reaching the engine.
 // A frame slot is released once its request has been answered or taken by the engine.
 // It also keeps the link counters, including the 64-bit cycle count.
 `default_nettype none
@@ -39,6 +44,8 @@ module link_dispatch #(
     input  wire          crc_error,
     input  wire          frame_error,
     input  wire          frame_sent,
+    input  wire          verdict_encoded,  // a Verdict went into the transmit buffer
+    input  wire          verdict_sent,     // a Verdict frame has been sent
     // Reply source for the encoder.
     output wire          rep_valid,
     input  wire          rep_ready,
@@ -67,15 +74,17 @@ module link_dispatch #(
     input  wire [31:0]   eng_engines,
     input  wire [31:0]   eng_candidates,
     input  wire [31:0]   eng_busy_cycles,
+    input  wire [7:0]    eng_inflight,
     output wire          busy
 );
     localparam integer AW = $clog2(MAX_PAYLOAD);
     localparam [31:0] PROTOCOL_VERSION = 32'd1;
     localparam [1:0] STATUS_OK = 2'd0, STATUS_CRC = 2'd1;
     localparam [3:0] KIND_HELLO = 4'd1, KIND_ECHO = 4'd2, KIND_COUNTERS = 4'd3, KIND_RESET = 4'd4,
-                     KIND_ACK = 4'd4, KIND_ERROR = 4'd15;
+                     KIND_ACK = 4'd4, KIND_CANDIDATE = 4'd8, KIND_ERROR = 4'd15;
     localparam [3:0] ERROR_CRC = 4'd1, ERROR_FRAME = 4'd2, ERROR_DECODE = 4'd3,
-                     ERROR_UNKNOWN_MESSAGE = 4'd4;
+                     ERROR_UNKNOWN_MESSAGE = 4'd4, ERROR_WINDOW = 4'd14;
+    localparam [31:0] WINDOW32 = WINDOW;
     localparam [1:0] D_IDLE = 2'd0, D_DECODE = 2'd1, D_REPLY = 2'd2, D_ENGINE = 2'd3;
 
     function integer string_length(input [8*16-1:0] s);
@@ -94,6 +103,12 @@ module link_dispatch #(
     reg        seq_read;    // the reply echoes the decoded seq (eng_req_f1, held by the decoder)
     reg [3:0]  code;        // Error fields of a link-level error
     reg [2:0]  arg;
+
+    // Candidates in flight: held by the engine, or answered by a Verdict still in the transmit
+    // buffer (which holds two frames).
+    reg  [1:0] tx_verdicts;
+    wire [8:0] in_flight = {1'b0, eng_inflight} + {7'd0, tx_verdicts};
+    wire       window_full = {23'd0, in_flight} >= WINDOW32;
 
     // Link counters. The encoder reads each reply field once, so a Counters reply reads them
     // live; the cycle count is copied when the request is decoded, so its halves agree.
@@ -171,7 +186,7 @@ module link_dispatch #(
                 default: ;
             endcase
             KIND_ERROR:    if (rep_fld == 4'd2) rep_val = {28'd0, code};
-                           else if (rep_fld == 4'd3) rep_val = {29'd0, arg};
+                           else if (rep_fld == 4'd3) rep_val = code == ERROR_WINDOW ? WINDOW32 : {29'd0, arg};
             default: ;
         endcase
     end
@@ -189,10 +204,12 @@ module link_dispatch #(
     always @(posedge clk) begin
         eng_clear <= 1'b0;
         cycles    <= cycles + 64'd1;
+        tx_verdicts <= tx_verdicts + {1'b0, verdict_encoded} - {1'b0, verdict_sent};
         if (rst) begin
             state         <= D_IDLE;
             holding       <= 1'b0;
             cycles        <= 64'd0;
+            tx_verdicts   <= 2'd0;
         end else begin
             case (state)
                 D_IDLE:
@@ -219,6 +236,9 @@ module link_dispatch #(
                                 eng_clear <= 1'b1;
                                 reply(KIND_ACK, 1'b1, 4'd0, 3'd0);
                             end
+                            KIND_CANDIDATE:
+                                if (window_full) reply(KIND_ERROR, 1'b1, ERROR_WINDOW, 3'd0);
+                                else state <= D_ENGINE;
                             default: state <= D_ENGINE;
                         endcase
                     end

@@ -5,6 +5,8 @@
 // meanwhile). The reader (cobs_encoder) sees the oldest complete frame, payload || CRC, through
 // a read port with one cycle of latency, and releases it with fr_done.
 // A payload must fit in MAX_PAYLOAD bytes; every reply the device builds does.
+// Each frame carries a one-bit tag (in_tag with its in_last byte, fr_tag while it is read): the
+// link marks Verdicts with it to know when a candidate's answer has left.
 `default_nettype none
 
 module tx_buffer #(
@@ -16,9 +18,11 @@ module tx_buffer #(
     output wire          in_ready,
     input  wire [7:0]    in_data,
     input  wire          in_last,
+    input  wire          in_tag,
     output wire          fr_valid,
     output wire [AW:0]   fr_total,        // payload and CRC bytes
     input  wire          fr_done,
+    output wire          fr_tag,
     input  wire [AW:0]   rd_addr,
     output wire [7:0]    rd_data,
     output wire          busy
@@ -31,6 +35,7 @@ module tx_buffer #(
     reg [31:0]   crc;           // running CRC; the final value while it is appended
     reg [2:0]    crc_left;      // CRC bytes still to append
     reg [AW:0]   len0, len1;
+    reg [1:0]    tag;           // per slot
     wire [31:0]  crc_next;
 
     crc32_byte crc_step (.crc_in(crc), .data(in_data), .crc_out(crc_next));
@@ -40,6 +45,7 @@ module tx_buffer #(
     assign in_ready = full != 2'd2 && !appending;
     assign fr_valid = full != 2'd0;
     assign fr_total = rslot ? len1 : len0;
+    assign fr_tag   = tag[rslot];
     assign busy     = fr_valid || appending;
 
     frame_ram #(.AW(AW + 2)) ram (
@@ -59,6 +65,7 @@ module tx_buffer #(
                 widx <= widx + 1'b1;
                 crc  <= crc_next;
                 if (in_last) begin
+                    tag[wslot] <= in_tag;
                     crc      <= ~crc_next;
                     crc_left <= 3'd4;
                 end

@@ -53,6 +53,7 @@ module validator_core #(
     output wire [15:0]      rep_entry,
     output wire [31:0]      rep_digest,
     output wire [31:0]      rep_cycles,
+    output wire [FW:0]      held,               // accepted candidates whose verdict is not out yet
     output wire             executing,          // the lanes are executing program words (or sweeping)
     output wire             busy                // anything in progress
 );
@@ -230,6 +231,10 @@ module validator_core #(
     assign rep_entry = lane_entry[vl_lane];
     assign rep_digest = slot_digest[slot_out];
     assign rep_cycles = {{(30-WW){1'b0}}, cycles};
+    // Candidates in the slots without a verdict out: both banks, less the verdicts of the
+    // checked bank already handed over. Reset empties the banks.
+    wire [FW:0] verdicts_out = xstate == X_VERDICT ? {1'b0, vl} : {(FW+1){1'b0}};
+    assign held = {1'b0, fill[0]} + {1'b0, fill[1]} - verdicts_out;
     assign executing = xstate == X_RUN || xstate == X_SWEEP;
     assign busy = cstate != C_IDLE || xstate != X_IDLE || fill[ib] != {FW{1'b0}};
 

@@ -5,7 +5,8 @@
 //   cycle of latency) and req_ready ends the request once the core has consumed it;
 //   clear (a Reset message, acknowledged by the link) -> the core's Reset command, in order with
 //   the requests; core replies -> Ack (4), Error (15) and Verdict (8) fields for the encoder.
-// It also keeps the engine counters of the Counters message and the capacities of HelloReply.
+// It also keeps the engine counters of the Counters message and the capacities of HelloReply,
+// and reports the candidates it holds without a verdict handed out (`inflight`, for the window).
 `default_nettype none
 
 module validator_engine #(
@@ -50,12 +51,14 @@ module validator_engine #(
     output wire [31:0]   engines,
     output reg  [31:0]   candidates,
     output reg  [31:0]   busy_cycles,
+    output wire [7:0]    inflight,          // accepted candidates without a verdict handed out
     output wire          busy
 );
     `include "validator_codes.vh"
     localparam integer AW = $clog2(MAX_PAYLOAD);
     localparam integer IW = AW + 1;
     localparam integer KW = $clog2(K);
+    localparam integer FW = $clog2(ENGINES + 1);
     localparam [3:0] KIND_ACK = 4'd4, KIND_BEGIN = 4'd5, KIND_CHUNK = 4'd6, KIND_END = 4'd7,
                      KIND_VERDICT = 4'd8, KIND_ERROR = 4'd15;
 
@@ -89,6 +92,7 @@ module validator_engine #(
     wire [3:0]      code;
     wire            ok, executing, core_busy;
     wire [15:0]     count, entry;
+    wire [FW:0]     held;
     validator_core #(
         .ENGINES(ENGINES), .MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS),
         .MAX_CONSTRAINTS(MAX_CONSTRAINTS), .K(K)
@@ -104,7 +108,10 @@ module validator_engine #(
         .rep_code(code), .rep_arg(code_arg), .rep_program_id(program_id), .rep_ok(ok),
         .rep_count(count), .rep_index(rep_item[KW-1:0]), .rep_entry(entry), .rep_digest(digest),
         .rep_cycles(cycles),
-        .executing(executing), .busy(core_busy));
+        .held(held), .executing(executing), .busy(core_busy));
+
+    // A pending Reset drops the candidates in the slots, so they no longer count.
+    assign inflight = reset_due ? 8'd0 : {{(7-FW){1'b0}}, held};
 
     assign rep_kind = kind == REP_VERDICT ? KIND_VERDICT : kind == REP_ERROR ? KIND_ERROR : KIND_ACK;
     localparam [15:0] K16 = K[15:0];
