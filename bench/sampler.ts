@@ -1,7 +1,12 @@
 // Sampler quality and speed with the reference checker as the validator (no device):
 // model-guided sampling with feedback against uniform sampling from the domains, on 8-queens,
-// 16-queens, a 9x9 sudoku with 30 givens, uf50-218 and the 3-colourable flat50-3 graph.
-//   npx tsx bench/sampler.ts [--seeds N] [--batch B] [--budget N] [--uniform-budget N]
+// 16-queens, a 9x9 sudoku with 30 givens, uf50-218 and the 3-colourable flat50-3 graph, then on
+// harder ones with a smaller budget: 64-queens, uf250-1065 and the 3-colourable flat100-3 graph.
+//   npx tsx bench/sampler.ts [--seeds N] [--batch B] [--budget N] [--uniform-budget N] [--hard-budget N]
+//
+// The guided sampler includes its host-side repair (src/sampler/repair.ts: bounded min-conflicts
+// steps on the factor graph from each Gumbel-max draw); the uniform baseline draws each variable
+// uniformly from its domain, with no search and no repair.
 //
 // Per instance and method, over seeds 1..N: valid candidates among the first 10,000 drawn
 // (mean), candidates drawn until the first valid one (median; "> budget" when none was found),
@@ -26,13 +31,15 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '64' },
     budget: { type: 'string', default: '100000' },
     'uniform-budget': { type: 'string', default: '200000' },
+    'hard-budget': { type: 'string', default: '20000' },
   },
 });
 const seeds = Number(values.seeds);
 const batchSize = Number(values.batch);
 const budget = Number(values.budget);
 const uniformBudget = Number(values['uniform-budget']);
-for (const [name, v] of Object.entries({ seeds, batch: batchSize, budget, 'uniform-budget': uniformBudget })) {
+const hardBudget = Number(values['hard-budget']);
+for (const [name, v] of Object.entries({ seeds, batch: batchSize, budget, 'uniform-budget': uniformBudget, 'hard-budget': hardBudget })) {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${name} must be a positive integer`);
 }
 
@@ -47,12 +54,16 @@ function sudokuWithGivens(givens: number, seed: number): Model {
   return sudokuModel(grid, `sudoku, ${givens} givens`);
 }
 
-const instances: [string, Model][] = [
-  ['8-queens', queensModel(8)],
-  ['16-queens', queensModel(16)],
-  ['sudoku 9x9, 30 givens', sudokuWithGivens(30, 1)],
-  ['uf50-218', parseProblem(fixture('uf50-218.cnf'), { format: 'cnf' })],
-  ['flat50-3 (3-col, 50 v)', parseProblem(fixture('flat50-3.col'), { format: 'col', colors: 3 })],
+/** [name, model, hard]: a hard instance runs with --hard-budget for both methods. */
+const instances: [string, Model, boolean][] = [
+  ['8-queens', queensModel(8), false],
+  ['16-queens', queensModel(16), false],
+  ['sudoku 9x9, 30 givens', sudokuWithGivens(30, 1), false],
+  ['uf50-218', parseProblem(fixture('uf50-218.cnf'), { format: 'cnf' }), false],
+  ['flat50-3 (3-col, 50 v)', parseProblem(fixture('flat50-3.col'), { format: 'col', colors: 3 }), false],
+  ['64-queens', queensModel(64), true],
+  ['uf250-1065', parseProblem(fixture('uf250-1065.cnf'), { format: 'cnf' }), true],
+  ['flat100-3 (3-col, 100 v)', parseProblem(fixture('flat100-3.col'), { format: 'col', colors: 3 }), true],
 ];
 
 interface Run {
@@ -86,19 +97,19 @@ async function measure(model: Model, limit: number, draw: (n: number) => Promise
   return run;
 }
 
-async function guided(model: Model, seed: number): Promise<Run> {
+async function guided(model: Model, seed: number, limit: number): Promise<Run> {
   const s = await Sampler.create(model, compile(model), { seed });
-  return measure(model, budget, (n) => s.nextBatch(n), (c, v) => s.feedback(c, v));
+  return measure(model, limit, (n) => s.nextBatch(n), (c, v) => s.feedback(c, v));
 }
 
-function uniform(model: Model, seed: number): Promise<Run> {
+function uniform(model: Model, seed: number, limit: number): Promise<Run> {
   // A stream apart from the generators' seeds: the planted uf50-218 fixture's solution is the
   // first 50 bits of Prng(1), which a uniform sampler seeded 1 would draw first.
   const rng = new Prng((seed ^ 0x5eed5eed) >>> 0);
   const choices = model.variables.map((v) => v.allowed.flatMap((ok, a) => (ok ? [a] : [])));
   const draw = async (n: number): Promise<number[][]> =>
     Array.from({ length: n }, () => choices.map((c) => c[rng.int(c.length)]));
-  return measure(model, uniformBudget, draw, async () => {});
+  return measure(model, limit, draw, async () => {});
 }
 
 function median(xs: number[]): number {
@@ -125,24 +136,28 @@ function summarize(runs: Run[], limit: number): Summary {
 const fmtFirst = (s: Summary): string => (s.bounded ? `> ${s.first}` : String(s.first));
 const pad = (s: string, n: number): string => s.padStart(n);
 
-process.stdout.write(`sampler bench: ${seeds} seed(s), batches of ${batchSize}, guided budget ${budget}, uniform budget ${uniformBudget}\n\n`);
+process.stdout.write(`sampler bench: ${seeds} seed(s), batches of ${batchSize}, guided budget ${budget}, uniform budget ${uniformBudget}, ` +
+  `hard instances ${hardBudget} each\n`);
+process.stdout.write('guided = ONNX soft domains + Gumbel-max draws + host-side repair (bounded min-conflicts steps) + feedback; ' +
+  'uniform = uniform draws from the domains, no search\n\n');
 const head = ['instance'.padEnd(24), pad('method', 8), pad('valid/10k', 10), pad('to 1st valid', 13), pad('cand/s', 9), pad('1st-valid gain', 15)];
 process.stdout.write(`${head.join(' | ')}\n${head.map((h) => '-'.repeat(h.length)).join('-|-')}\n`);
 let wins = 0;
-for (const [name, model] of instances) {
+for (const [name, model, hard] of instances) {
   const guidedRuns: Run[] = [];
   const uniformRuns: Run[] = [];
+  const [gLimit, uLimit] = hard ? [hardBudget, hardBudget] : [budget, uniformBudget];
   for (let seed = 1; seed <= seeds; seed++) { // one at a time, so that timings do not interleave
-    guidedRuns.push(await guided(model, seed));
-    uniformRuns.push(await uniform(model, seed));
+    guidedRuns.push(await guided(model, seed, gLimit));
+    uniformRuns.push(await uniform(model, seed, uLimit));
   }
-  const g = summarize(guidedRuns, budget);
-  const u = summarize(uniformRuns, uniformBudget);
+  const g = summarize(guidedRuns, gLimit);
+  const u = summarize(uniformRuns, uLimit);
   // The gain is a lower bound when uniform found nothing, and unknown when guided found nothing.
   const gain = g.bounded ? 'n/a' : `${u.bounded ? '> ' : ''}${(u.first / g.first).toFixed(0)}x`;
   if (!g.bounded && u.first / g.first >= 10) wins++;
   for (const [method, s] of [['guided', g], ['uniform', u]] as const) {
-    const row = [(method === 'guided' ? name : '').padEnd(24), pad(method, 8), pad(s.valid.toFixed(1), 10), pad(fmtFirst(s), 13),
+    const row = [(method === 'guided' ? name : '').padEnd(24).slice(0, 24), pad(method, 8), pad(s.valid.toFixed(1), 10), pad(fmtFirst(s), 13),
       pad(s.rate.toFixed(0), 9), pad(method === 'guided' ? gain : '', 15)];
     process.stdout.write(`${row.join(' | ')}\n`);
   }

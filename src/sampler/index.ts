@@ -10,17 +10,21 @@
 //   (contract.ts, models/README.md) with a ModelContractError naming the input. It throws
 //   UnsatisfiableError when unary constraints alone empty a domain or a clause can never hold.
 // - nextBatch(n) runs the model once on the current soft domains and draws candidates by
-//   Gumbel-max (gumbel.ts) with temperature T. It never returns a masked value (domain holes
-//   and values ruled out by unary constraints) and never returns a candidate this sampler
-//   returned before (seen.ts): a duplicate draw is redrawn at doubled temperature, up to
-//   MAX_REDRAWS times, then dropped. So it may return fewer than n candidates, and returns []
-//   only when the search space is (nearly) exhausted.
+//   Gumbel-max (gumbel.ts) with temperature T, then repairs each draw on the host by at most
+//   `repairSteps` min-conflicts / WalkSAT-style steps on the factor graph (repair.ts; 0 turns
+//   repair off), moves biased by the same soft domains. It never returns a masked value (domain
+//   holes and values ruled out by unary constraints) and never returns a candidate this sampler
+//   returned before (seen.ts): a duplicate is redrawn (and repaired) at doubled temperature, up
+//   to MAX_REDRAWS times, then dropped. So it may return fewer than n candidates, and returns []
+//   only when the search space is (nearly) exhausted. Host work per batch: at most
+//   n * (MAX_REDRAWS + 1) * repairSteps steps, in practice about n * repairSteps or far fewer
+//   (a walk stops at its first new candidate that violates no factor).
 // - feedback(candidates, verdicts) updates the soft domains and factor weights by the rule
 //   in search.ts. Verdicts list violated program-constraint indices (model constraints first,
 //   then domain checks) and a count, which may exceed the list (a device reports the first K).
 //   Feedback for any candidates, in any grouping, is accepted; the next nextBatch uses it.
-//   The search makes one move per batch, so smaller batches need fewer candidates per solution
-//   (about 4x fewer at 64 than at 256 on 8-queens) at the price of more model runs.
+//   Feedback moves the elite once per batch; the repair makes every candidate of the batch a
+//   local search of its own from the (elite-focused) soft domains.
 //
 // Determinism: the PRNG is xoshiro128** seeded by splitmix32 from `seed` (src/model/prng.ts).
 // The same problem, model, seed, temperature and sequence of nextBatch/feedback calls give the
@@ -36,12 +40,15 @@ import { ModelContractError, MODEL_OUTPUT } from './contract.ts';
 import { buildFactorGraph, type FactorGraph } from './factor-graph.ts';
 import { toTensors, VARYING_INPUTS, type FeedArrays } from './feeds.ts';
 import { drawCandidate, raceWeights } from './gumbel.ts';
+import { indexFactors } from './factor-eval.ts';
+import { REPAIR_PARAMS, Repairer, type RepairStats } from './repair.ts';
 import { SoftDomainSearch, type SearchStats } from './search.ts';
 import { CandidateSet } from './seen.ts';
 import { loadModel, type LoadedModel } from './session.ts';
 
 export { DEFAULT_MODEL_PATH } from './session.ts';
 export { ModelContractError } from './contract.ts';
+export { REPAIR_PARAMS } from './repair.ts';
 
 export interface SamplerOptions {
   /** ONNX model file meeting the contract; default models/default.onnx. */
@@ -52,9 +59,11 @@ export interface SamplerOptions {
   temperature?: number;
   /** onnxruntime intra-op threads, an integer >= 1; default 1. */
   threads?: number;
+  /** Host-side repair steps per proposal (repair.ts), an integer >= 0; default REPAIR_PARAMS.steps; 0: no repair. */
+  repairSteps?: number;
 }
 
-export interface SamplerStats extends SearchStats {
+export interface SamplerStats extends SearchStats, RepairStats {
   /** Candidates returned by nextBatch. */
   proposed: number;
   /** Draws that repeated an earlier candidate and were redrawn or dropped. */
@@ -71,16 +80,19 @@ function checkOptions(o: SamplerOptions): Required<Omit<SamplerOptions, 'modelPa
   const seed = o.seed ?? 1;
   const temperature = o.temperature ?? 1;
   const threads = o.threads ?? 1;
+  const repairSteps = o.repairSteps ?? REPAIR_PARAMS.steps;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`sampler seed must be an integer 0..4294967295, got ${seed}`);
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`sampler temperature must be a finite number > 0, got ${temperature}`);
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`sampler threads must be an integer >= 1, got ${threads}`);
-  return { seed, temperature, threads };
+  if (!Number.isInteger(repairSteps) || repairSteps < 0) throw new RangeError(`sampler repairSteps must be an integer >= 0, got ${repairSteps}`);
+  return { seed, temperature, threads, repairSteps };
 }
 
 export class Sampler {
   private readonly rng: Prng;
   private readonly seen = new CandidateSet();
   private readonly search: SoftDomainSearch;
+  private readonly repairer: Repairer;
   private readonly counters = { proposed: 0, duplicateDraws: 0, inferences: 0, inferenceMs: 0 };
   /** Tensors of the inputs fixed for the job, built once (int64 conversion is not free). */
   private fixedTensors: Record<string, Tensor> | null = null;
@@ -91,19 +103,22 @@ export class Sampler {
     program: Program,
     private readonly temperature: number,
     seed: number,
+    private readonly repairSteps: number,
   ) {
     this.rng = new Prng(seed);
-    this.search = new SoftDomainSearch(graph, program);
+    const index = indexFactors(graph);
+    this.search = new SoftDomainSearch(graph, program, index);
+    this.repairer = new Repairer(graph, index);
   }
 
   static async create(model: Model, program: Program, options: SamplerOptions = {}): Promise<Sampler> {
-    const { seed, temperature, threads } = checkOptions(options);
+    const { seed, temperature, threads, repairSteps } = checkOptions(options);
     if (program.numVars !== model.variables.length) {
       throw new RangeError(`sampler: program has ${program.numVars} variables, model ${model.variables.length}`);
     }
     const graph = buildFactorGraph(model);
     const loaded = await loadModel(options.modelPath, threads);
-    return new Sampler(graph, loaded, program, temperature, seed);
+    return new Sampler(graph, loaded, program, temperature, seed, repairSteps);
   }
 
   /** The model's inputs for the current soft domains and weights. */
@@ -161,10 +176,14 @@ export class Sampler {
     const levels: Float64Array[] = [];
     const weightsAt = (level: number): Float64Array =>
       (levels[level] ??= raceWeights(logits, mask, V, D, this.temperature * 2 ** level));
+    const repair = this.repairSteps > 0 && this.repairer.active;
+    const weights = this.search.weights();
+    const isNew = (c: ArrayLike<number>): boolean => !this.seen.has(c);
     const batch: number[][] = [];
     for (let slot = 0; slot < n; slot++) {
       for (let level = 0; level <= MAX_REDRAWS; level++) {
-        const c = drawCandidate(weightsAt(level), mask, V, D, this.rng);
+        const draw = drawCandidate(weightsAt(level), mask, V, D, this.rng);
+        const c = repair ? this.repairer.repair(draw, this.repairSteps, weights, weightsAt(0), this.rng, isNew) : draw;
         if (this.seen.add(c)) { batch.push(c); break; }
         this.counters.duplicateDraws++;
       }
@@ -178,6 +197,6 @@ export class Sampler {
   }
 
   stats(): SamplerStats {
-    return { ...this.counters, ...this.search.stats };
+    return { ...this.counters, ...this.search.stats, ...this.repairer.stats };
   }
 }

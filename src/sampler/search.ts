@@ -23,6 +23,8 @@
 // Other values stay 0. The model then propagates these soft domains, with factor weights
 // coupling * weight, so the variables in conflict move to the values the
 // model finds least in conflict with their (mostly fixed) neighbours.
+// The draws from those soft domains are then repaired on the host (repair.ts), pricing moves
+// with these same breakout weights (weights()), so the elite is the best repaired candidate.
 
 import type { CheckResult } from '../check/types.ts';
 import type { Program } from '../model/program.ts';
@@ -79,8 +81,8 @@ export class SoftDomainSearch {
   private fewestSinceRestart = Infinity;
   private roundsWithoutProgress = 0;
 
-  constructor(private readonly graph: FactorGraph, private readonly program: Program) {
-    this.index = indexFactors(graph);
+  constructor(private readonly graph: FactorGraph, private readonly program: Program, index: FactorIndex = indexFactors(graph)) {
+    this.index = index;
     this.pairW = new Float64Array(graph.pairCon.length).fill(1);
     this.clauseW = new Float64Array(graph.clauseCon.length).fill(1);
     this.linearW = new Float64Array(graph.linearCon.length).fill(1);
@@ -190,6 +192,11 @@ export class SoftDomainSearch {
       soft[x * D + this.elite[x]] = conflicted[x] ? -SEARCH_PARAMS.conflictPenalty : SEARCH_PARAMS.focus;
     }
     return soft;
+  }
+
+  /** The breakout weights per factor row, live (repair.ts prices moves with them). */
+  weights(): { pair: Float64Array; clause: Float64Array; linear: Float64Array } {
+    return { pair: this.pairW, clause: this.clauseW, linear: this.linearW };
   }
 
   /** Factor weights for the model: coupling * weight (linear: times its scale). */

@@ -10,6 +10,11 @@ export class CandidateSet {
     return this.keys.size;
   }
 
+  /** True when the candidate was added before. */
+  has(indices: ArrayLike<number>): boolean {
+    return this.keys.has(candidateKey(indices));
+  }
+
   /** Adds the candidate; false when it was there already. */
   add(indices: readonly number[]): boolean {
     const key = candidateKey(indices);
@@ -19,10 +24,11 @@ export class CandidateSet {
   }
 }
 
-function candidateKey(indices: readonly number[]): number {
+function candidateKey(indices: ArrayLike<number>): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
-  for (const v of indices) {
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i];
     h1 = Math.imul(h1 ^ v, 0x01000193);
     h2 = Math.imul(h2 ^ v, 0x5bd1e995);
     h2 ^= h2 >>> 15;
