@@ -37,8 +37,8 @@ function settings(over: Partial<LoopSettings>): LoopSettings {
   };
 }
 
-async function run(problem: PreparedProblem, over: Partial<LoopSettings>, opts: { seed?: number; validator?: ReferenceValidator; sink?: MemorySink } = {}) {
-  const source = await Sampler.create(problem.model, problem.program, { seed: opts.seed ?? 1 });
+async function run(problem: PreparedProblem, over: Partial<LoopSettings>, opts: { seed?: number; validator?: ReferenceValidator; sink?: MemorySink; repairSteps?: number } = {}) {
+  const source = await Sampler.create(problem.model, problem.program, { seed: opts.seed ?? 1, repairSteps: opts.repairSteps });
   const validator = opts.validator ?? new ReferenceValidator();
   const sink = opts.sink ?? new MemorySink();
   const result = await runSolveLoop(problem, { source, validator, sink }, settings(over));
@@ -62,7 +62,8 @@ describe('solve loop', () => {
   it('counts a false proof as a device fault and never reports it', async () => {
     const validator = new ReferenceValidator();
     validator.lieEvery = 5;
-    const { result, rendered } = await run(queens5, { solutions: 3 }, { validator });
+    // unrepaired draws, so that the sampler proposes invalid candidates for the device to lie about
+    const { result, rendered } = await run(queens5, { solutions: 3 }, { validator, repairSteps: 0 });
     expect(result.stats.deviceFaults).toBeGreaterThan(0);
     expect(rendered).toHaveLength(3);
     expect(rendered.every((a) => checkQueens(5, a))).toBe(true);
