@@ -1,6 +1,8 @@
 // A device that goes away mid-job: a worker process talks to the simulator through the fault
 // proxy, which cuts the connection twice and flips bits on the line. The job goes on after each
-// reconnect (the program is reloaded) and every reported solution is valid.
+// reconnect (the program is reloaded) and every reported solution is valid. A connection carries
+// 8,000 bytes before it is cut: the uf50 program load (about 5,800 bytes) and some 40 candidates of
+// about 56 bytes, so 150 solutions (at least 150 candidates) need the third connection.
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +24,7 @@ beforeAll(async () => {
   api = await startApi(uniquePrefix('service-reconnect'));
   simulator = await startSimulator();
   proxy = await startFaultProxy({
-    device: simulator.path, listen: 'tcp://127.0.0.1:0', cutAfterBytes: 12_000, maxCuts: 2, seed: 7,
+    device: simulator.path, listen: 'tcp://127.0.0.1:0', cutAfterBytes: 8_000, maxCuts: 2, seed: 7,
     toDevice: { flip: 1e-4 }, toHost: { flip: 1e-4 },
   });
   worker = spawnWorker(api.prefix, { HILSOLVE_DEVICE: proxy.url });
@@ -38,11 +40,11 @@ describe('device lost mid-job', { timeout: 300_000 }, () => {
   it('reconnects, reloads the program and finishes with valid solutions', async () => {
     const res = await api.app.inject({
       method: 'POST', url: '/v1/jobs', headers: auth(),
-      payload: { format: 'cnf', source: UF50, options: { solutions: 60, seed: 5, timeLimitMs: 300_000 } },
+      payload: { format: 'cnf', source: UF50, options: { solutions: 150, seed: 5, timeLimitMs: 300_000 } },
     });
     const job = await waitForJob(api.app, res.json().id, 300_000);
     expect(proxy.stats().cuts).toBe(2);
-    expect(job, worker.output().slice(-2000)).toMatchObject({ status: 'succeeded', outcome: 'SATISFIED', solutionCount: 60, runs: 1 });
+    expect(job, worker.output().slice(-2000)).toMatchObject({ status: 'succeeded', outcome: 'SATISFIED', solutionCount: 150, runs: 1 });
     expect(job.stats.reconnects).toBeGreaterThanOrEqual(1);
     expect(job.solutions.every((s: { assignment: Record<string, boolean> }) => checkCnf(CLAUSES, s.assignment))).toBe(true);
     expect(worker.output()).toMatch(/device reconnected/);
