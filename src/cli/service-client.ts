@@ -7,6 +7,7 @@ import type { JobView } from '../api/job-view.ts';
 import { InputError } from '../model/errors.ts';
 import type { ProblemFormat } from '../model/types.ts';
 import type { JobOptions, Solution, SolveStats } from '../solve/types.ts';
+import { readSse } from './sse.ts';
 
 const POLL_MS = 250;
 /** Consecutive failed polls before the service counts as gone. */
@@ -119,23 +120,8 @@ export class ServiceClient {
     const res = await this.fetch('GET', `/v1/jobs/${id}/events?after=${after}`, undefined, 'text/event-stream');
     if (!res.ok) await this.fail(res);
     if (!res.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = '';
-        let data = '';
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) event = line.slice(7);
-          else if (line.startsWith('data: ')) data += line.slice(6);
-        }
-        if (event === '' || data === '') continue;
-        onEvent(event, JSON.parse(data));
-      }
+    for await (const { event, data } of readSse(res.body as AsyncIterable<Uint8Array>)) {
+      if (data !== '') onEvent(event, JSON.parse(data));
     }
   }
 

@@ -1,5 +1,7 @@
 // Reads a server-sent event stream to its end (or a timeout) and returns the parsed events.
 
+import { readSse } from '../../src/cli/sse.ts';
+
 export interface SseEvent {
   event: string;
   id?: string;
@@ -10,25 +12,8 @@ export async function readEventStream(url: string, headers: Record<string, strin
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   const events: SseEvent[] = [];
   if (!res.body) return { status: res.status, events };
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const ev: Partial<SseEvent> & { event?: string } = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const [field, ...rest] = line.split(': ');
-        const value = rest.join(': ');
-        if (field === 'event') ev.event = value;
-        else if (field === 'id') ev.id = value;
-        else if (field === 'data') ev.data = JSON.parse(value);
-      }
-      if (ev.event) events.push(ev as SseEvent);
-    }
+  for await (const { event, id, data } of readSse(res.body as AsyncIterable<Uint8Array>)) {
+    events.push({ event, ...(id !== undefined ? { id } : {}), data: JSON.parse(data) });
   }
   return { status: res.status, events };
 }
