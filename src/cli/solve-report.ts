@@ -45,7 +45,7 @@ function prettyReport(model: Model, job: FinishedJob): string {
 export function summary(model: Model, job: FinishedJob): string {
   const name = typeof model.meta.name === 'string' && model.meta.name !== '' ? `${model.meta.name}: ` : '';
   const s = job.stats;
-  const work = `${s.candidates} candidates, ${s.proven} proven by the device, ${s.deviceFaults} device faults, ${seconds(s.elapsedMs)}`;
+  const work = `${count(s.candidates, 'candidate')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}, ${seconds(s.elapsedMs)}`;
   if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
   if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail?.replace(/^unsatisfiable: /, '') ?? 'proven to have no solution'}`;
   const found = job.solutions.length;
@@ -75,4 +75,8 @@ function dimacsReport(model: Model, job: FinishedJob): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
