@@ -12,7 +12,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+RUN npm ci --no-audit --no-fund --loglevel=error
 COPY bin ./bin
 COPY src ./src
 COPY proto ./proto
@@ -20,7 +20,9 @@ COPY models ./models
 COPY hdl ./hdl
 COPY examples ./examples
 COPY docs ./docs
-COPY tsconfig.json README.md ./
+COPY tsconfig.json tsconfig.build.json README.md ./
+# Compile to JavaScript (bin/hilsolve.js runs dist/, no tsx at run time), then drop the dev tools.
+RUN npm run --silent build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 RUN make --no-print-directory -C hdl/sim \
  && chown -R node:node /app/build
 

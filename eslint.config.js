@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'hdl/', 'coverage/', '**/*.generated.*'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'hdl/', 'coverage/', '**/*.generated.*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,6 +21,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The JavaScript build bin/hilsolve.js runs (it falls back to tsx while src/ is newer).
+echo "setup: building the JavaScript (npm run build)" >&2
+npm run --silent build
+
 if [ -f hdl/sim/Makefile ]; then
   # The build log goes to a file and is shown only when the build fails.
   echo "setup: building the simulator if RTL or harness changed" >&2
