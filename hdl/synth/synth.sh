@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 
 OUT=build/synth
 TOP=hilsolve_icebreaker
+CLOCK_MHZ=12
 mkdir -p "$OUT"
 for tool in yosys nextpnr-ice40 icepack; do
   command -v "$tool" >/dev/null || { echo "synth: $tool is not installed (scripts/setup.sh installs it)" >&2; exit 127; }
@@ -16,14 +17,20 @@ done
 # Modules are found by file name in hdl/rtl (one module per file), as Verilator's -y does.
 yosys -q -l "$OUT/yosys.log" -p "read_verilog hdl/rtl/$TOP.v; hierarchy -top $TOP -libdir hdl/rtl; \
   synth_ice40 -dsp -top $TOP -json $OUT/$TOP.json"
-nextpnr-ice40 --up5k --package sg48 --pcf hdl/synth/icebreaker.pcf --json "$OUT/$TOP.json" \
-  --asc "$OUT/$TOP.asc" --freq 12 --seed 1 -q -l "$OUT/nextpnr.log"
+# A design that does not fit, or a clock below the board's, fails the build (hdl/synth/gate.sh).
+if ! nextpnr-ice40 --up5k --package sg48 --pcf hdl/synth/icebreaker.pcf --json "$OUT/$TOP.json" \
+  --asc "$OUT/$TOP.asc" --freq "$CLOCK_MHZ" --seed 1 -q -l "$OUT/nextpnr.log"; then
+  bash hdl/synth/gate.sh "$OUT/nextpnr.log" "$CLOCK_MHZ" || true
+  echo "synth: place and route failed (log: $OUT/nextpnr.log)" >&2
+  exit 1
+fi
+bash hdl/synth/gate.sh "$OUT/nextpnr.log" "$CLOCK_MHZ"
 icepack "$OUT/$TOP.asc" "$OUT/$TOP.bin"
 
 # nextpnr's device utilisation and timing summary.
 util() { grep -E "^Info:\s+$1:" "$OUT/nextpnr.log" | tail -1 | sed -E 's/^Info:\s+[A-Z_0-9]+:\s+//'; }
 fmax=$(grep -E "Max frequency for clock" "$OUT/nextpnr.log" | tail -1 | sed -E 's/.*: ([0-9.]+ MHz).*/\1/')
-echo "device       iCE40 UP5K-SG48 (iCEBreaker), clock 12 MHz"
+echo "device       iCE40 UP5K-SG48 (iCEBreaker), clock $CLOCK_MHZ MHz"
 echo "logic cells  $(util ICESTORM_LC)"
 echo "block RAM    $(util ICESTORM_RAM)"
 echo "SPRAM        $(util ICESTORM_SPRAM)"
