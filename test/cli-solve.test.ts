@@ -218,7 +218,7 @@ describe('hilsolve solve --server', { timeout: 300_000 }, () => {
   });
 
   it('exits 1 when the candidate budget runs out', async () => {
-    const r = await remote([PIGEONS, '--max-candidates', '300', '--output', 'json']);
+    const r = await remote([PIGEONS, '--max-candidates', '300', '--mode', 'validate', '--output', 'json']);
     expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'UNKNOWN', stopReason: 'candidateBudget', solutions: [] });
     expect(r.stderr).toMatch(/UNKNOWN: no solution found, the candidate budget ran out/);

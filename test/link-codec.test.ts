@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  ChunkKind, DecodeError, ErrorCode, Limit, decodeDevice, decodeHost, encodeDevice, encodeHost, errorCodeName, root,
+  ChunkKind, DecodeError, ErrorCode, Limit, SearchSection, decodeDevice, decodeHost, encodeDevice, encodeHost, errorCodeName, root,
   type DeviceMessage, type HostMessage,
 } from '../src/link/codec.ts';
 
@@ -17,13 +17,23 @@ const hostMessage: fc.Arbitrary<HostMessage> = fc.oneof(
   fc.record({ kind: fc.constant('programChunk' as const), seq: u32, chunkKind: fc.constantFrom(0, 1), offset: u32, data: bytes }),
   fc.record({ kind: fc.constant('programEnd' as const), seq: u32, crc: u32 }),
   fc.record({ kind: fc.constant('candidate' as const), seq: u32, programId: u32, values: bytes }),
+  fc.record({ kind: fc.constant('searchBegin' as const), seq: u32, numVars: u32, numValues: u32, numClauses: u32, numLiterals: u32 }),
+  fc.record({ kind: fc.constant('searchChunk' as const), seq: u32, section: fc.nat({ max: 4 }), offset: u32, data: bytes }),
+  fc.record({ kind: fc.constant('searchEnd' as const), seq: u32, crc: u32 }),
+  fc.record({ kind: fc.constant('prior' as const), seq: u32, offset: u32, data: bytes }),
+  fc.record({
+    kind: fc.constant('searchStart' as const), seq: u32, programId: u32, seed: u32, flipBudget: u32, noise: fc.nat({ max: 255 }),
+    maxSolutions: u32,
+  }),
+  fc.record({ kind: fc.constant('searchStop' as const), seq: u32 }),
+  fc.record({ kind: fc.constant('searchStatus' as const), seq: u32 }),
 );
 
 const deviceMessage: fc.Arbitrary<DeviceMessage> = fc.oneof(
   fc.record({
     kind: fc.constant('hello' as const), seq: u32, protocolVersion: u32, deviceId: bytes, build: u32, maxPayload: u32,
     window: u32, clockHz: u32, baud: u32, maxVars: u32, maxDomain: u32, maxWords: u32, maxConstraints: u32,
-    maxViolations: u32, engines: u32,
+    maxViolations: u32, engines: u32, search: fc.oneof(fc.constant<number[]>([]), fc.array(u32, { minLength: 5, maxLength: 5 })),
   }),
   fc.record({ kind: fc.constant('echo' as const), seq: u32, data: bytes }),
   fc.record({
@@ -35,7 +45,15 @@ const deviceMessage: fc.Arbitrary<DeviceMessage> = fc.oneof(
     kind: fc.constant('verdict' as const), seq: u32, programId: u32, ok: fc.boolean(), violatedCount: u32,
     violated: fc.array(u32, { maxLength: 8 }), digest: u32, cycles: u32,
   }),
-  fc.record({ kind: fc.constant('error' as const), seq: u32, code: fc.nat({ max: 15 }), arg: u32 }),
+  fc.record({ kind: fc.constant('error' as const), seq: u32, code: fc.nat({ max: 18 }), arg: u32 }),
+  fc.record({
+    kind: fc.constant('solution' as const), seq: u32, programId: u32, index: u32, digest: u32, flips: u32, cycles: u32,
+    restarts: u32, offset: u32, total: u32, values: bytes,
+  }),
+  fc.record({
+    kind: fc.constant('searchStatus' as const), seq: u32, state: fc.nat({ max: 3 }), flipsLo: u32, flipsHi: u32, restarts: u32,
+    solutions: u32, rejects: u32, unsat: u32, bestUnsat: u32, cyclesLo: u32, cyclesHi: u32, searchSeq: u32,
+  }),
 );
 
 const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -59,6 +77,8 @@ describe('link codec', () => {
     expect(Buffer.from(encodeHost({ kind: 'echo', seq: 1, data: Uint8Array.of(0xaa) })).toString('hex')).toBe('1205080112' + '01aa');
     expect(Buffer.from(encodeHost({ kind: 'candidate', seq: 2, programId: 3, values: Uint8Array.of(5) })).toString('hex'))
       .toBe('4207080210031a0105');
+    // The search bodies are HostMessage fields 9..15: still one-byte keys.
+    expect(Buffer.from(encodeHost({ kind: 'searchStatus', seq: 1 })).toString('hex')).toBe('7a020801');
   });
 
   it('reports malformed payloads and messages without a known body as DecodeError', () => {
@@ -81,7 +101,9 @@ describe('link codec', () => {
     check('ErrorCode', 'ERROR_', ErrorCode);
     check('ChunkKind', 'CHUNK_', ChunkKind);
     check('Limit', 'LIMIT_', Limit);
+    check('SearchSection', 'SECTION_', SearchSection);
     expect(errorCodeName(11)).toBe('ERROR_NO_PROGRAM');
     expect(errorCodeName(99)).toBe('ERROR_99');
+    expect(errorCodeName(18)).toBe('ERROR_SEARCH_CAPACITY');
   });
 });

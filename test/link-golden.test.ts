@@ -17,7 +17,8 @@ describe('golden link vectors', () => {
   it('cover the decoder corner cases and every frame error', () => {
     const names = file.vectors.map((v) => v.name);
     for (const n of ['echo-fields-reversed', 'echo-explicit-zero', 'echo-unknown-fields', 'echo-unknown-top-level',
-      'echo-packed-repeated', 'echo-overlong-varints', 'echo-varint-over-32-bits', 'verdict-unpacked']) expect(names).toContain(n);
+      'echo-packed-repeated', 'echo-overlong-varints', 'echo-varint-over-32-bits', 'verdict-unpacked',
+      'hello-reply-search-unpacked', 'search-start', 'solution', 'search-status']) expect(names).toContain(n);
     expect(file.vectors.flatMap((v) => (v.frameError ? [v.frameError] : [])).sort()).toEqual(['cobs', 'crc', 'short', 'too-long']);
   });
 
@@ -30,6 +31,13 @@ describe('golden link vectors', () => {
       expect(messageToJson(decoded)).toEqual(v.message);
       expect(messageFromJson(v.message)).toEqual(decoded);
     }
+  });
+
+  it('gives every search host vector the search layer, and seqs that rise through the file', () => {
+    const host = file.vectors.filter((v) => v.direction === 'host' && v.message);
+    for (const v of host) if (/^search/.test(String(v.message!.kind)) || v.message!.kind === 'prior') expect(v.layer, v.name).toBe('search');
+    const seqs = host.filter((v) => v.layer !== 'link').map((v) => Number(v.message!.seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
   it.each(file.vectors.filter((v) => v.frameError).map((v) => [v.name, v] as const))('%s: the deframer reports it', (_, v) => {

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, startApi, uniquePrefix, waitForJob, waitForJobState, type TestApi } from './helpers/service.ts';
+import { auth, KEY_OPS, startApi, uniquePrefix, waitForJob, waitForJobState, type TestApi } from './helpers/service.ts';
 import { startInProcessWorker } from './helpers/in-process-worker.ts';
 import { ReferenceValidator } from './helpers/reference-validator.ts';
 import { checkCnf, readCnfClauses } from './helpers/problems.ts';
@@ -109,7 +109,7 @@ describe('worker', () => {
   });
 
   it('lists its device with a heartbeat', async () => {
-    const { devices } = (await api.app.inject({ url: '/v1/devices', headers: auth() })).json();
+    const { devices } = (await api.app.inject({ url: '/v1/devices', headers: auth(KEY_OPS) })).json();
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ workerId: worker.worker.workerId, port: 'in-process', handshake: { deviceId: 'reference-checker' } });
     expect(Date.now() - devices[0].lastSeen).toBeLessThan(5_000);

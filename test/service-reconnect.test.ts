@@ -2,7 +2,8 @@
 // proxy, which cuts the connection twice and flips bits on the line. The job goes on after each
 // reconnect (the program is reloaded) and every reported solution is valid. A connection carries
 // 8,000 bytes before it is cut: the uf50 program load (about 5,800 bytes) and some 40 candidates of
-// about 56 bytes, so 150 solutions (at least 150 candidates) need the third connection.
+// about 56 bytes, so 150 solutions (at least 150 candidates) need the third connection. Validate
+// mode, which the byte counts are about; test/search-loop.test.ts loses the device in search mode.
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,7 @@ describe('device lost mid-job', { timeout: 300_000 }, () => {
   it('reconnects, reloads the program and finishes with valid solutions', async () => {
     const res = await api.app.inject({
       method: 'POST', url: '/v1/jobs', headers: auth(),
-      payload: { format: 'cnf', source: UF50, options: { solutions: 150, seed: 5, timeLimitMs: 300_000 } },
+      payload: { format: 'cnf', source: UF50, options: { solutions: 150, seed: 5, timeLimitMs: 300_000, mode: 'validate' } },
     });
     const job = await waitForJob(api.app, res.json().id, 300_000);
     expect(proxy.stats().cuts).toBe(2);

@@ -94,7 +94,7 @@ describe('solving on the simulator', { timeout: 240_000 }, () => {
   });
 
   it('cancel stops a running job within a second', async () => {
-    const res = await api.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(), payload: { format: 'json', problem: PIGEONS } });
+    const res = await api.app.inject({ method: 'POST', url: '/v1/jobs', headers: auth(), payload: { format: 'json', problem: PIGEONS, options: { mode: 'validate' } } });
     const id = res.json().id;
     await waitForJobState(api.app, id, (j) => j.status === 'running' && j.stats.candidates > 0, 60_000);
     const t0 = Date.now();
@@ -112,7 +112,8 @@ describe('solving on the simulator', { timeout: 240_000 }, () => {
   });
 
   it('the candidate budget ends a job without a solution as UNKNOWN', async () => {
-    const job = await solve({ format: 'json', problem: PIGEONS, options: { maxCandidates: 500 } });
+    // The candidate budget bounds validate mode (the host's candidates) only.
+    const job = await solve({ format: 'json', problem: PIGEONS, options: { maxCandidates: 500, mode: 'validate' } });
     expect(job).toMatchObject({ status: 'succeeded', outcome: 'UNKNOWN', stopReason: 'candidateBudget' });
     expect(job.stats).toMatchObject({ candidates: 500, verdicts: 500, proven: 0, rejected: 500, deviceFaults: 0 });
     expect(job.stats.linkBytes).toBeGreaterThan(500);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../src/link/simulator.ts';
 import { JobStore } from '../src/queue/job-store.ts';
-import { auth, startApi, uniquePrefix, waitForJob, waitForJobState, type TestApi } from './helpers/service.ts';
+import { auth, KEY_OPS, startApi, uniquePrefix, waitForJob, waitForJobState, type TestApi } from './helpers/service.ts';
 import { spawnWorker, type WorkerProcess } from './helpers/worker-process.ts';
 import { checkCnf, checkQueens, readCnfClauses } from './helpers/problems.ts';
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function devices(): Promise<{ workerId: string; pid: number; currentJob: string | null }[]> {
-  return (await api.app.inject({ url: '/v1/devices', headers: auth() })).json().devices;
+  return (await api.app.inject({ url: '/v1/devices', headers: auth(KEY_OPS) })).json().devices;
 }
 
 async function submit(body: object): Promise<string> {

@@ -112,7 +112,9 @@ describe('simulated device on a pseudo-terminal', () => {
     expect(reply.clockHz).toBe(12_000_000);
     expect(reply.baud).toBe(12_000_000 / DEFAULT_CLKS_PER_BIT);
     // The constraint engine's capacities (hdl/README.md, "Constraint engine").
-    expect(reply.maxWords).toBe(16384);
+    expect(reply.maxWords).toBe(1 << 20);
+    // Device search (docs/search.md): [chains, max_vars, max_values, max_clauses, max_literals].
+    expect((reply as { search?: number[] }).search).toEqual([1, 16384, 65536, 1 << 20, 1 << 21]);
   });
 
   it('answers a Hello of another protocol version with its own version', async () => {
@@ -254,7 +256,7 @@ describe('simulated device on a pseudo-terminal', () => {
       ...key(12, 5), 9, 9, 9, 9,
       ...key(1, 0), ...longSeq,
     ];
-    const payload = [...key(13, 0), 1, ...lenField(2, body), ...lenField(100, [7, 7])];
+    const payload = [...key(16, 0), 1, ...lenField(2, body), ...lenField(100, [7, 7])];
     dev.sendPayload(Uint8Array.from(payload));
     const reply = expectKind(await dev.next(), 'echo');
     expect(reply.seq).toBe(5);
@@ -287,7 +289,7 @@ describe('simulated device on a pseudo-terminal', () => {
     // The seq read before the fault is reported.
     dev.sendPayload(Uint8Array.from(lenField(2, [...key(1, 0), 42, ...key(2, 0), 1])));
     expectError(await dev.next(), ErrorCode.DECODE, 42);
-    for (const p of [[], [...lenField(9, [8, 1])], [...key(20, 0), 1]]) {
+    for (const p of [[], [...lenField(16, [8, 1])], [...key(20, 0), 1]]) {
       dev.sendPayload(Uint8Array.from(p));
       expectError(await dev.next(), ErrorCode.UNKNOWN_MESSAGE);
     }
@@ -296,7 +298,7 @@ describe('simulated device on a pseudo-terminal', () => {
   it('hands program and candidate messages to the engine, which answers them', async () => {
     expectError(await dev.request({ kind: 'candidate', seq: 50, programId: 1, values: Uint8Array.from([1]) }), ErrorCode.NO_PROGRAM, 50);
     expectError(
-      await dev.request({ kind: 'programBegin', seq: 51, programId: 1, numVars: 2, numWords: 16385, numConstraints: 1 }),
+      await dev.request({ kind: 'programBegin', seq: 51, programId: 1, numVars: 2, numWords: (1 << 20) + 1, numConstraints: 1 }),
       ErrorCode.CAPACITY, 51, Limit.WORDS,
     );
     expectError(await dev.request({ kind: 'programChunk', seq: 52, chunkKind: 1, offset: 0, data: bytes(16, 5) }), ErrorCode.PROGRAM_STATE, 52);

@@ -12,16 +12,18 @@
 // literal of every opcode but ADIFF, updates acc and reads the seen set, stage 3 finishes ADIFF
 // and folds the literal into term and cons.
 //
-// The seen set is a 256 x 16 block RAM of generation tags: seen[s] is tag[s] == gen. Clearing it
-// at EC is advancing gen (validator_core), and tags older than 2^16 generations are wiped by a
-// sweep before they could match again. The tag written by the word just before is forwarded,
+// The seen set is a 256 x GW block RAM of generation tags: seen[s] is tag[s] == gen. Clearing it
+// at EC is advancing gen (validator_core), and tags older than 2^GW generations are wiped by a
+// sweep before they could match again. GW (validator_core) is 16 up to 16K constraints.
+// Counts and violated indices are NW = CIDX_W + 1 bits (a count reaches MAX_CONSTRAINTS). The tag written by the word just before is forwarded,
 // since a block RAM read in the same cycle as the write returns the old tag.
 `default_nettype none
 
 module engine_lane #(
     parameter MAX_VARS = 1024,
     parameter CIDX_W = 14,
-    parameter K = 8
+    parameter K = 8,
+    parameter GW = 16                            // bits of a seen-set generation, a multiple of 8
 ) (
     input  wire                        clk,
     // unpacker write port: bank, variable, index
@@ -48,14 +50,14 @@ module engine_lane #(
     input  wire                        tfresh,
     input  wire                        cfresh,
     input  wire [CIDX_W-1:0]           cidx,
-    input  wire [15:0]                 gen,
+    input  wire [GW-1:0]               gen,
     // seen-set sweep: writes gen (0 while sweeping) at sweep_addr
     input  wire                        sweep,
     input  wire [7:0]                  sweep_addr,
     // verdict: the count, and violated index `list_index` one cycle after the address
-    output reg  [15:0]                 count,
+    output reg  [CIDX_W:0]             count,
     input  wire [$clog2(K)-1:0]        list_index,
-    output wire [15:0]                 list_entry
+    output wire [CIDX_W:0]             list_entry
 );
     `include "validator_codes.vh"
     localparam AW = $clog2(MAX_VARS) + 1;   // two banks of MAX_VARS indices
@@ -113,20 +115,24 @@ module engine_lane #(
 
     // ADIFF: the seen-set slot (v_x + off) mod 256, its tag read now
     wire [7:0]  slot2 = vx + word[7:0];
-    wire [7:0]  tag_lo, tag_hi;
-    wire        tag_we = sweep || (step3 && adiff3);
-    reg  [7:0]  slot3;
-    wire [7:0]  tag_waddr = sweep ? sweep_addr : slot3;
-    frame_ram #(.AW(8)) tags_lo (
-        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen[7:0]), .raddr(slot2), .rdata(tag_lo));
-    frame_ram #(.AW(8)) tags_hi (
-        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen[15:8]), .raddr(slot2), .rdata(tag_hi));
+    wire [GW-1:0] tag;
+    wire          tag_we = sweep || (step3 && adiff3);
+    reg  [7:0]    slot3;
+    wire [7:0]    tag_waddr = sweep ? sweep_addr : slot3;
+    genvar b;
+    generate
+        for (b = 0; b < GW / 8; b = b + 1) begin : g_tag
+            frame_ram #(.AW(8)) tags (
+                .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen[8*b +: 8]), .raddr(slot2),
+                .rdata(tag[8*b +: 8]));
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- stage 3
     reg         lit3;
     reg         last_marked;       // the word before marked last_slot in this constraint
     reg  [7:0]  last_slot;
-    wire        seen = {tag_hi, tag_lo} == gen || (last_marked && last_slot == slot3);
+    wire        seen = tag == gen || (last_marked && last_slot == slot3);
     wire        l = (adiff3 ? !seen : lit3) ^ neg3;
 
     reg term, cons;
@@ -135,24 +141,34 @@ module engine_lane #(
     wire t = tfresh_n ? mode3 : term_n;
     wire cons_n = cfresh ? t : mode3 ? (cons || t) : (cons && t);
 
-    // The first K violated indices, 16 bits each in two byte-wide block RAMs (256 deep so that
-    // yosys maps them to block RAM; entries 0..K-1 are used).
+    // The first K violated indices in byte-wide block RAMs (two for 16K constraints; 256 deep so
+    // that yosys maps them to block RAM; entries 0..K-1 are used).
     localparam LW = $clog2(K);
-    wire        list_we = step3 && ec3 && !cons_n && count < K;
+    localparam NW = CIDX_W + 1;
+    localparam EB = (NW + 7) / 8;                // bytes of an entry
+    localparam [NW-1:0] K_NW = K;
+    wire        list_we = step3 && ec3 && !cons_n && count < K_NW;
     wire [7:0]  list_waddr = {{(8-LW){1'b0}}, count[LW-1:0]};
     wire [7:0]  list_raddr = {{(8-LW){1'b0}}, list_index};
-    wire [15:0] cidx16 = {{(16-CIDX_W){1'b0}}, cidx};
-    frame_ram #(.AW(8)) list_lo (
-        .clk(clk), .we(list_we), .waddr(list_waddr), .wdata(cidx16[7:0]), .raddr(list_raddr), .rdata(list_entry[7:0]));
-    frame_ram #(.AW(8)) list_hi (
-        .clk(clk), .we(list_we), .waddr(list_waddr), .wdata(cidx16[15:8]), .raddr(list_raddr), .rdata(list_entry[15:8]));
+    wire [8*EB-1:0] cidx_wide = {{(8*EB-CIDX_W){1'b0}}, cidx};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [8*EB-1:0] entry_wide;                  // the bits above NW stay 0
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        for (b = 0; b < EB; b = b + 1) begin : g_list
+            frame_ram #(.AW(8)) list (
+                .clk(clk), .we(list_we), .waddr(list_waddr), .wdata(cidx_wide[8*b +: 8]),
+                .raddr(list_raddr), .rdata(entry_wide[8*b +: 8]));
+        end
+    endgenerate
+    assign list_entry = entry_wide[NW-1:0];
 
     always @(posedge clk) begin
         lit3 <= lit2;
         slot3 <= slot2;
         if (start) begin
             acc <= 32'd0;
-            count <= 16'd0;
+            count <= {NW{1'b0}};
             last_marked <= 1'b0;
         end else begin
             if (step2 && op == OP_ACC) acc <= acc_next;
@@ -161,7 +177,7 @@ module engine_lane #(
                 if (end_term3) cons <= cons_n;
                 last_marked <= adiff3 && !ec3;
                 last_slot <= slot3;
-                if (ec3 && !cons_n) count <= count + 16'd1;
+                if (ec3 && !cons_n) count <= count + 1'b1;
             end
         end
     end

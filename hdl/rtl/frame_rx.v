@@ -87,11 +87,13 @@ module frame_rx #(
         else                              status = STATUS_OK;
     end
 
-    // Event FIFO, four deep. A bad-frame event that finds it full is dropped (still counted).
+    // Event FIFO, four deep. An event that finds it full is dropped (still counted; a good frame
+    // then counts as a frame error, see below).
     reg [EW-1:0] fifo [0:3];
     reg [1:0]    head, tail;
     reg [2:0]    level;
-    wire         push = end_beat && !empty && level != 3'd4;
+    wire         fifo_full = level == 3'd4;
+    wire         push = end_beat && !empty && !fifo_full;
     wire         pop  = ev_valid && ev_ready;
     assign ev_valid = level != 3'd0;
     assign {ev_status, ev_reason, ev_slot, ev_len} = fifo[head];
@@ -132,10 +134,13 @@ module frame_rx #(
                 bad_long <= 1'b0;
                 no_slot  <= 1'b0;
                 if (!empty) begin
-                    good_frame  <= status == STATUS_OK;
+                    // A good frame that finds the event FIFO full (four bad-frame events
+                    // waiting) is dropped like an overrun and its slot stays free: an event
+                    // lost with the slot taken would hold that slot for ever.
+                    good_frame  <= status == STATUS_OK && !fifo_full;
                     crc_error   <= status == STATUS_CRC;
-                    frame_error <= status == STATUS_FRAME;
-                    if (status == STATUS_OK) slot_free[slot] <= 1'b0;
+                    frame_error <= status == STATUS_FRAME || (status == STATUS_OK && fifo_full);
+                    if (status == STATUS_OK && !fifo_full) slot_free[slot] <= 1'b0;
                 end
             end
             if (push) begin

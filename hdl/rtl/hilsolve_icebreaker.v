@@ -13,8 +13,11 @@ module hilsolve_icebreaker (
     always @(posedge CLK) if (!por[4]) por <= por + 5'd1;
 
     wire busy;
+    // Today's validator sizes (the UP5K's SPRAM holds 16K words) and no device search: the
+    // search core's memories do not fit beside the validator yet (hdl/README.md).
     hilsolve_top #(
-        .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k")
+        .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k"),
+        .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384), .SEARCH(0)
     ) top (
         .clk(CLK), .rst(!por[4]), .uart_rx(RX), .uart_tx(TX), .busy(busy));
 

@@ -1,11 +1,18 @@
-// hilsolve FPGA validator: the serial link and the constraint engine.
+// hilsolve FPGA validator: the serial link, the constraint engine and the device search.
 //
 //   rx -> uart_rx -> frame_rx (COBS, CRC, 2 frame slots) -> link_dispatch (pb_decoder)
-//                                                             |  link requests: answered here
-//                                                             v  program/candidate requests
-//                                                          engine (validator_engine)
-//   tx <- uart_tx <- cobs_encoder <- tx_buffer (CRC, 2 slots) <- pb_encoder <- reply_arbiter
-//                                                       (replies of the dispatcher and the engine)
+//                                                  |  link requests: answered here
+//                      program/candidate requests  v                 v  search requests (9..15)
+//                                 engine (validator_engine) <-- search (search_engine, search_core)
+//                                                              (borrows the engine to prove)
+//   tx <- uart_tx <- cobs_encoder <- tx_buffer (CRC, 2 slots) <- pb_encoder <- reply_arbiter x 2
+//                                          (replies of the dispatcher, the engine and the search)
+//
+// The search engine takes the validator only while it is idle (v_free); then the validator's
+// request port, its data and its reply port are the search engine's (`search_owns`), the
+// dispatcher's engine requests wait, and the validator's reply never reaches the encoder.
+// Parameters: the defaults are the simulator's (large memories); hilsolve_icebreaker.v sets the
+// board's (today's validator sizes, SEARCH = 0).
 //
 // `busy` is high while anything is in progress (a character on the line, a frame event waiting,
 // decoding, encoding, sending, the engine working); with rx idle and busy low the design does
@@ -18,7 +25,18 @@ module hilsolve_top #(
     parameter integer    MAX_PAYLOAD  = 512,            // a power of two: one 4 Kbit RAM per slot
     parameter integer    WINDOW       = 4,
     parameter integer    BUILD        = 1,
-    parameter [8*16-1:0] DEVICE_ID    = "hilsolve-sim"
+    parameter [8*16-1:0] DEVICE_ID    = "hilsolve-sim",
+    // Constraint engine capacities (powers of two, validator_engine).
+    parameter integer    V_MAX_VARS        = 16384,
+    parameter integer    V_MAX_WORDS       = 1 << 20,
+    parameter integer    V_MAX_CONSTRAINTS = 1 << 20,
+    // Device search: 0 leaves it out (HelloReply.search empty, search messages refused).
+    parameter integer    SEARCH              = 1,
+    parameter integer    SEARCH_CHAINS       = 1,
+    parameter integer    SEARCH_MAX_VARS     = 16384,
+    parameter integer    SEARCH_MAX_VALUES   = 65536,
+    parameter integer    SEARCH_MAX_CLAUSES  = 1 << 20,
+    parameter integer    SEARCH_MAX_LITERALS = 1 << 21
 ) (
     input  wire clk,
     input  wire rst,
@@ -28,6 +46,11 @@ module hilsolve_top #(
 );
     localparam integer AW = $clog2(MAX_PAYLOAD);
     localparam integer IW = AW + 1;
+    // The validator's bytes fields: link frames, and the search engine's packed candidates.
+    localparam integer V_MAX_REQUEST = (SEARCH != 0 && SEARCH_MAX_VARS > MAX_PAYLOAD) ? SEARCH_MAX_VARS
+                                                                                       : MAX_PAYLOAD;
+    localparam integer RW = $clog2(V_MAX_REQUEST);
+    localparam integer SW = $clog2(SEARCH_MAX_VARS);
 
     // UART receive.
     wire       rx_valid, rx_error, rx_busy;
@@ -56,19 +79,38 @@ module hilsolve_top #(
     wire [3:0]    link_rep_kind, eng_rep_kind, rep_fld;
     wire [31:0]   link_rep_val, link_item_val, eng_rep_val, eng_item_val;
     wire [IW-1:0] rep_item;
-    wire          req_valid, req_ready, eng_clear, frame_sent, dispatch_busy, engine_busy;
+    wire          req_ready, eng_clear, frame_sent, dispatch_busy, engine_busy;
     wire [3:0]    req_kind;
-    wire [31:0]   req_f1, req_f2, req_f3, req_f4, req_f5;
+    wire [31:0]   req_f1, req_f2, req_f3, req_f4, req_f5, req_f6;
     wire [AW:0]   req_len;
-    wire [AW-1:0] req_addr;
+    wire [AW-1:0] srch_req_addr;
+    wire          srch_req_valid, srch_req_ready;
+    wire [31:0]   srch_chains, srch_max_vars, srch_max_values, srch_max_clauses, srch_max_literals;
     wire [31:0]   max_vars, max_domain, max_words, max_constraints, max_violations, engines;
     wire [31:0]   candidates, busy_cycles;
     wire [7:0]    inflight;
     wire          verdict_encoded, verdict_sent;
 
+    // The validator's ports as the search engine may take them (see the top comment).
+    wire          search_owns;
+    wire          v_req_valid, v_req_ready;
+    wire [3:0]    v_req_kind, v_rep_fld;
+    wire [31:0]   v_f1, v_f2, v_f3, v_f4, v_f5;
+    wire [RW:0]   v_req_len;
+    wire [RW-1:0] v_req_addr;
+    wire [7:0]    v_req_data;
+    wire          s_v_req_valid, s_v_rep_ready;
+    wire [31:0]   s_v_seq, s_v_program_id;
+    wire [SW:0]   s_v_len;
+    wire [7:0]    s_v_data;
+    wire [3:0]    s_v_rep_fld;
+    wire          program_loaded;
+    wire [31:0]   loaded_id;
+    wire          link_eng_valid, arb_eng_ready;
+
     link_dispatch #(
         .MAX_PAYLOAD(MAX_PAYLOAD), .CLOCK_HZ(CLOCK_HZ), .BAUD(CLOCK_HZ / CLKS_PER_BIT),
-        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID)
+        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH)
     ) dispatch (
         .clk(clk), .rst(rst),
         .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_status(ev_status), .ev_reason(ev_reason),
@@ -79,9 +121,14 @@ module hilsolve_top #(
         .rep_valid(link_rep_valid), .rep_ready(link_rep_ready), .rep_kind(link_rep_kind),
         .rep_fld(rep_fld), .rep_val(link_rep_val), .rep_item(rep_item[AW-1:0]),
         .rep_item_val(link_item_val),
-        .eng_req_valid(req_valid), .eng_req_ready(req_ready), .eng_req_kind(req_kind),
+        .eng_req_valid(link_eng_valid), .eng_req_ready(req_ready), .eng_req_kind(req_kind),
         .eng_req_f1(req_f1), .eng_req_f2(req_f2), .eng_req_f3(req_f3), .eng_req_f4(req_f4),
-        .eng_req_f5(req_f5), .eng_req_len(req_len), .eng_req_addr(req_addr),
+        .eng_req_f5(req_f5), .eng_req_f6(req_f6), .eng_req_len(req_len),
+        .eng_req_addr(v_req_addr[AW-1:0]),
+        .srch_req_valid(srch_req_valid), .srch_req_ready(srch_req_ready),
+        .srch_req_addr(srch_req_addr),
+        .srch_chains(srch_chains), .srch_max_vars(srch_max_vars), .srch_max_values(srch_max_values),
+        .srch_max_clauses(srch_max_clauses), .srch_max_literals(srch_max_literals),
         .eng_clear(eng_clear),
         .eng_max_vars(max_vars), .eng_max_domain(max_domain), .eng_max_words(max_words),
         .eng_max_constraints(max_constraints), .eng_max_violations(max_violations),
@@ -89,35 +136,118 @@ module hilsolve_top #(
         .eng_inflight(inflight),
         .busy(dispatch_busy));
 
-    validator_engine #(.MAX_PAYLOAD(MAX_PAYLOAD)) engine (
+    assign v_req_valid = search_owns ? s_v_req_valid : link_eng_valid;
+    assign v_req_kind  = search_owns ? 4'd8 : req_kind;              // Candidate
+    assign v_f1        = search_owns ? s_v_seq : req_f1;
+    assign v_f2        = search_owns ? s_v_program_id : req_f2;
+    assign v_f3        = search_owns ? 32'd0 : req_f3;
+    assign v_f4        = search_owns ? 32'd0 : req_f4;
+    assign v_f5        = search_owns ? 32'd0 : req_f5;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0]   s_v_len32 = {{(31-SW){1'b0}}, s_v_len};    // at most V_MAX_REQUEST with search
+    wire [31:0]   req_len32 = {{(31-AW){1'b0}}, req_len};
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign v_req_len   = search_owns ? s_v_len32[RW:0] : req_len32[RW:0];
+    assign v_req_data  = search_owns ? s_v_data : slot_data;
+    assign req_ready   = !search_owns && v_req_ready;
+    assign v_rep_fld   = search_owns ? s_v_rep_fld : rep_fld;
+    assign eng_rep_ready = search_owns ? s_v_rep_ready : arb_eng_ready;
+    wire   arb_eng_valid = eng_rep_valid && !search_owns;
+
+    validator_engine #(
+        .MAX_PAYLOAD(MAX_PAYLOAD), .MAX_REQUEST(V_MAX_REQUEST), .MAX_VARS(V_MAX_VARS),
+        .MAX_WORDS(V_MAX_WORDS), .MAX_CONSTRAINTS(V_MAX_CONSTRAINTS)
+    ) engine (
         .clk(clk), .rst(rst),
-        .req_valid(req_valid), .req_ready(req_ready), .req_kind(req_kind),
-        .req_f1(req_f1), .req_f2(req_f2), .req_f3(req_f3), .req_f4(req_f4), .req_f5(req_f5),
-        .req_len(req_len), .req_addr(req_addr), .req_data(slot_data), .clear(eng_clear),
+        .req_valid(v_req_valid), .req_ready(v_req_ready), .req_kind(v_req_kind),
+        .req_f1(v_f1), .req_f2(v_f2), .req_f3(v_f3), .req_f4(v_f4), .req_f5(v_f5),
+        .req_len(v_req_len), .req_addr(v_req_addr), .req_data(v_req_data), .clear(eng_clear),
         .rep_valid(eng_rep_valid), .rep_ready(eng_rep_ready), .rep_kind(eng_rep_kind),
-        .rep_fld(rep_fld), .rep_val(eng_rep_val), .rep_item(rep_item),
+        .rep_fld(v_rep_fld), .rep_val(eng_rep_val), .rep_item(rep_item),
         .rep_item_val(eng_item_val),
         .max_vars(max_vars), .max_domain(max_domain), .max_words(max_words),
         .max_constraints(max_constraints), .max_violations(max_violations), .engines(engines),
         .candidates(candidates), .busy_cycles(busy_cycles), .inflight(inflight),
+        .program_loaded(program_loaded), .loaded_id(loaded_id),
         .busy(engine_busy));
 
-    // Replies.
-    wire        src_valid, src_ready;
-    wire [3:0]  src_kind;
-    wire [31:0] src_val, src_item_val;
+    // Device search.
+    wire        srch_rep_valid, srch_rep_ready, search_busy;
+    wire [3:0]  srch_rep_kind;
+    wire [31:0] srch_rep_val, srch_item_val;
+    generate
+        if (SEARCH != 0) begin : g_search
+            search_engine #(
+                .MAX_PAYLOAD(MAX_PAYLOAD), .CHAINS(SEARCH_CHAINS), .MAX_VARS(SEARCH_MAX_VARS),
+                .MAX_VALUES(SEARCH_MAX_VALUES), .MAX_CLAUSES(SEARCH_MAX_CLAUSES),
+                .MAX_LITERALS(SEARCH_MAX_LITERALS)
+            ) search (
+                .clk(clk), .rst(rst),
+                .req_valid(srch_req_valid), .req_ready(srch_req_ready), .req_kind(req_kind),
+                .req_f1(req_f1), .req_f2(req_f2), .req_f3(req_f3), .req_f4(req_f4),
+                .req_f5(req_f5), .req_f6(req_f6), .req_len(req_len), .req_addr(srch_req_addr),
+                .req_data(slot_data), .clear(eng_clear),
+                .rep_valid(srch_rep_valid), .rep_ready(srch_rep_ready), .rep_kind(srch_rep_kind),
+                .rep_fld(rep_fld), .rep_val(srch_rep_val), .rep_item(rep_item),
+                .rep_item_val(srch_item_val),
+                .v_free(!engine_busy), .v_own(search_owns),
+                .v_req_valid(s_v_req_valid), .v_req_ready(search_owns && v_req_ready),
+                .v_req_seq(s_v_seq), .v_req_program_id(s_v_program_id), .v_req_len(s_v_len),
+                .v_req_addr(v_req_addr[SW-1:0]), .v_req_data(s_v_data),
+                .v_rep_valid(search_owns && eng_rep_valid), .v_rep_ready(s_v_rep_ready),
+                .v_rep_kind(eng_rep_kind), .v_rep_fld(s_v_rep_fld), .v_rep_val(eng_rep_val),
+                .v_busy(engine_busy), .v_loaded(program_loaded), .v_loaded_id(loaded_id),
+                .chains(srch_chains), .max_vars(srch_max_vars), .max_values(srch_max_values),
+                .max_clauses(srch_max_clauses), .max_literals(srch_max_literals),
+                .busy(search_busy));
+        end else begin : g_no_search
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused = srch_req_valid | srch_rep_ready | program_loaded | (|req_f6) | (|loaded_id);
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign srch_req_ready = 1'b0;    // link_dispatch refuses search requests itself
+            assign srch_req_addr = {AW{1'b0}};
+            assign srch_rep_valid = 1'b0;
+            assign srch_rep_kind = 4'd0;
+            assign srch_rep_val = 32'd0;
+            assign srch_item_val = 32'd0;
+            assign search_owns = 1'b0;
+            assign s_v_req_valid = 1'b0;
+            assign s_v_seq = 32'd0;
+            assign s_v_program_id = 32'd0;
+            assign s_v_len = {(SW+1){1'b0}};
+            assign s_v_data = 8'd0;
+            assign s_v_rep_ready = 1'b0;
+            assign s_v_rep_fld = 4'd0;
+            assign {srch_chains, srch_max_vars, srch_max_values, srch_max_clauses, srch_max_literals} = 160'd0;
+            assign search_busy = 1'b0;
+        end
+    endgenerate
+
+    // Replies: the dispatcher and the validator share one arbiter, which shares the encoder
+    // with the search engine.
+    wire        src_valid, src_ready, le_valid, le_ready;
+    wire [3:0]  src_kind, le_kind;
+    wire [31:0] src_val, src_item_val, le_val, le_item_val;
     reply_arbiter arbiter (
         .clk(clk), .rst(rst),
         .a_valid(link_rep_valid), .a_ready(link_rep_ready), .a_kind(link_rep_kind),
         .a_val(link_rep_val), .a_item_val(link_item_val),
-        .b_valid(eng_rep_valid), .b_ready(eng_rep_ready), .b_kind(eng_rep_kind),
+        .b_valid(arb_eng_valid), .b_ready(arb_eng_ready), .b_kind(eng_rep_kind),
         .b_val(eng_rep_val), .b_item_val(eng_item_val),
+        .y_valid(le_valid), .y_ready(le_ready), .y_kind(le_kind), .y_val(le_val),
+        .y_item_val(le_item_val));
+    reply_arbiter search_arbiter (
+        .clk(clk), .rst(rst),
+        .a_valid(le_valid), .a_ready(le_ready), .a_kind(le_kind),
+        .a_val(le_val), .a_item_val(le_item_val),
+        .b_valid(srch_rep_valid), .b_ready(srch_rep_ready), .b_kind(srch_rep_kind),
+        .b_val(srch_rep_val), .b_item_val(srch_item_val),
         .y_valid(src_valid), .y_ready(src_ready), .y_kind(src_kind), .y_val(src_val),
         .y_item_val(src_item_val));
 
     wire       enc_valid, enc_ready, enc_last, encoder_busy;
     // Verdict frames are tagged in the transmit buffer, so the window counts a candidate until
-    // its verdict has been sent.
+    // its verdict has been sent (Solutions are not: the search's verdicts never get here).
     localparam [3:0] KIND_VERDICT = 4'd8;
     wire       src_verdict = src_kind == KIND_VERDICT;
     assign verdict_encoded = src_valid && src_ready && src_verdict;
@@ -151,8 +281,8 @@ module hilsolve_top #(
         .clk(clk), .rst(rst), .in_valid(line_valid), .in_ready(line_ready), .in_data(line_data),
         .tx(uart_tx), .busy(tx_busy));
 
-    assign busy = rx_busy | frames_busy | dispatch_busy | engine_busy | encoder_busy |
-                  tx_buffer_busy | cobs_busy | tx_busy;
+    assign busy = rx_busy | frames_busy | dispatch_busy | engine_busy | search_busy |
+                  encoder_busy | tx_buffer_busy | cobs_busy | tx_busy;
 endmodule
 
 `default_nettype wire

@@ -11,6 +11,9 @@
 //   Candidate beyond the window -> Error (ERROR_WINDOW, arg WINDOW), seq of the candidate
 //   ProgramBegin, ProgramChunk, ProgramEnd, Candidate -> the engine request port; the engine
 //                       replies through its own reply port (see hdl/README.md)
+//   SearchBegin .. SearchStatusRequest (9..15) -> the search request port (search_engine), the
+//                       same fields and byte port; with SEARCH = 0, Error (ERROR_UNKNOWN_MESSAGE)
+//                       with the request's seq, and HelloReply.search is empty
 // A candidate is in flight from the moment the engine accepts it until its Verdict frame has
 // left the transmitter: the engine reports the ones it holds (eng_inflight), and the verdicts
 // encoded but not yet sent are counted here (verdict_encoded, verdict_sent). A Candidate that
@@ -25,7 +28,8 @@ module link_dispatch #(
     parameter integer     BAUD             = 115_200,
     parameter integer     WINDOW           = 4,
     parameter integer     BUILD            = 1,
-    parameter [8*16-1:0]  DEVICE_ID        = "hilsolve-sim" // ASCII, up to 16 characters
+    parameter [8*16-1:0]  DEVICE_ID        = "hilsolve-sim", // ASCII, up to 16 characters
+    parameter integer     SEARCH           = 0              // 1: a search engine is attached
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -63,8 +67,19 @@ module link_dispatch #(
     output wire [31:0]   eng_req_f3,
     output wire [31:0]   eng_req_f4,
     output wire [31:0]   eng_req_f5,
+    output wire [31:0]   eng_req_f6,
     output wire [AW:0]   eng_req_len,
     input  wire [AW-1:0] eng_req_addr,
+    // Search request port (kinds 9..15): the fields above, its own valid/ready and byte address.
+    output wire          srch_req_valid,
+    input  wire          srch_req_ready,
+    input  wire [AW-1:0] srch_req_addr,
+    // Search capacities for HelloReply.search: [chains, max_vars, max_values, max_clauses, max_literals].
+    input  wire [31:0]   srch_chains,
+    input  wire [31:0]   srch_max_vars,
+    input  wire [31:0]   srch_max_values,
+    input  wire [31:0]   srch_max_clauses,
+    input  wire [31:0]   srch_max_literals,
     output reg           eng_clear,
     input  wire [31:0]   eng_max_vars,
     input  wire [31:0]   eng_max_domain,
@@ -81,7 +96,8 @@ module link_dispatch #(
     localparam [31:0] PROTOCOL_VERSION = 32'd1;
     localparam [1:0] STATUS_OK = 2'd0, STATUS_CRC = 2'd1;
     localparam [3:0] KIND_HELLO = 4'd1, KIND_ECHO = 4'd2, KIND_COUNTERS = 4'd3, KIND_RESET = 4'd4,
-                     KIND_ACK = 4'd4, KIND_CANDIDATE = 4'd8, KIND_ERROR = 4'd15;
+                     KIND_ACK = 4'd4, KIND_CANDIDATE = 4'd8, KIND_SEARCH_FIRST = 4'd9,
+                     KIND_ERROR = 4'd15;
     localparam [3:0] ERROR_CRC = 4'd1, ERROR_FRAME = 4'd2, ERROR_DECODE = 4'd3,
                      ERROR_UNKNOWN_MESSAGE = 4'd4, ERROR_WINDOW = 4'd14;
     localparam [31:0] WINDOW32 = WINDOW;
@@ -131,20 +147,25 @@ module link_dispatch #(
         .clk(clk), .rst(rst), .start(dec_start), .len(ev_len), .done(dec_done),
         .rd_addr(dec_addr), .rd_data(rd_data), .error(dec_error), .kind(dec_kind),
         .f1(eng_req_f1), .f2(eng_req_f2), .f3(eng_req_f3), .f4(eng_req_f4), .f5(eng_req_f5),
+        .f6(eng_req_f6),
         .bytes_off(bytes_off), .bytes_len(bytes_len));
 
     assign ev_ready      = state == D_IDLE;
     assign rep_valid     = state == D_REPLY;
-    assign eng_req_valid = state == D_ENGINE;
+    // Kinds 9..15 go to the search engine (only reached with SEARCH = 1).
+    wire   to_search     = dec_kind >= KIND_SEARCH_FIRST;
+    assign eng_req_valid = state == D_ENGINE && !to_search;
+    assign srch_req_valid = state == D_ENGINE && to_search;
+    wire   req_taken     = to_search ? srch_req_ready : eng_req_ready;
     assign eng_req_kind  = dec_kind;
     assign eng_req_len   = bytes_len;
     assign release_slot  = slot;
     assign release_valid = holding && ((state == D_REPLY && rep_ready) ||
-                                       (state == D_ENGINE && eng_req_ready));
+                                       (state == D_ENGINE && req_taken));
     assign busy          = state != D_IDLE || counters_busy;
 
     // Frame slot reads: the decoder, then the engine or the Echo reply (bytes field relative).
-    wire [AW-1:0] field_index = state == D_ENGINE ? eng_req_addr : rep_item;
+    wire [AW-1:0] field_index = state != D_ENGINE ? rep_item : to_search ? srch_req_addr : eng_req_addr;
     wire [AW-1:0] field_addr  = bytes_off + field_index;
     always @* rd_addr = {slot, state == D_DECODE ? dec_addr : field_addr};
 
@@ -154,7 +175,19 @@ module link_dispatch #(
     wire [3:0]        id_pos = ID_LAST - rep_item[3:0];   // items 0..ID_LEN-1 are read
     reg  [7:0]        id_byte;
     always @(posedge clk) id_byte <= DEVICE_ID[{id_pos, 3'b000} +: 8];
-    assign rep_item_val = {24'd0, rep_kind == KIND_ECHO ? rd_data : id_byte};
+    // HelloReply.search (field 15, packed): the encoder names the field whose items it reads.
+    localparam [31:0] SEARCH_ITEMS = SEARCH != 0 ? 32'd5 : 32'd0;
+    reg  [31:0]       search_item;
+    always @(posedge clk)
+        case (rep_item[2:0])
+            3'd0:    search_item <= srch_chains;
+            3'd1:    search_item <= srch_max_vars;
+            3'd2:    search_item <= srch_max_values;
+            3'd3:    search_item <= srch_max_clauses;
+            default: search_item <= srch_max_literals;
+        endcase
+    assign rep_item_val = rep_kind == KIND_ECHO ? {24'd0, rd_data}
+                        : rep_fld == 4'd15 ? search_item : {24'd0, id_byte};
 
     always @* begin
         rep_val = 32'd0;
@@ -174,6 +207,7 @@ module link_dispatch #(
                 4'd12: rep_val = eng_max_constraints;
                 4'd13: rep_val = eng_max_violations;
                 4'd14: rep_val = eng_engines;
+                4'd15: rep_val = SEARCH_ITEMS;
                 default: ;
             endcase
             KIND_ECHO:     if (rep_fld == 4'd2) rep_val = {{(31-AW){1'b0}}, bytes_len};
@@ -239,7 +273,10 @@ module link_dispatch #(
                             KIND_CANDIDATE:
                                 if (window_full) reply(KIND_ERROR, 1'b1, ERROR_WINDOW, 3'd0);
                                 else state <= D_ENGINE;
-                            default: state <= D_ENGINE;
+                            default:
+                                if (SEARCH == 0 && dec_kind >= KIND_SEARCH_FIRST)
+                                    reply(KIND_ERROR, 1'b1, ERROR_UNKNOWN_MESSAGE, 3'd0);
+                                else state <= D_ENGINE;
                         endcase
                     end
                 D_REPLY:
@@ -248,7 +285,7 @@ module link_dispatch #(
                         state   <= D_IDLE;
                     end
                 default:  // D_ENGINE
-                    if (eng_req_ready) begin
+                    if (req_taken) begin
                         holding <= 1'b0;
                         state   <= D_IDLE;
                     end

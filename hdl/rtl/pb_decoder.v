@@ -1,7 +1,7 @@
 // Protobuf wire-format decoder for one HostMessage payload held in a frame slot.
 // It reads the payload through a byte port (one cycle of latency, two cycles per byte read) and
 // returns the body: which oneof member (`kind`, the HostMessage field number), its varint and
-// fixed32 fields 1..5 (absent fields are 0), and where its one bytes field lies in the payload.
+// fixed32 fields 1..6 (absent fields are 0), and where its one bytes field lies in the payload.
 // It follows the proto3 rules the link needs: fields in any order; the last value of a repeated
 // scalar wins; a repeated body of the same kind merges, of another kind replaces; unknown fields
 // of wire types 0, 1, 2 and 5 are skipped (at both levels); varints of up to 10 bytes are taken
@@ -27,6 +27,7 @@ module pb_decoder #(
     output reg  [31:0]   f3,
     output reg  [31:0]   f4,
     output reg  [31:0]   f5,
+    output reg  [31:0]   f6,
     output reg  [AW-1:0] bytes_off,       // the body's bytes field: offset and length
     output reg  [AW:0]   bytes_len
 );
@@ -53,6 +54,15 @@ module pb_decoder #(
                       else if (f == 3'd2) host_field_type = T_FIXED32;
                 4'd8: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;          // Candidate
                       else if (f == 3'd3) host_field_type = T_BYTES;
+                4'd9: if (f >= 3'd1 && f <= 3'd5) host_field_type = T_VARINT;          // SearchBegin
+                4'd10: if (f >= 3'd1 && f <= 3'd3) host_field_type = T_VARINT;         // SearchChunk
+                       else if (f == 3'd4) host_field_type = T_BYTES;
+                4'd11: if (f == 3'd1) host_field_type = T_VARINT;                      // SearchEnd
+                       else if (f == 3'd2) host_field_type = T_FIXED32;
+                4'd12: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;         // Prior
+                       else if (f == 3'd3) host_field_type = T_BYTES;
+                4'd13: if (f >= 3'd1 && f <= 3'd6) host_field_type = T_VARINT;         // SearchStart
+                4'd14, 4'd15: if (f == 3'd1) host_field_type = T_VARINT;               // SearchStop, SearchStatusRequest
                 default: ;
             endcase
         end
@@ -78,9 +88,9 @@ module pb_decoder #(
     wire        field_zero = ~|acc[31:3];
     wire        field_small = ~|acc[31:7];   // below 16: the known fields are
     wire [3:0]  key_field = acc[6:3];
-    // Top-level fields 1..8 are the body members (messages); inside a body, the schema decides.
+    // Top-level fields 1..15 are the body members (messages); inside a body, the schema decides.
     wire [1:0]  key_type = !field_small ? T_NONE
-                         : !in_body ? ((key_field >= 4'd1 && key_field <= 4'd8) ? T_BYTES : T_NONE)
+                         : !in_body ? (key_field != 4'd0 ? T_BYTES : T_NONE)
                          : !key_field[3] ? host_field_type(kind, key_field[2:0]) : T_NONE;
 
     assign rd_addr = pos[AW-1:0];
@@ -101,6 +111,7 @@ module pb_decoder #(
                 3'd3: f3 <= v;
                 3'd4: f4 <= v;
                 3'd5: f5 <= v;
+                3'd6: f6 <= v;
                 default: ;
             endcase
         end
@@ -121,7 +132,7 @@ module pb_decoder #(
                         in_body   <= 1'b0;
                         error     <= 1'b0;
                         kind      <= 4'd0;
-                        {f1, f2, f3, f4, f5} <= 160'd0;
+                        {f1, f2, f3, f4, f5, f6} <= 192'd0;
                         bytes_off <= 0;
                         bytes_len <= 0;
                         state     <= S_FIELD;
@@ -208,7 +219,7 @@ module pb_decoder #(
                             body_end <= pos + acc[AW:0];
                             if (field[3:0] != kind) begin
                                 kind <= field[3:0];
-                                {f1, f2, f3, f4, f5} <= 160'd0;
+                                {f1, f2, f3, f4, f5, f6} <= 192'd0;
                                 bytes_off <= 0;
                                 bytes_len <= 0;
                             end

@@ -5,7 +5,8 @@
 //              registered RAM read): the value of field fld_sel of the body; for a bytes field
 //              its length, for a packed repeated field its element count; 0 = absent;
 //   item_sel -> item_val, one cycle later: byte item_sel of the bytes field (low 8 bits) or
-//              element item_sel of the packed field.
+//              element item_sel of the packed field; fld_sel names that field meanwhile, so a
+//              body with a bytes and a packed field (HelloReply) can tell their items apart.
 // The encoder walks fields 1..15 twice: first to size the body (whose length prefix comes
 // first), then to send it. It reads each field value once, in the first walk, and keeps it in a
 // small block RAM for the second, so a source may answer with live values (counters that keep
@@ -40,7 +41,7 @@ module pb_encoder #(
     localparam [3:0] S_IDLE = 4'd0, S_FIELD = 4'd1, S_SIZE_RD = 4'd2, S_SIZE_ITEM = 4'd3,
                      S_HEADER = 4'd4, S_VARINT = 4'd5, S_FIXED = 4'd6, S_ITEM_RD = 4'd7,
                      S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10,
-                     S_FETCH = 4'd11, S_CAPTURE = 4'd12;
+                     S_FETCH = 4'd11, S_CAPTURE = 4'd12, S_NEXT = 4'd13;
 
     // Type of field `f` of DeviceMessage body `k` (see proto/link.proto).
     function [2:0] dev_field_type(input [3:0] k, input [3:0] f);
@@ -48,11 +49,16 @@ module pb_encoder #(
             dev_field_type = T_NONE;
             case (k)
                 4'd1: if (f == 4'd3) dev_field_type = T_BYTES;                          // HelloReply
-                      else if (f >= 4'd1 && f <= 4'd14) dev_field_type = T_VARINT;
+                      else if (f == 4'd15) dev_field_type = T_PACKED;
+                      else if (f >= 4'd1) dev_field_type = T_VARINT;
                 4'd2: if (f == 4'd1) dev_field_type = T_VARINT;                         // Echo
                       else if (f == 4'd2) dev_field_type = T_BYTES;
                 4'd3: if (f >= 4'd1 && f <= 4'd10) dev_field_type = T_VARINT;          // Counters
                 4'd4: if (f == 4'd1) dev_field_type = T_VARINT;                         // Ack
+                4'd5: if (f == 4'd4) dev_field_type = T_FIXED32;                        // Solution
+                      else if (f == 4'd10) dev_field_type = T_BYTES;
+                      else if (f >= 4'd1 && f <= 4'd9) dev_field_type = T_VARINT;
+                4'd6: if (f >= 4'd1 && f <= 4'd12) dev_field_type = T_VARINT;          // SearchStatus
                 4'd8: if (f == 4'd5) dev_field_type = T_PACKED;                         // Verdict
                       else if (f == 4'd6) dev_field_type = T_FIXED32;
                       else if (f >= 4'd1 && f <= 4'd7) dev_field_type = T_VARINT;
@@ -162,12 +168,11 @@ module pb_encoder #(
                         endcase
                     end else begin
                         cur_type   <= ftype;
-                        fld        <= fld + 5'd1;
                         item       <= 0;
                         items      <= fval[IW-1:0];
                         value      <= ftype == T_PACKED ? {{(32-LW){1'b0}}, packed_len} : fval;
                         fixed_left <= 2'd3;
-                        after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_FETCH;
+                        after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_NEXT;
                         emit({1'b0, fld[3:0], wire_type(ftype)}, ftype == T_FIXED32 ? S_FIXED : S_VARINT);
                     end
                 S_SIZE_RD:
@@ -198,7 +203,11 @@ module pb_encoder #(
                     fixed_left <= fixed_left - 2'd1;
                     emit(value[7:0], fixed_left == 2'd0 ? after_value : S_FIXED);
                 end
-                S_ITEM_RD: state <= item == items ? S_FETCH : S_ITEM;
+                S_ITEM_RD: state <= item == items ? S_NEXT : S_ITEM;
+                S_NEXT: begin        // the field is sent: on to the next
+                    fld   <= fld + 5'd1;
+                    state <= S_FETCH;
+                end
                 S_ITEM: begin        // item_val is element `item`
                     item <= item + 1'b1;
                     if (cur_type == T_BYTES) emit(item_val[7:0], S_ITEM_RD);

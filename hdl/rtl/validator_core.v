@@ -48,12 +48,13 @@ module validator_core #(
     output wire [31:0]      rep_arg,
     output wire [31:0]      rep_program_id,
     output wire             rep_ok,
-    output wire [15:0]      rep_count,          // violated constraints; the first min(count, K) are listed
+    output wire [31:0]      rep_count,          // violated constraints; the first min(count, K) are listed
     input  wire [KW-1:0]    rep_index,
-    output wire [15:0]      rep_entry,
+    output wire [31:0]      rep_entry,
     output wire [31:0]      rep_digest,
     output wire [31:0]      rep_cycles,
     output wire [FW:0]      held,               // accepted candidates whose verdict is not out yet
+    output wire             loaded,             // a program is loaded (its id: rep_program_id)
     output wire             executing,          // the lanes are executing program words (or sweeping)
     output wire             busy                // anything in progress
 );
@@ -66,6 +67,10 @@ module validator_core #(
     localparam FW = $clog2(ENGINES + 1);                  // filled slots in a bank, 0..ENGINES
     localparam SW = $clog2(2 * ENGINES);                  // slot index: bank * ENGINES + lane
     localparam [FW-1:0] FULL = ENGINES[FW-1:0];
+    localparam NW = CW + 1;                               // a violation count or index
+    // Seen-set generation bits (engine_lane): room for a candidate's generations (one per
+    // constraint and one) between sweeps; 16 up to 16K constraints.
+    localparam GW = 8 * ((CW + 2 + 7) / 8);
 
     generate
         if ((1 << VW) != MAX_VARS || (1 << WW) != MAX_WORDS || (1 << CW) != MAX_CONSTRAINTS || K < 2)
@@ -119,8 +124,10 @@ module validator_core #(
     // Seen-set generations (engine_lane): a candidate uses at most one per constraint plus one,
     // so a sweep before a candidate that could reach 2^16 keeps old tags from ever matching.
     // The sweep writes generation 0, which no constraint uses.
-    localparam [15:0] GEN_LAST_START = 16'hFFFF - MAX_CONSTRAINTS[15:0] - 16'd1;
-    reg  [15:0]     gen;
+    localparam [GW:0] GEN_SPAN = 1 << GW;
+    localparam [GW:0] GEN_LAST_START_W = GEN_SPAN - 1 - MAX_CONSTRAINTS[GW:0] - 1;
+    localparam [GW-1:0] GEN_LAST_START = GEN_LAST_START_W[GW-1:0];
+    reg  [GW-1:0]   gen;
     reg             gen_used;           // the current constraint marked the seen set
     reg             sweep_due;          // after reset the tags are unknown
     reg  [7:0]      sweep_addr;
@@ -177,7 +184,8 @@ module validator_core #(
         .cmd_a(cmd_a), .cmd_b(cmd_b), .cmd_c(cmd_c), .cmd_d(cmd_d), .cmd_len(cmd_len),
         .byte_en(cstate == C_DATA && byte_fire), .byte_in(data),
         .crc(~crc_state), .crc_restart(loader_crc_restart), .crc_en(loader_crc_en),
-        .code(code), .arg(rep_arg), .program_id(program_id), .num_vars(num_vars), .num_words(num_words),
+        .code(code), .arg(rep_arg), .program_id(program_id), .loaded(loaded),
+        .num_vars(num_vars), .num_words(num_words),
         .width_we(width_we), .width_waddr(width_waddr), .width_wdata(width_wdata),
         .word_we(word_we), .word_addr(word_addr), .word_data(word_wdata));
 
@@ -202,12 +210,12 @@ module validator_core #(
     wire issue = xstate == X_RUN && pc != num_words;
     wire sweep = xstate == X_SWEEP;
     wire [LW-1:0] vl_lane = vl[LW-1:0];
-    wire [15:0]   lane_count [0:ENGINES-1];
-    wire [15:0]   lane_entry [0:ENGINES-1];
+    wire [NW-1:0] lane_count [0:ENGINES-1];
+    wire [NW-1:0] lane_entry [0:ENGINES-1];
     genvar g;
     generate
         for (g = 0; g < ENGINES; g = g + 1) begin : g_lane
-            engine_lane #(.MAX_VARS(MAX_VARS), .CIDX_W(CW), .K(K)) lane (
+            engine_lane #(.MAX_VARS(MAX_VARS), .CIDX_W(CW), .K(K), .GW(GW)) lane (
                 .clk(clk),
                 .wr_en(unp_wr_en && tgt_lane == g[LW-1:0]), .wr_addr({ib, unp_wr_var}),
                 .wr_index(unp_wr_index),
@@ -226,9 +234,9 @@ module validator_core #(
     assign rep_seq = sel_ver ? slot_seq[slot_out] : cmd_seq;
     assign rep_code = code;
     assign rep_program_id = program_id;
-    assign rep_count = lane_count[vl_lane];
-    assign rep_ok = lane_count[vl_lane] == 16'd0;
-    assign rep_entry = lane_entry[vl_lane];
+    assign rep_count = {{(32-NW){1'b0}}, lane_count[vl_lane]};
+    assign rep_ok = lane_count[vl_lane] == {NW{1'b0}};
+    assign rep_entry = {{(32-NW){1'b0}}, lane_entry[vl_lane]};
     assign rep_digest = slot_digest[slot_out];
     assign rep_cycles = {{(30-WW){1'b0}}, cycles};
     // Candidates in the slots without a verdict out: both banks, less the verdicts of the
@@ -292,7 +300,7 @@ module validator_core #(
             if (ec3) begin
                 cfresh <= 1'b1;
                 cidx <= cidx + 1'b1;
-                if (gen_used || adiff3) gen <= gen + 16'd1;
+                if (gen_used || adiff3) gen <= gen + 1'b1;
                 gen_used <= 1'b0;
             end else begin
                 if (end_term3) cfresh <= 1'b0;
@@ -305,10 +313,10 @@ module validator_core #(
                 if (batch_start) begin
                     if (sweep_due || gen > GEN_LAST_START) begin
                         xstate <= X_SWEEP;
-                        gen <= 16'd0;
+                        gen <= {GW{1'b0}};
                     end else begin
                         xstate <= X_RUN;
-                        gen <= gen + 16'd1;
+                        gen <= gen + 1'b1;
                     end
                     sweep_addr <= 8'd0;
                     eb <= ib;
@@ -326,7 +334,7 @@ module validator_core #(
                 if (sweep_addr == 8'hFF) begin
                     xstate <= X_RUN;
                     sweep_due <= 1'b0;
-                    gen <= 16'd1;
+                    gen <= {{(GW-1){1'b0}}, 1'b1};
                 end
             end
             X_RUN:

@@ -6,11 +6,15 @@
 //   clear (a Reset message, acknowledged by the link) -> the core's Reset command, in order with
 //   the requests; core replies -> Ack (4), Error (15) and Verdict (8) fields for the encoder.
 // It also keeps the engine counters of the Counters message and the capacities of HelloReply,
-// and reports the candidates it holds without a verdict handed out (`inflight`, for the window).
+// and reports the candidates it holds without a verdict handed out (`inflight`, for the window)
+// and whether a program is loaded (for SearchStart).
+// A request's bytes field may be longer than a link frame (MAX_REQUEST): search_engine submits
+// packed candidates of up to its MAX_VARS bytes on the same port.
 `default_nettype none
 
 module validator_engine #(
     parameter integer MAX_PAYLOAD = 512,
+    parameter integer MAX_REQUEST = MAX_PAYLOAD,   // longest bytes field of a request, a power of two below 64K
     parameter integer ENGINES = 1,
     parameter integer MAX_VARS = 1024,
     parameter integer MAX_WORDS = 16384,
@@ -28,8 +32,8 @@ module validator_engine #(
     input  wire [31:0]   req_f3,
     input  wire [31:0]   req_f4,
     input  wire [31:0]   req_f5,
-    input  wire [AW:0]   req_len,
-    output wire [AW-1:0] req_addr,
+    input  wire [RW:0]   req_len,
+    output wire [RW-1:0] req_addr,
     input  wire [7:0]    req_data,
     input  wire          clear,
     // Reply: Ack (4), Verdict (8) or Error (15), through the reply encoder.
@@ -52,11 +56,14 @@ module validator_engine #(
     output reg  [31:0]   candidates,
     output reg  [31:0]   busy_cycles,
     output wire [7:0]    inflight,          // accepted candidates without a verdict handed out
+    output wire          program_loaded,    // a program is loaded, as loaded_id
+    output wire [31:0]   loaded_id,
     output wire          busy
 );
     `include "validator_codes.vh"
     localparam integer AW = $clog2(MAX_PAYLOAD);
     localparam integer IW = AW + 1;
+    localparam integer RW = $clog2(MAX_REQUEST);
     localparam integer KW = $clog2(K);
     localparam integer FW = $clog2(ENGINES + 1);
     localparam [3:0] KIND_ACK = 4'd4, KIND_BEGIN = 4'd5, KIND_CHUNK = 4'd6, KIND_END = 4'd7,
@@ -83,15 +90,16 @@ module validator_engine #(
     // once the first read of a request has come back.
     reg         primed;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [15:0] data_index;            // below MAX_PAYLOAD
+    wire [15:0] data_index;            // below MAX_REQUEST
+    wire [31:0] req_len32 = {{(31-RW){1'b0}}, req_len};
     /* verilator lint_on UNUSEDSIGNAL */
-    assign req_addr = data_index[AW-1:0];
+    assign req_addr = data_index[RW-1:0];
 
     wire [1:0]      kind;
     wire [31:0]     seq, program_id, digest, cycles, code_arg;
     wire [3:0]      code;
     wire            ok, executing, core_busy;
-    wire [15:0]     count, entry;
+    wire [31:0]     count, entry;
     wire [FW:0]     held;
     validator_core #(
         .ENGINES(ENGINES), .MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS),
@@ -100,7 +108,7 @@ module validator_engine #(
         .clk(clk), .rst(rst),
         .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_op(cmd_op), .cmd_seq(req_f1),
         .cmd_a(req_f2), .cmd_b(req_f3), .cmd_c(req_f4), .cmd_d(req_f5),
-        .cmd_len(reset_due ? 16'd0 : {{(15-AW){1'b0}}, req_len}),
+        .cmd_len(reset_due ? 16'd0 : req_len32[15:0]),
         /* verilator lint_off PINCONNECTEMPTY */
         .data_valid(primed), .data_ready(), .data(req_data), .data_index(data_index),
         /* verilator lint_on PINCONNECTEMPTY */
@@ -108,14 +116,15 @@ module validator_engine #(
         .rep_code(code), .rep_arg(code_arg), .rep_program_id(program_id), .rep_ok(ok),
         .rep_count(count), .rep_index(rep_item[KW-1:0]), .rep_entry(entry), .rep_digest(digest),
         .rep_cycles(cycles),
-        .held(held), .executing(executing), .busy(core_busy));
+        .held(held), .loaded(program_loaded), .executing(executing), .busy(core_busy));
+    assign loaded_id = program_id;
 
     // A pending Reset drops the candidates in the slots, so they no longer count.
     assign inflight = reset_due ? 8'd0 : {{(7-FW){1'b0}}, held};
 
     assign rep_kind = kind == REP_VERDICT ? KIND_VERDICT : kind == REP_ERROR ? KIND_ERROR : KIND_ACK;
-    localparam [15:0] K16 = K[15:0];
-    wire [15:0] listed = count < K16 ? count : K16;
+    localparam [31:0] K32 = K;
+    wire [31:0] listed = count < K32 ? count : K32;
     always @(*) begin
         rep_val = 32'd0;
         if (rep_fld == 4'd1) rep_val = seq;
@@ -126,8 +135,8 @@ module validator_engine #(
             case (rep_fld)
                 4'd2: rep_val = program_id;
                 4'd3: rep_val = {31'd0, ok};
-                4'd4: rep_val = {16'd0, count};
-                4'd5: rep_val = {16'd0, listed};       // elements of the packed field
+                4'd4: rep_val = count;
+                4'd5: rep_val = listed;                // elements of the packed field
                 4'd6: rep_val = digest;
                 4'd7: rep_val = cycles;
                 default: ;
@@ -135,7 +144,7 @@ module validator_engine #(
         end
     end
 
-    assign rep_item_val = {16'd0, entry};
+    assign rep_item_val = entry;
 
     always @(posedge clk) begin
         if (rep_valid && rep_ready && kind == REP_VERDICT) candidates <= candidates + 32'd1;

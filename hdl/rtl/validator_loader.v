@@ -33,6 +33,7 @@ module validator_loader #(
     output reg  [3:0]                    code,
     output reg  [31:0]                   arg,
     output reg  [31:0]                   program_id,
+    output reg                           loaded,      // program_id's program is loaded
     output reg  [VW:0]                   num_vars,
     output reg  [WW:0]                   num_words,
     // width table: two 4-bit widths per byte, low nibble first
@@ -56,7 +57,7 @@ module validator_loader #(
                             || ((value >> n) & 32'd1) != 32'd0 && (value & ((32'd1 << n) - 32'd1)) != 32'd0;
     endfunction
 
-    reg            loaded, loading;
+    reg            loading;
     reg            in_chunk;        // the current command is an accepted chunk
     reg            chunk_words;     // ... of words (else of widths)
     reg  [15:0]    cand_bytes;
@@ -146,6 +147,7 @@ module validator_loader #(
     wire [VW+3:0] bits_next = bits + {{VW{1'b0}}, w_lo} + (hi_used ? {{VW{1'b0}}, w_hi} : {(VW+4){1'b0}});
     /* verilator lint_off UNUSEDSIGNAL */
     wire [VW+4:0] bits_rounded = {1'b0, bits} + 7;      // bytes = bits_rounded >> 3
+    wire [31:0]   cand_bytes_next = {{(30-VW){1'b0}}, bits_rounded[VW+4:3]};   // below 2^16
     /* verilator lint_on UNUSEDSIGNAL */
 
     assign crc_restart = cmd_start && cmd_op == CMD_BEGIN;
@@ -184,7 +186,7 @@ module validator_loader #(
             end else if (cmd_op == CMD_END) begin
                 loading <= 1'b0;
                 loaded <= 1'b1;
-                cand_bytes <= {{(14-VW){1'b0}}, bits_rounded[VW+4:3]};
+                cand_bytes <= cand_bytes_next[15:0];
             end
         end else if (take) begin
             if (dcode != ERR_NONE) begin

@@ -8,15 +8,17 @@
 //   decodes the payload to exactly `message`.
 // - a bad frame: `frame` and the `frameError` kind a receiver must report.
 // Host vectors (direction "host", host -> device) carry the device's expected `reply`: the fields
-// listed must match exactly, fields not listed are free. They are meant to be sent in file order
-// to a device that has just been started (or Reset): the program vectors rely on that order.
+// listed must match exactly, fields not listed are free; `then` lists frames the device sends on
+// its own after the reply (a search's Solution), matched the same way. They are meant to be sent
+// in file order to a device that has just been started (or Reset): the program vectors rely on
+// that order, and the search vectors on the program the validator vectors leave loaded.
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../src/model/crc32.ts';
 import { Opcode, encodeWord, wordsToBytes } from '../../src/model/isa.ts';
 import {
-  ChunkKind, ErrorCode, PROTOCOL_VERSION, decodeDevice, decodeHost, encodeDevice, encodeHost,
+  ChunkKind, ErrorCode, Limit, PROTOCOL_VERSION, SearchSection, decodeDevice, decodeHost, encodeDevice, encodeHost,
   type DeviceMessage, type HostMessage,
 } from '../../src/link/codec.ts';
 import { MIN_MAX_PAYLOAD, PAYLOAD_LIMIT, encodeFrame } from '../../src/link/frame.ts';
@@ -36,8 +38,13 @@ export interface GoldenVector {
   frame: string;
   frameError?: FrameErrorKind;
   reply?: JsonFields;
-  /** Host vectors: `link` needs only the link layer; `validator` needs the constraint engine too. */
-  layer?: 'link' | 'validator';
+  /** Frames the device sends unprompted after `reply` (a search's Solution), in order. */
+  then?: JsonFields[];
+  /**
+   * Host vectors: `link` needs only the link layer; `validator` needs the constraint engine too;
+   * `search` needs the search engine (and the program the validator vectors load).
+   */
+  layer?: 'link' | 'validator' | 'search';
 }
 
 export interface GoldenFile {
@@ -88,9 +95,11 @@ const f32 = (field: number, value: number) => [...key(field, 5), value & 0xff, (
 const f64 = (field: number, lo: number, hi: number) => [...key(field, 1), ...f32(0, lo).slice(1), ...f32(0, hi).slice(1)];
 const ascii = (s: string) => [...Buffer.from(s, 'ascii')];
 
-// HostMessage / DeviceMessage field numbers of the bodies used below.
+// HostMessage / DeviceMessage field numbers of the bodies used below. Every one-byte key of
+// HostMessage (fields 1..15) is a known body, so unknown ones are 16 and above (two-byte keys).
 const HOST_ECHO = 2;
-const HOST_UNUSED = 9;
+const HOST_UNUSED = 16;
+const DEVICE_HELLO = 1;
 
 // --- the cases -----------------------------------------------------------------------------------
 
@@ -103,7 +112,10 @@ const WORDS = wordsToBytes([
 ]);
 const PROGRAM_CRC = crc32(Uint8Array.from([...WIDTHS, ...WORDS]));
 
-interface HostCase { name: string; note: string; msg?: HostMessage; raw?: number[]; expect?: HostMessage; reply: JsonFields; layer?: 'validator' }
+interface HostCase {
+  name: string; note: string; msg?: HostMessage; raw?: number[]; expect?: HostMessage; reply: JsonFields;
+  then?: JsonFields[]; layer?: 'validator' | 'search';
+}
 
 function hostCases(): HostCase[] {
   const seq255 = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 0xff);
@@ -141,8 +153,8 @@ function hostCases(): HostCase[] {
         ...f32(6, 0xdeadbeef), ...lfield(2, [0x00, 0x42]), ...vfield(7, 1),
       ]),
       expect: { kind: 'echo', seq: 11, data: Uint8Array.of(0x00, 0x42) }, reply: { kind: 'echo', seq: 11, data: '0042' } },
-    { name: 'echo-unknown-top-level', note: 'unknown fields of wire types 0, 1, 2 and 5 around the body in HostMessage',
-      raw: [...vfield(12, 3), ...f32(13, 7), ...lfield(HOST_ECHO, [...vfield(1, 12), ...lfield(2, [0x5a])]), ...f64(14, 1, 2), ...lfield(10, [1, 2, 3])],
+    { name: 'echo-unknown-top-level', note: 'unknown fields (16..19: two-byte keys) of wire types 0, 1, 2 and 5 around the body in HostMessage',
+      raw: [...vfield(16, 3), ...f32(17, 7), ...lfield(HOST_ECHO, [...vfield(1, 12), ...lfield(2, [0x5a])]), ...f64(18, 1, 2), ...lfield(19, [1, 2, 3])],
       expect: { kind: 'echo', seq: 12, data: Uint8Array.of(0x5a) }, reply: { kind: 'echo', seq: 12, data: '5a' } },
     { name: 'echo-unknown-two-byte-key', note: 'unknown field 100 (a two-byte key) of wire type 0 and 2',
       raw: lfield(HOST_ECHO, [...vfield(100, 5), ...vfield(1, 13), ...lfield(101, [9, 9]), ...lfield(2, [0x13])]),
@@ -160,7 +172,7 @@ function hostCases(): HostCase[] {
       raw: lfield(HOST_ECHO, [...vfield(1, 99), ...lfield(2, [0x17]), ...vfield(1, 17)]),
       expect: { kind: 'echo', seq: 17, data: Uint8Array.of(0x17) }, reply: { kind: 'echo', seq: 17, data: '17' } },
     // Errors the device must answer with an Error frame.
-    { name: 'unknown-message', note: 'HostMessage field 9 is no known body (the device may echo seq 18 or send 0)',
+    { name: 'unknown-message', note: 'HostMessage field 16 is no known body (the device may echo seq 18 or send 0)',
       raw: lfield(HOST_UNUSED, [...vfield(1, 18)]), reply: { kind: 'error', code: ErrorCode.UNKNOWN_MESSAGE } },
     { name: 'empty-payload', note: 'a HostMessage with no body at all', raw: [],
       reply: { kind: 'error', seq: 0, code: ErrorCode.UNKNOWN_MESSAGE } },
@@ -191,15 +203,96 @@ function hostCases(): HostCase[] {
     { layer: 'validator', name: 'candidate-wrong-program', note: 'a candidate for another program',
       msg: { kind: 'candidate', seq: 28, programId: PROGRAM_ID + 1, values: Uint8Array.of(0) },
       reply: { kind: 'error', seq: 28, code: ErrorCode.WRONG_PROGRAM, arg: PROGRAM_ID } },
+    ...searchCases(),
+  ];
+}
+
+// Search tables of the golden program's clause `x0 = 1 or x1 = 1` (docs/search.md, "Tables"):
+// two boolean variables (value slots 0, 1 and 2, 3), one clause of the literals (x0, 1) and (x1, 1).
+const SEARCH_SIZES = { numVars: 2, numValues: 4, numClauses: 1, numLiterals: 2 };
+const SEARCH_SECTIONS: [number, string, number[]][] = [
+  [SearchSection.VARS, 'vars', [0 | (1 << 24), 2 | (1 << 24)]],
+  [SearchSection.CLAUSES, 'clauses', [0 | (1 << 24)]],
+  [SearchSection.LITERALS, 'literals', [1 | (0 << 8), 1 | (1 << 8)]],
+  [SearchSection.VALUES, 'values', [0, 0, 1, 1, 2]],
+  [SearchSection.OCCURRENCES, 'occurrences', [0, 0]],
+];
+const u32le = (words: number[]) => Uint8Array.from(words.flatMap((w) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]));
+const SEARCH_CRC = crc32(Uint8Array.from(SEARCH_SECTIONS.flatMap(([, , words]) => [...u32le(words)])));
+const SEARCH_START_SEQ = 57;
+
+function searchCases(): HostCase[] {
+  const layer = 'search' as const;
+  const stateError = (seq: number, arg: number) => ({ kind: 'error', seq, code: ErrorCode.SEARCH_STATE, arg });
+  return [
+    { layer, name: 'search-start-no-tables', note: 'SearchStart before any tables (after reset): ERROR_SEARCH_STATE 1',
+      msg: { kind: 'searchStart', seq: 40, programId: PROGRAM_ID, seed: 1, flipBudget: 0, noise: 0, maxSolutions: 1 },
+      reply: stateError(40, 1) },
+    { layer, name: 'search-prior-no-tables', note: 'a Prior before any SearchBegin: ERROR_SEARCH_STATE 1',
+      msg: { kind: 'prior', seq: 41, offset: 0, data: Uint8Array.of(1, 1, 1, 1) }, reply: stateError(41, 1) },
+    { layer, name: 'search-begin-over-capacity', note: '2^32-1 variables: over any device, ERROR_SEARCH_CAPACITY LIMIT_SEARCH_VARS',
+      msg: { kind: 'searchBegin', seq: 42, ...SEARCH_SIZES, numVars: 0xffffffff },
+      reply: { kind: 'error', seq: 42, code: ErrorCode.SEARCH_CAPACITY, arg: Limit.SEARCH_VARS } },
+    { layer, name: 'search-begin', note: 'tables of the clause x0 = 1 or x1 = 1: 2 variables, 4 value slots, 1 clause, 2 literals',
+      msg: { kind: 'searchBegin', seq: 43, ...SEARCH_SIZES }, reply: { kind: 'ack', seq: 43 } },
+    { layer, name: 'search-start-not-ended', note: 'SearchStart before SearchEnd: ERROR_SEARCH_STATE 2',
+      msg: { kind: 'searchStart', seq: 44, programId: PROGRAM_ID, seed: 1, flipBudget: 0, noise: 0, maxSolutions: 1 },
+      reply: stateError(44, 2) },
+    { layer, name: 'search-chunk-unaligned', note: 'chunk data of 3 bytes: ERROR_SEARCH_STATE 5',
+      msg: { kind: 'searchChunk', seq: 45, section: SearchSection.VARS, offset: 0, data: Uint8Array.of(1, 2, 3) }, reply: stateError(45, 5) },
+    { layer, name: 'search-chunk-outside', note: 'a VARS word at offset 2 of a 2-word section: ERROR_SEARCH_STATE 3',
+      msg: { kind: 'searchChunk', seq: 46, section: SearchSection.VARS, offset: 2, data: u32le([0]) }, reply: stateError(46, 3) },
+    { layer, name: 'search-chunk-unknown-section', note: 'section 7 does not exist: ERROR_SEARCH_STATE 3',
+      msg: { kind: 'searchChunk', seq: 47, section: 7, offset: 0, data: u32le([0]) }, reply: stateError(47, 3) },
+    { layer, name: 'search-end-bad-crc', note: 'SearchEnd whose CRC matches nothing sent: ERROR_SEARCH_CRC',
+      msg: { kind: 'searchEnd', seq: 48, crc: 0x12345678 }, reply: { kind: 'error', seq: 48, code: ErrorCode.SEARCH_CRC } },
+    { layer, name: 'search-begin-again', note: 'SearchBegin again: the tables start over',
+      msg: { kind: 'searchBegin', seq: 49, ...SEARCH_SIZES }, reply: { kind: 'ack', seq: 49 } },
+    ...SEARCH_SECTIONS.map(([section, name, words], i): HostCase => ({
+      layer, name: `search-chunk-${name}`, note: `section ${name}: ${words.map((w) => `0x${w.toString(16)}`).join(', ')}`,
+      msg: { kind: 'searchChunk', seq: 50 + i, section, offset: 0, data: u32le(words) }, reply: { kind: 'ack', seq: 50 + i },
+    })),
+    { layer, name: 'search-end', note: 'CRC-32 of the five chunks\' data in the order sent',
+      msg: { kind: 'searchEnd', seq: 55, crc: SEARCH_CRC }, reply: { kind: 'ack', seq: 55 } },
+    { layer, name: 'search-prior', note: 'prior 0 (never) on value 0 of both variables: the only start state is x0 = x1 = 1',
+      msg: { kind: 'prior', seq: 56, offset: 0, data: Uint8Array.of(0, 255, 0, 255) }, reply: { kind: 'ack', seq: 56 } },
+    { layer, name: 'search-start', note: 'one solution wanted: x0 = x1 = 1 (packed 0x03), proven against the golden program',
+      msg: { kind: 'searchStart', seq: SEARCH_START_SEQ, programId: PROGRAM_ID, seed: 1, flipBudget: 0, noise: 0, maxSolutions: 1 },
+      reply: { kind: 'ack', seq: SEARCH_START_SEQ },
+      then: [{ kind: 'solution', seq: SEARCH_START_SEQ, programId: PROGRAM_ID, index: 1, digest: crc32(Uint8Array.of(3)), offset: 0, total: 1, values: '03' }] },
+    { layer, name: 'search-status', note: 'after max_solutions: ready (2), one solution sent',
+      msg: { kind: 'searchStatus', seq: 58 },
+      reply: { kind: 'searchStatus', seq: 58, state: 2, solutions: 1, searchSeq: SEARCH_START_SEQ } },
+    { layer, name: 'search-stop', note: 'SearchStop on a finished search: answered with the final SearchStatus',
+      msg: { kind: 'searchStop', seq: 59 },
+      reply: { kind: 'searchStatus', seq: 59, state: 2, solutions: 1, searchSeq: SEARCH_START_SEQ } },
   ];
 }
 
 function deviceCases(): { name: string; note: string; msg?: DeviceMessage; raw?: number[]; expect?: DeviceMessage }[] {
   return [
-    { name: 'hello-reply', note: 'a HelloReply with every field set', msg: {
+    { name: 'hello-reply', note: 'a HelloReply with every field set but search (a device without a search engine)', msg: {
       kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 3, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
-      maxViolations: 8, engines: 1 } },
+      maxViolations: 8, engines: 1, search: [] } },
+    { name: 'hello-reply-search', note: 'a HelloReply of a device with search: [chains, max_vars, max_values, max_clauses, max_literals], packed', msg: {
+      kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 4, maxPayload: 1024,
+      window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
+      maxViolations: 8, engines: 1, search: [1, 1024, 8192, 16384, 65536] } },
+    { name: 'hello-reply-search-unpacked', note: 'HelloReply.search as separate varint fields: decoders must accept this too',
+      raw: lfield(DEVICE_HELLO, [...vfield(1, 1), ...vfield(2, 1), ...vfield(5, 512), ...vfield(6, 4),
+        ...vfield(15, 1), ...vfield(15, 64), ...vfield(15, 256), ...vfield(15, 512), ...vfield(15, 2048)]),
+      expect: {
+        kind: 'hello', seq: 1, protocolVersion: 1, deviceId: new Uint8Array(), build: 0, maxPayload: 512, window: 4, clockHz: 0, baud: 0,
+        maxVars: 0, maxDomain: 0, maxWords: 0, maxConstraints: 0, maxViolations: 0, engines: 0, search: [1, 64, 256, 512, 2048] } },
+    { name: 'solution', note: 'one part of a Solution: bytes 0..2 of a 5-byte assignment', msg: {
+      kind: 'solution', seq: 57, programId: 0x5a, index: 3, digest: 0xcafef00d, flips: 1234, cycles: 56789, restarts: 2,
+      offset: 0, total: 5, values: Uint8Array.of(0x12, 0x00, 0x34) } },
+    { name: 'search-status', note: 'a SearchStatus with every field set (64-bit counters as lo/hi)', msg: {
+      kind: 'searchStatus', seq: 60, state: 3, flipsLo: 0x89abcdef, flipsHi: 1, restarts: 77, solutions: 5, rejects: 2, unsat: 3,
+      bestUnsat: 1, cyclesLo: 0xfedcba98, cyclesHi: 2, searchSeq: 57 } },
+    { name: 'error-search-capacity', note: 'ERROR_SEARCH_CAPACITY naming LIMIT_SEARCH_CLAUSES',
+      msg: { kind: 'error', seq: 13, code: ErrorCode.SEARCH_CAPACITY, arg: Limit.SEARCH_CLAUSES } },
     { name: 'verdict-packed', note: 'violated as a packed repeated field (what encoders write)', msg: {
       kind: 'verdict', seq: 9, programId: 1, ok: false, violatedCount: 3, violated: [2, 130, 1000], digest: 0x89abcdef, cycles: 40 } },
     { name: 'verdict-unpacked', note: 'violated as separate fields: decoders must accept this too',
@@ -252,7 +345,7 @@ export function buildVectors(): GoldenFile {
     vectors.push({
       name: c.name, direction: 'host', note: c.note,
       ...(message ? { message: messageToJson(message) } : {}),
-      payload: hex(payload), frame: hex(encodeFrame(payload)), reply: c.reply, layer: c.layer ?? 'link',
+      payload: hex(payload), frame: hex(encodeFrame(payload)), reply: c.reply, ...(c.then ? { then: c.then } : {}), layer: c.layer ?? 'link',
     });
   }
   for (const c of badFrames()) {

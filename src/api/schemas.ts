@@ -15,6 +15,11 @@ const jobOptionsSchema = {
     seed: { type: 'integer', minimum: b.seed.min, maximum: b.seed.max, description: 'sampler seed; random when left out' },
     maxCandidates: { type: 'integer', minimum: b.maxCandidates.min, maximum: b.maxCandidates.max, default: b.maxCandidates.default, description: 'candidate budget' },
     colors: { type: 'integer', minimum: b.colors.min, maximum: b.colors.max, description: 'colours, for format col' },
+    mode: {
+      // No schema default: a job without a mode is `auto` (the worker's default), and its options stay as sent.
+      type: 'string', enum: b.mode.values,
+      description: 'search: the device searches from the model\'s prior; validate: the host proposes, the device checks; auto (the default): search where the device offers it and the problem fits its search capacities',
+    },
   },
 } as const;
 
@@ -23,7 +28,7 @@ export const submitBodySchema = {
   additionalProperties: false,
   required: ['format'],
   properties: {
-    format: { type: 'string', enum: ['json', 'cnf', 'col'] },
+    format: { type: 'string', enum: ['json', 'cnf', 'col', 'fzn'] },
     problem: { type: 'object', description: 'the problem as a JSON document (format json only)' },
     source: { type: 'string', maxLength: LIMITS.maxSourceBytes, description: 'the problem as text in the given format' },
     options: jobOptionsSchema,
@@ -36,6 +41,10 @@ const statsSchema = {
     candidates: { type: 'integer' }, verdicts: { type: 'integer' }, proven: { type: 'integer' },
     rejected: { type: 'integer' }, deviceFaults: { type: 'integer' }, reconnects: { type: 'integer' },
     linkBytes: { type: 'integer' }, elapsedMs: { type: 'integer' },
+    flips: { type: 'integer', description: 'search mode: flips the device made' },
+    restarts: { type: 'integer', description: 'search mode: restarts from a fresh sample of the prior' },
+    deviceCycles: { type: 'integer', description: 'search mode: device clock cycles spent searching' },
+    mode: { type: 'string', enum: ['search', 'validate'], description: 'the mode the job ran in last' },
   },
 } as const;
 
@@ -91,7 +100,7 @@ export const jobParamsSchema = {
 export const jobQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { after: { type: 'integer', minimum: 0, default: 0, description: 'return only solutions with index > after' } },
+  properties: { after: { type: 'integer', minimum: 0, maximum: b.solutions.max, default: 0, description: 'return only solutions with index > after' } },
 } as const;
 
 export const listQuerySchema = {
@@ -114,8 +123,13 @@ export const jobListSchema = {
 export const deviceSchema = {
   type: 'object',
   properties: {
-    workerId: { type: 'string' }, hostname: { type: 'string' }, pid: { type: 'integer' }, port: { type: 'string' },
-    simulated: { type: 'boolean' }, handshake: { type: ['object', 'null'], additionalProperties: true },
-    currentJob: { type: ['string', 'null'] }, startedAt: { type: 'integer' }, lastSeen: { type: 'integer' },
+    id: { type: 'string', description: 'opaque id of the worker holding the device' },
+    deviceId: { type: ['string', 'null'], description: 'the device\'s identity from its handshake' },
+    simulated: { type: 'boolean' }, handshake: { type: ['object', 'null'], additionalProperties: true, description: 'identity and capacities' },
+    busy: { type: 'boolean', description: 'whether it is running a job' },
+    startedAt: { type: 'integer' }, lastSeen: { type: 'integer' },
+    workerId: { type: 'string', description: 'operator keys only' }, hostname: { type: 'string', description: 'operator keys only' },
+    pid: { type: 'integer', description: 'operator keys only' }, port: { type: 'string', description: 'operator keys only' },
+    currentJob: { type: ['string', 'null'], description: 'operator keys only' },
   },
 } as const;

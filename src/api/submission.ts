@@ -1,13 +1,19 @@
 // From a validated POST /v1/jobs body (JSON, or protobuf mapped to the same shape) to a
 // SolveRequest: checks what a schema cannot say, fills in defaults, and parses and compiles the
-// problem so that a bad one is refused before anything is queued.
+// problem so that a bad one is refused before anything is queued. deviceRefusal then checks the
+// compiled problem against the live devices' handshakes: one that no live device can run (over
+// every device's capacities, or mode search and no device with a search engine that fits) is
+// refused with 422. With no live device at all the job is queued: a worker may start later.
 
 import { randomInt } from 'node:crypto';
 import { UnsatisfiableError } from '../model/errors.ts';
 import { LIMITS } from '../model/limits.ts';
 import type { ProblemFormat } from '../model/types.ts';
+import type { DeviceRegistry } from '../queue/devices.ts';
 import { sha256 } from '../queue/queue.ts';
-import { prepareProblem } from '../solve/prepare.ts';
+import { deviceFitProblem } from '../solve/mode.ts';
+import { prepareProblem, type PreparedProblem } from '../solve/prepare.ts';
+import { compileSearchTables, type SearchTables } from '../model/search-tables.ts';
 import { OPTION_BOUNDS, type JobOptions, type SolveRequest } from '../solve/types.ts';
 import { ApiError } from './errors.ts';
 
@@ -24,6 +30,8 @@ export interface Submission {
   fingerprint: string;
   /** Set when compiling proved the problem has no solution. */
   unsatisfiable?: string;
+  /** The parsed and compiled problem (absent when unsatisfiable). */
+  problem?: PreparedProblem;
 }
 
 export function toSubmission(body: SubmitBody): Submission {
@@ -38,16 +46,36 @@ export function toSubmission(body: SubmitBody): Submission {
     seed: given.seed ?? randomInt(0, 2 ** 32 - 1),
     maxCandidates: given.maxCandidates ?? OPTION_BOUNDS.maxCandidates.default,
     ...(given.colors !== undefined ? { colors: given.colors } : {}),
+    ...(given.mode !== undefined ? { mode: given.mode } : {}),
   };
   const request: SolveRequest = { format: body.format, source, options };
   const fingerprint = sha256(JSON.stringify([body.format, source, given]));
+  let problem: PreparedProblem;
   try {
-    prepareProblem(request);
+    problem = prepareProblem(request);
   } catch (err) {
     if (err instanceof UnsatisfiableError) return { request, fingerprint, unsatisfiable: err.message };
     throw err;
   }
-  return { request, fingerprint };
+  return { request, fingerprint, problem };
+}
+
+/** Why no live device can run the submission (422), or null when one can or none is live. */
+export async function deviceRefusal(devices: DeviceRegistry, submission: Submission): Promise<string | null> {
+  const { problem } = submission;
+  if (!problem) return null;
+  const live = await devices.list();
+  if (live.length === 0) return null;
+  let tables: SearchTables | undefined;
+  const searchTables = () => (tables ??= compileSearchTables(problem.model));
+  const reasons: string[] = [];
+  for (const d of live) {
+    const why = deviceFitProblem(problem, d.handshake, submission.request.options.mode, searchTables);
+    if (why === null) return null;
+    const id = typeof d.handshake?.deviceId === 'string' ? d.handshake.deviceId : 'unknown device';
+    reasons.push(`${id} at ${d.port} (worker ${d.workerId}): ${why}`);
+  }
+  return `no live device can run this problem: ${reasons.join('; ')}`;
 }
 
 function problemSource(body: SubmitBody): string {

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, [string, string]> = {
   serve: ['serve.ts', 'run the HTTP API'],
   worker: ['worker.ts', 'run a worker that owns one device'],
   solve: ['solve.ts', 'solve a problem, against a server or in-process'],
+  fzn: ['fzn.ts', 'solve a FlatZinc model, printing MiniZinc output (minizinc --solver hilsolve)'],
 };
 
 export const EXIT = { OK: 0, NO: 1, INPUT: 2, FAILURE: 3 } as const;

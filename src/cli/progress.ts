@@ -49,6 +49,10 @@ export class ProgressLine {
   text(): string {
     const elapsed = `${((Date.now() - this.started) / 1000).toFixed(1)} s`;
     const s = this.stats;
+    if (s?.mode === 'search' && s.flips > 0) {
+      return `${this.phase}  search: flips ${s.flips}  restarts ${s.restarts}  proven ${s.proven}  ` +
+        `solutions ${this.solutions}/${this.wanted}  elapsed ${elapsed}`;
+    }
     if (!s || s.candidates === 0) return `${this.phase}  elapsed ${elapsed}`;
     const rate = s.elapsedMs > 0 ? Math.round(s.verdicts / (s.elapsedMs / 1000)) : 0;
     return `${this.phase}  candidates ${s.candidates}  verdicts ${rate}/s  proven ${s.proven}  ` +

@@ -45,7 +45,9 @@ function prettyReport(model: Model, job: FinishedJob): string {
 export function summary(model: Model, job: FinishedJob): string {
   const name = typeof model.meta.name === 'string' && model.meta.name !== '' ? `${model.meta.name}: ` : '';
   const s = job.stats;
-  const work = `${count(s.candidates, 'candidate')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}, ${seconds(s.elapsedMs)}`;
+  const work = s.mode === 'search'
+    ? `device search: ${count(s.flips ?? 0, 'flip')}, ${count(s.restarts ?? 0, 'restart')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}, ${seconds(s.elapsedMs)}`
+    : `${count(s.candidates, 'candidate')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}, ${seconds(s.elapsedMs)}`;
   if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
   if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail?.replace(/^unsatisfiable: /, '') ?? 'proven to have no solution'}`;
   const found = job.solutions.length;

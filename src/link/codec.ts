@@ -27,6 +27,11 @@ export interface HelloReply {
   maxConstraints: number;
   maxViolations: number;
   engines: number;
+  /**
+   * Device search capacities, [chains, maxVars, maxValues, maxClauses, maxLiterals]; empty when
+   * the device has no search engine (docs/search.md).
+   */
+  search: number[];
 }
 export interface Echo { seq: number; data: Uint8Array }
 export interface CountersRequest { seq: number }
@@ -59,6 +64,45 @@ export interface Verdict {
 }
 export interface DeviceErrorBody { seq: number; code: number; arg: number }
 
+// Device search (docs/search.md).
+export interface SearchBegin { seq: number; numVars: number; numValues: number; numClauses: number; numLiterals: number }
+/** `section` is a SearchSection; `offset` in words; `data` a multiple of 4 bytes. */
+export interface SearchChunk { seq: number; section: number; offset: number; data: Uint8Array }
+export interface SearchEnd { seq: number; crc: number }
+/** Prior log-weights from value slot `offset` on, one byte per slot. */
+export interface Prior { seq: number; offset: number; data: Uint8Array }
+export interface SearchStart { seq: number; programId: number; seed: number; flipBudget: number; noise: number; maxSolutions: number }
+export interface SearchStop { seq: number }
+export interface SearchStatusRequest { seq: number }
+export interface SearchStatus {
+  seq: number;
+  /** 0 no tables, 1 loading, 2 ready, 3 searching. */
+  state: number;
+  flipsLo: number;
+  flipsHi: number;
+  restarts: number;
+  solutions: number;
+  rejects: number;
+  unsat: number;
+  bestUnsat: number;
+  cyclesLo: number;
+  cyclesHi: number;
+  searchSeq: number;
+}
+/** One part of a proven solution; `seq` is the SearchStart's. */
+export interface Solution {
+  seq: number;
+  programId: number;
+  index: number;
+  digest: number;
+  flips: number;
+  cycles: number;
+  restarts: number;
+  offset: number;
+  total: number;
+  values: Uint8Array;
+}
+
 // `chunkKind` rather than `kind` in the union below: ProgramChunk's own field `kind` would clash
 // with the discriminant, so it is renamed on the host side only (the wire is unchanged).
 export type HostMessage =
@@ -69,13 +113,22 @@ export type HostMessage =
   | ({ kind: 'programBegin' } & ProgramBegin)
   | ({ kind: 'programChunk' } & Omit<ProgramChunk, 'kind'> & { chunkKind: number })
   | ({ kind: 'programEnd' } & ProgramEnd)
-  | ({ kind: 'candidate' } & Candidate);
+  | ({ kind: 'candidate' } & Candidate)
+  | ({ kind: 'searchBegin' } & SearchBegin)
+  | ({ kind: 'searchChunk' } & SearchChunk)
+  | ({ kind: 'searchEnd' } & SearchEnd)
+  | ({ kind: 'prior' } & Prior)
+  | ({ kind: 'searchStart' } & SearchStart)
+  | ({ kind: 'searchStop' } & SearchStop)
+  | ({ kind: 'searchStatus' } & SearchStatusRequest);
 
 export type DeviceMessage =
   | ({ kind: 'hello' } & HelloReply)
   | ({ kind: 'echo' } & Echo)
   | ({ kind: 'counters' } & Counters)
   | ({ kind: 'ack' } & Ack)
+  | ({ kind: 'solution' } & Solution)
+  | ({ kind: 'searchStatus' } & SearchStatus)
   | ({ kind: 'verdict' } & Verdict)
   | ({ kind: 'error' } & DeviceErrorBody);
 
@@ -86,7 +139,7 @@ export type DeviceKind = DeviceMessage['kind'];
 export type HostOf<K extends HostKind> = Extract<HostMessage, { kind: K }>;
 export type DeviceOf<K extends DeviceKind> = Extract<DeviceMessage, { kind: K }>;
 
-export { ChunkKind, ErrorCode, Limit, errorCodeName, limitName, type ErrorCodeName } from './codes.ts';
+export { ChunkKind, ErrorCode, Limit, SearchSection, errorCodeName, limitName, type ErrorCodeName } from './codes.ts';
 
 /** A payload that is not a valid message: `decode` for bad wire format, `unknown-message` for no known body. */
 export class DecodeError extends Error {

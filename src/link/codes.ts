@@ -2,7 +2,19 @@
 // parsing need them cheaply). test/link-codec.test.ts checks them against the schema.
 
 export const ChunkKind = { WIDTHS: 0, WORDS: 1 } as const;
-export const Limit = { NONE: 0, VARS: 1, WORDS: 2, CONSTRAINTS: 3, PAYLOAD: 4 } as const;
+export const Limit = {
+  NONE: 0,
+  VARS: 1,
+  WORDS: 2,
+  CONSTRAINTS: 3,
+  PAYLOAD: 4,
+  SEARCH_VARS: 5,
+  SEARCH_VALUES: 6,
+  SEARCH_CLAUSES: 7,
+  SEARCH_LITERALS: 8,
+} as const;
+/** SearchChunk.section: the five table sections of docs/search.md. */
+export const SearchSection = { VARS: 0, CLAUSES: 1, LITERALS: 2, VALUES: 3, OCCURRENCES: 4 } as const;
 export const ErrorCode = {
   NONE: 0,
   CRC: 1,
@@ -20,6 +32,9 @@ export const ErrorCode = {
   CANDIDATE_LENGTH: 13,
   WINDOW: 14,
   VERSION: 15,
+  SEARCH_STATE: 16,
+  SEARCH_CRC: 17,
+  SEARCH_CAPACITY: 18,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 

@@ -21,6 +21,12 @@
 //   s.on('reconnect', (info: DeviceInfo) => ...) handshake redone: the device was reset and holds
 //                                   no program; requests in flight failed with DeviceGoneError
 //   s.on('gone', (err: DeviceGoneError) => ...) reconnection gave up; every call now fails
+//   s.on('solution', (part: DeviceOf<'solution'>) => ...)
+//                                   an unsolicited Solution part of a running search (its seq is
+//                                   the SearchStart's, which has been answered already): never a
+//                                   reply, so never matched against the requests in flight and
+//                                   never stale; src/link/search-client.ts reassembles the parts.
+//                                   Emitted synchronously from the reader, in arrival order.
 //   await s.close()
 // Errors: DeviceTimeoutError, DeviceGoneError, DeviceError (an Error frame), ProtocolError,
 // DeviceOpenError (from open) in ./errors.ts.
@@ -52,10 +58,27 @@ export interface SessionOptions extends TransportOptions {
   open?: (target: string, handlers: TransportHandlers, options: TransportOptions) => Promise<Transport>;
 }
 
-/** The device's HelloReply, as the host uses it: the identity as text, and the address it was reached at. */
-export type DeviceInfo = Omit<HelloReply, 'seq' | 'deviceId'> & {
+/** HelloReply.search as the host uses it (docs/search.md); absent on a device without a search engine. */
+export interface SearchCapacities {
+  /** Search chains running in parallel (at least 1). */
+  chains: number;
+  maxVars: number;
+  /** Value slots: the sum of the variables' domain sizes. */
+  maxValues: number;
+  maxClauses: number;
+  /** Literal occurrences over all clauses. */
+  maxLiterals: number;
+}
+
+/**
+ * The device's HelloReply, as the host uses it: the identity as text, the address it was reached
+ * at, and the search capacities as named fields (`search` absent when HelloReply.search is empty
+ * or names 0 chains).
+ */
+export type DeviceInfo = Omit<HelloReply, 'seq' | 'deviceId' | 'search'> & {
   target: string;
   deviceId: string;
+  search?: SearchCapacities;
 };
 
 export interface LinkCounters {
@@ -73,6 +96,8 @@ export interface LinkCounters {
   deviceFrameErrors: number;
   /** Replies to a seq nobody waits for any more. */
   staleReplies: number;
+  /** Unsolicited frames (Solution parts) handed to the 'solution' listeners. */
+  unsolicited: number;
   retries: number;
   timeouts: number;
   reconnects: number;
@@ -96,9 +121,19 @@ const REPLY_KINDS = {
   programChunk: 'ack',
   programEnd: 'ack',
   candidate: 'verdict',
+  searchBegin: 'ack',
+  searchChunk: 'ack',
+  searchEnd: 'ack',
+  prior: 'ack',
+  searchStart: 'ack',
+  searchStop: 'searchStatus',
+  searchStatus: 'searchStatus',
 } as const satisfies Record<HostKind, DeviceKind>;
 
-const RETRYABLE: ReadonlySet<HostKind> = new Set(['hello', 'echo', 'counters', 'reset']);
+// A Prior rewrites the same bytes, a status read or a stop changes nothing the second time; table
+// messages are restarted from SearchBegin by the search client, as programs are, and a SearchStart
+// is not repeated behind the caller's back (it would restart the search).
+const RETRYABLE: ReadonlySet<HostKind> = new Set(['hello', 'echo', 'counters', 'reset', 'prior', 'searchStatus', 'searchStop']);
 const WINDOW_FULL_BACKOFF_MS = 10;
 
 /** Why one attempt ended without a reply; internal, turned into a retry or a typed error. */
@@ -140,7 +175,7 @@ export class DeviceSession extends EventEmitter {
   private deviceInfo: DeviceInfo | null = null;
   private readonly stats: LinkCounters = {
     framesTx: 0, framesRx: 0, bytesTx: 0, bytesRx: 0, crcErrors: 0, frameErrors: 0, decodeErrors: 0,
-    deviceFrameErrors: 0, staleReplies: 0, retries: 0, timeouts: 0, reconnects: 0,
+    deviceFrameErrors: 0, staleReplies: 0, unsolicited: 0, retries: 0, timeouts: 0, reconnects: 0,
   };
 
   private constructor(readonly target: string, options: SessionOptions) {
@@ -280,8 +315,11 @@ export class DeviceSession extends EventEmitter {
     if (reply.maxPayload < MIN_MAX_PAYLOAD || reply.maxPayload > PAYLOAD_LIMIT || reply.window < 1) {
       throw new ProtocolError(`device capacities out of range: max_payload ${reply.maxPayload} (must be ${MIN_MAX_PAYLOAD}..${PAYLOAD_LIMIT}), window ${reply.window} (must be at least 1)`);
     }
-    const { kind: _kind, seq: _seq, deviceId, ...rest } = reply;
-    this.deviceInfo = { target: this.target, deviceId: Buffer.from(deviceId).toString('latin1'), ...rest };
+    const { kind: _kind, seq: _seq, deviceId, search, ...rest } = reply;
+    const capacities = searchCapacities(search);
+    this.deviceInfo = {
+      target: this.target, deviceId: Buffer.from(deviceId).toString('latin1'), ...rest, ...(capacities ? { search: capacities } : {}),
+    };
     await this.withRetries({ kind: 'reset' }, 1 + this.opts.retries, this.opts.timeoutMs);
   }
 
@@ -483,6 +521,12 @@ export class DeviceSession extends EventEmitter {
       this.frameLost();
       return;
     }
+    if (msg.kind === 'solution') {
+      // Unsolicited: the search that sends it was started (and acknowledged) earlier.
+      this.stats.unsolicited++;
+      this.emit('solution', msg);
+      return;
+    }
     const p = this.pending.get(msg.seq);
     if (!p) {
       this.stats.staleReplies++;
@@ -518,6 +562,16 @@ export class DeviceSession extends EventEmitter {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
   }
+}
+
+/** HelloReply.search as named fields; undefined when empty or 0 chains. A short list breaks the protocol. */
+function searchCapacities(search: readonly number[]): SearchCapacities | undefined {
+  if (search.length === 0) return undefined;
+  if (search.length < 5) {
+    throw new ProtocolError(`device search capacities have ${search.length} entries, expected 5 (chains, max_vars, max_values, max_clauses, max_literals)`);
+  }
+  const [chains, maxVars, maxValues, maxClauses, maxLiterals] = search as [number, number, number, number, number];
+  return chains > 0 ? { chains, maxVars, maxValues, maxClauses, maxLiterals } : undefined;
 }
 
 function versionError(deviceVersion: number): ProtocolError {

@@ -6,10 +6,11 @@ import { InputError } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { parseCnf } from './parse-cnf.ts';
 import { parseCol } from './parse-col.ts';
+import { parseFzn } from './parse-fzn.ts';
 import { parseJsonProblem } from './parse-json.ts';
 import type { Model, ProblemFormat } from './types.ts';
 
-export const PROBLEM_FORMATS: readonly ProblemFormat[] = ['json', 'cnf', 'col'];
+export const PROBLEM_FORMATS: readonly ProblemFormat[] = ['json', 'cnf', 'col', 'fzn'];
 
 export interface ParseOptions {
   format: ProblemFormat;
@@ -30,6 +31,9 @@ export function parseProblem(input: string | Uint8Array, options: ParseOptions):
       return parseCnf(text, options.name);
     case 'col':
       return parseCol(text, options.colors, options.name);
+    case 'fzn':
+      refuseColors(options);
+      return parseFzn(text, options.name);
     default:
       throw new InputError(`unknown problem format "${String(options.format)}" (expected ${PROBLEM_FORMATS.join(', ')})`);
   }

@@ -11,9 +11,11 @@ export function renderAssignment(model: Model, values: Assignment): RenderedAssi
   if (values.length !== model.variables.length) {
     throw new RangeError(`assignment has ${values.length} values for ${model.variables.length} variables`);
   }
+  // Defined, not assigned: a variable named `__proto__` would otherwise set the prototype and
+  // vanish from the result (`constructor` and the like are plain own properties either way).
   const out: RenderedAssignment = {};
   model.variables.forEach((v, i) => {
-    out[v.name] = v.kind === 'bool' ? values[i] !== 0 : values[i]!;
+    Object.defineProperty(out, v.name, { value: v.kind === 'bool' ? values[i] !== 0 : values[i]!, enumerable: true, writable: true, configurable: true });
   });
   return out;
 }

@@ -79,7 +79,7 @@ export type Constraint =
   | TableConstraint
   | LinearConstraint;
 
-export type ProblemFormat = 'json' | 'cnf' | 'col';
+export type ProblemFormat = 'json' | 'cnf' | 'col' | 'fzn';
 
 export interface Model {
   format: ProblemFormat;
@@ -93,7 +93,29 @@ export interface Model {
     colors?: number;
     /** Free-form name (file name or the JSON `name` field). */
     name?: string;
+    /** FlatZinc: what to print for a solution and what the solve item asks (src/model/parse-fzn.ts). */
+    fzn?: FznMeta;
   };
+}
+
+/** A FlatZinc variable reference resolved: a model variable, or a constant (an alias fixed by the file). */
+export type FznRef = { var: number } | { value: number };
+
+/** One `output_var` or `output_array` item of a FlatZinc file, printed as MiniZinc prints it. */
+export interface FznOutput {
+  name: string;
+  /** How values print: `true`/`false` or integers. */
+  kind: ValueKind;
+  /** Index ranges of `output_array([a..b, ...])`, absent for `output_var`. */
+  dims?: [number, number][];
+  /** The scalar (one element) or the array's elements in order. */
+  elements: FznRef[];
+}
+
+export interface FznMeta {
+  outputs: FznOutput[];
+  /** The solve item: `satisfy`, or the objective to minimize or maximize. */
+  solve: { method: 'satisfy' } | { method: 'minimize' | 'maximize'; objective: FznRef };
 }
 
 /** An assignment by variable index: values (not indices). */

@@ -12,6 +12,13 @@ export interface StoreConfig {
   prefix: string;
   /** Seconds a finished job's record and solutions are kept. */
   resultTtlSeconds: number;
+  /**
+   * A Redis command without an answer after this long fails (ms): the API then answers 503 and a
+   * worker pauses its job. BullMQ's blocking commands are exempt. Default 2000.
+   */
+  redisCommandTimeoutMs: number;
+  /** Connecting to Redis gives up after this long (ms), and is retried. Default 2000. */
+  redisConnectTimeoutMs: number;
 }
 
 export interface WorkerConfig extends StoreConfig {
@@ -60,6 +67,8 @@ export function storeConfig(env: Env = process.env): StoreConfig {
     redisUrl: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     prefix,
     resultTtlSeconds: envInt(env, 'HILSOLVE_RESULT_TTL_S', 86_400, 60, 90 * 86_400),
+    redisCommandTimeoutMs: envInt(env, 'HILSOLVE_REDIS_TIMEOUT_MS', 2_000, 100, 60_000),
+    redisConnectTimeoutMs: envInt(env, 'HILSOLVE_REDIS_CONNECT_TIMEOUT_MS', 2_000, 100, 60_000),
   };
 }
 

@@ -19,7 +19,7 @@ export class EventHub {
     });
   }
 
-  /** Resolves once Redis confirmed the subscription, so no later event is missed. */
+  /** Resolves once Redis confirmed the subscription, so no later event is missed; rejects if it did not. */
   async subscribe(channel: string, listener: Listener): Promise<() => Promise<void>> {
     let set = this.listeners.get(channel);
     if (!set) {
@@ -27,7 +27,17 @@ export class EventHub {
       this.listeners.set(channel, set);
     }
     set.add(listener);
-    await this.subscriber.subscribe(channel);
+    const forget = () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(channel) === set) this.listeners.delete(channel);
+    };
+    try {
+      await this.subscriber.subscribe(channel);
+    } catch (err) {
+      // Redis away: nobody is listening, and the caller learns it now (not from silence).
+      forget();
+      throw err;
+    }
     return async () => {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(channel) === set) {

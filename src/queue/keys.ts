@@ -17,6 +17,16 @@ export function jobKeys(prefix: string, id: string) {
   };
 }
 
+/**
+ * BullMQ's lock of a running job (`<prefix>:<queue>:<job id>:lock`, its value the token of the run
+ * holding it). The job store's Lua scripts read it to fence a run's writes, so those scripts touch
+ * keys of two hash slots: fine on one Redis (with replicas), not on Redis Cluster, which the
+ * service does not support (its prefix cannot carry the hash tag BullMQ would need there).
+ */
+export function lockKey(prefix: string, id: string, queue = 'solve'): string {
+  return `${prefix}:${queue}:${id}:lock`;
+}
+
 /** Sorted set of one owner's jobs, members `creation time:id` ordered by lex: GET /v1/jobs. */
 export function ownerJobsKey(prefix: string, owner: string): string {
   return `${prefix}:owner:${owner}:jobs`;

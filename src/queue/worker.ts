@@ -4,6 +4,12 @@
 //   lockDuration; the new run resumes with the solutions and stats stored so far.
 // - Shutdown (close): the running job is stopped and put back in the queue untouched, so another
 //   worker (or this one, restarted) carries on with it.
+// - Fencing: every write of a run (start, solutions, stats, finish, hand-back) carries the run's
+//   BullMQ lock token and is refused inside Redis once the lock is not the run's (job-store.ts).
+//   A run that can no longer prove it holds its job (lock not renewed for lockDuration, renewal
+//   refused, a write fenced) stops at once and leaves the job to BullMQ (RunGuard).
+// - Redis outage: store commands time out (connections.ts); the run pauses, retrying its writes,
+//   and resumes when Redis answers, unless the lock expired meanwhile.
 
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -13,13 +19,20 @@ import type { Logger } from 'pino';
 import type { Model, RenderedAssignment } from '../model/types.ts';
 import type { Program } from '../model/program.ts';
 import { InputError, UnsatisfiableError } from '../model/errors.ts';
-import { runSolveLoop } from '../solve/loop.ts';
-import { DeviceLostError, ProgramRejectedError, type CandidateSource, type Validator } from '../solve/ports.ts';
+import { runSolveLoop, type LoopResult } from '../solve/loop.ts';
+import { chooseMode } from '../solve/mode.ts';
+import {
+  DeviceLostError, ProgramRejectedError, type CandidateSource, type PriorSource, type SearchDevice, type Validator,
+} from '../solve/ports.ts';
+import { runSearchLoop } from '../solve/search-loop.ts';
 import type { SolveRequest } from '../solve/types.ts';
 import type { WorkerConfig } from './config.ts';
+import { storeRedisOptions } from './connections.ts';
 import { DeviceRegistry, type DeviceRecord } from './devices.ts';
-import { JobStore, isTerminal } from './job-store.ts';
+import { LockLostError } from './errors.ts';
+import { JobStore, isTerminal, type Fence } from './job-store.ts';
 import { MAX_RUNS, QUEUE_NAME, type SolveJobData } from './queue.ts';
+import { RunGuard } from './run-guard.ts';
 import { StoreSink } from './store-sink.ts';
 
 const CANCEL_POLL_MS = 50;
@@ -28,6 +41,8 @@ const HEARTBEAT_MS = 2_000;
 /** The device a worker holds for its whole life. */
 export interface DeviceHandle {
   validator: Validator;
+  /** The same device's search engine, when its handshake offers one: jobs may then run in search mode. */
+  search?: SearchDevice;
   /** Path or tcp:// address, for the device list. */
   port: string;
   simulated: boolean;
@@ -38,12 +53,17 @@ export interface DeviceHandle {
 export interface SolveParts {
   prepare(request: SolveRequest): { model: Model; program: Program };
   createSource(model: Model, program: Program, seed: number): Promise<CandidateSource & { close?(): Promise<void> }>;
+  /** Soft domains for search mode's prior; without it the prior is uniform. */
+  createPriorSource?(model: Model, program: Program, seed: number): Promise<PriorSource & { close?(): Promise<void> }>;
   render(model: Model, indices: number[]): RenderedAssignment;
 }
 
 export interface SolveWorkerOptions {
   config: WorkerConfig;
-  /** Connection for BullMQ's blocking commands (needs maxRetriesPerRequest: null). */
+  /**
+   * Connection for BullMQ's blocking commands (needs maxRetriesPerRequest: null, no command
+   * timeout). The job store and device registry use a duplicate with the store's timeouts.
+   */
   connection: Redis;
   device: DeviceHandle;
   parts: SolveParts;
@@ -54,17 +74,22 @@ export interface SolveWorkerOptions {
 export class SolveWorker {
   readonly workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly store: JobStore;
+  private readonly storeRedis: Redis;
   private readonly registry: DeviceRegistry;
   private readonly worker: Worker<SolveJobData>;
   private readonly startedAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
   private currentJob: string | null = null;
   private shutdown = new AbortController();
+  /** The run in progress, for BullMQ's lock events. */
+  private run: { id: string; guard: RunGuard } | null = null;
 
   constructor(private readonly opts: SolveWorkerOptions) {
     const { config, connection } = opts;
-    this.store = new JobStore(connection, config.prefix, config.resultTtlSeconds);
-    this.registry = new DeviceRegistry(connection, config.prefix);
+    this.storeRedis = connection.duplicate(storeRedisOptions(config));
+    this.storeRedis.on('error', (err) => opts.logger.debug({ err }, 'store connection error'));
+    this.store = new JobStore(this.storeRedis, config.prefix, config.resultTtlSeconds);
+    this.registry = new DeviceRegistry(this.storeRedis, config.prefix);
     this.worker = new Worker<SolveJobData>(QUEUE_NAME, (job, token) => this.process(job, token), {
       connection,
       prefix: config.prefix,
@@ -75,6 +100,12 @@ export class SolveWorker {
       maxStalledCount: MAX_RUNS - 1,
     });
     this.worker.on('error', (err) => opts.logger.error({ err }, 'queue error'));
+    this.worker.on('locksRenewed', ({ jobIds }) => {
+      if (this.run && jobIds.includes(this.run.id)) this.run.guard.renewed();
+    });
+    this.worker.on('lockRenewalFailed', (jobIds) => {
+      if (this.run && jobIds.includes(this.run.id)) this.run.guard.lose('BullMQ could not renew the job lock');
+    });
     // BullMQ fails a job by itself when it stalled too often (its workers kept dying): the record
     // must say so too, or it would stay `running` for ever. Other failures are retried, and the
     // last one is recorded by process() itself.
@@ -102,6 +133,7 @@ export class SolveWorker {
     clearInterval(this.heartbeat);
     await this.worker.close();
     await this.registry.remove(this.workerId).catch(() => undefined);
+    this.storeRedis.disconnect();
   }
 
   private async failRecord(id: string, message: string): Promise<void> {
@@ -126,98 +158,147 @@ export class SolveWorker {
   private async process(job: Job<SolveJobData>, token: string | undefined): Promise<void> {
     const { id } = job.data;
     const log = this.opts.logger.child({ job: id });
-    const record = await this.store.get(id);
+    const stop = new AbortController();
+    const guard = new RunGuard({
+      jobId: id, lockDurationMs: this.opts.config.lockDurationMs, onLost: () => stop.abort(),
+      log: (message, fields) => log.warn(fields, message),
+    });
+    this.run = { id, guard };
+    try {
+      await this.runJob(job, token, { token: token ?? '' }, guard, stop, log);
+    } catch (err) {
+      // No longer this run's job: BullMQ hands it out again (or has already); touch nothing.
+      if (err instanceof LockLostError) throw new WaitingError();
+      throw err;
+    } finally {
+      guard.close();
+      this.run = null;
+    }
+  }
+
+  private async runJob(
+    job: Job<SolveJobData>, token: string | undefined, fence: Fence, guard: RunGuard, stop: AbortController, log: Logger,
+  ): Promise<void> {
+    const { id } = job.data;
+    const w = <T>(op: () => Promise<T>): Promise<T> => guard.write(op);
+    const record = await w(() => this.store.get(id));
     if (!record || isTerminal(record.status)) return;
-    if (await this.store.isCancelRequested(id)) {
-      await this.store.finish(id, {
+    if (await w(() => this.store.isCancelRequested(id))) {
+      await w(() => this.store.finish(id, {
         status: 'cancelled', outcome: record.solutionCount > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'cancelled',
         stats: record.stats,
-      });
+      }, Date.now(), fence));
       return;
     }
-    const startedAt = await this.store.markRunning(id, this.workerId);
-    if (startedAt === null) return;
+    const start = await w(() => this.store.startRun(id, this.workerId, fence));
+    if (start === null) return;
+    const { startedAt } = start;
     this.currentJob = id;
     void this.beat().catch(() => undefined);
-    log.info({ run: record.runs + 1, found: record.solutionCount }, 'job started');
+    log.info({ run: start.run, found: start.solutionCount }, 'job started');
 
-    const stop = new AbortController();
     let cancelled = false;
+    // The job holds all the solutions it asked for (the store refused one more).
+    let full = false;
     const onShutdown = () => stop.abort();
     this.shutdown.signal.addEventListener('abort', onShutdown);
+    let polling = false;
     const poll = setInterval(() => {
+      if (polling) return;
+      polling = true;
       this.store.isCancelRequested(id).then((yes) => {
         if (yes) {
           cancelled = true;
           stop.abort();
         }
-      }, () => undefined);
+      }, () => undefined).finally(() => (polling = false));
     }, CANCEL_POLL_MS);
-    let source: (CandidateSource & { close?(): Promise<void> }) | undefined;
+    let source: { close?(): Promise<void> } | undefined;
     try {
       const { options } = record.request;
       const problem = this.opts.parts.prepare(record.request);
       // Another run draws other candidates: the seed moves on with the run number.
-      source = await this.opts.parts.createSource(problem.model, problem.program, (options.seed + record.runs) >>> 0);
-      const result = await runSolveLoop(problem, {
-        source,
-        validator: this.opts.device.validator,
-        sink: new StoreSink(this.store, id, (indices) => this.opts.parts.render(problem.model, indices)),
-      }, {
+      const seed = (options.seed + start.run - 1) >>> 0;
+      const choice = chooseMode(options.mode, problem, this.opts.device.search);
+      log.info({ mode: choice.mode, reason: choice.reason }, 'solve mode');
+      const sink = new StoreSink(this.store, id, (indices) => this.opts.parts.render(problem.model, indices), {
+        fence, max: options.solutions, write: w,
+        onFull: () => {
+          full = true;
+          stop.abort();
+        },
+      });
+      const settings = {
         solutions: options.solutions,
-        alreadyFound: record.solutionCount,
-        maxCandidates: options.maxCandidates,
+        alreadyFound: start.solutionCount,
         deadline: startedAt + options.timeLimitMs,
         startedAt,
-        batchSize: this.opts.config.batchSize,
-        baseStats: record.stats,
+        baseStats: start.stats,
         signal: stop.signal,
         progressIntervalMs: this.opts.progressIntervalMs ?? 250,
-        onProgress: (stats) => this.store.progress(id, stats),
-        log: (message, fields) => log.warn(fields, message),
-      });
-      if (result.stop === 'cancelled' && !cancelled) {
+        onProgress: (stats: LoopResult['stats']) => w(() => this.store.progress(id, stats, fence)),
+        log: (message: string, fields: Record<string, unknown>) => log.warn(fields, message),
+      };
+      let result: LoopResult;
+      if (choice.mode === 'search') {
+        const prior = await this.opts.parts.createPriorSource?.(problem.model, problem.program, seed);
+        source = prior;
+        result = await runSearchLoop({ ...problem, tables: choice.tables }, {
+          device: this.opts.device.search!, sink, ...(prior ? { prior } : {}),
+        }, { ...settings, seed });
+      } else {
+        const candidates = await this.opts.parts.createSource(problem.model, problem.program, seed);
+        source = candidates;
+        result = await runSolveLoop(problem, { source: candidates, validator: this.opts.device.validator, sink }, {
+          ...settings, maxCandidates: options.maxCandidates, batchSize: this.opts.config.batchSize,
+        });
+      }
+      if (guard.lost) throw guard.lost;
+      if (result.stop === 'cancelled' && !cancelled && !full) {
         // Shutting down: give the job back as it is.
-        await this.store.requeue(id, result.stats);
+        await w(() => this.store.requeue(id, result.stats, fence));
         await job.moveToWait(token);
         log.info({ found: result.found }, 'job handed back to the queue');
         throw new WaitingError();
       }
-      await this.store.finish(id, {
-        status: result.stop === 'cancelled' ? 'cancelled' : 'succeeded',
-        outcome: result.found > 0 ? 'SATISFIED' : 'UNKNOWN',
-        stopReason: result.stop,
+      const stopReason = full ? 'solutions' : result.stop;
+      await w(() => this.store.finish(id, {
+        status: stopReason === 'cancelled' ? 'cancelled' : 'succeeded',
+        outcome: result.found > 0 || full ? 'SATISFIED' : 'UNKNOWN',
+        stopReason,
         stats: result.stats,
-      });
-      log.info({ stop: result.stop, found: result.found, stats: result.stats }, 'job finished');
+      }, Date.now(), fence));
+      log.info({ stop: stopReason, found: result.found, stats: result.stats }, 'job finished');
     } catch (err) {
-      if (err instanceof WaitingError) throw err;
+      if (err instanceof WaitingError || err instanceof LockLostError) throw err;
+      // Whatever failed after the run lost the job is no longer its business.
+      if (guard.lost) throw guard.lost;
       // Faults of the problem itself: another run would fail the same way.
       if (err instanceof ProgramRejectedError || err instanceof InputError) {
-        await this.store.finish(id, {
+        await w(() => this.store.finish(id, {
           status: 'failed', outcome: 'UNKNOWN', stopReason: 'error', stats: record.stats,
           error: { code: err instanceof InputError ? 'input' : 'device_capacity', message: err.message },
-        });
+        }, Date.now(), fence));
         return;
       }
       if (err instanceof UnsatisfiableError) {
-        await this.store.finish(id, {
+        await w(() => this.store.finish(id, {
           status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: record.stats, detail: err.message,
-        });
+        }, Date.now(), fence));
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
-      const now = (await this.store.get(id)) ?? record;
+      const now = (await w(() => this.store.get(id))) ?? record;
       if (job.attemptsMade + 1 >= MAX_RUNS) {
         log.error({ err }, 'job failed');
-        await this.store.finish(id, {
+        await w(() => this.store.finish(id, {
           status: 'failed', outcome: now.solutionCount > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error',
           stats: now.stats, error: { code: err instanceof DeviceLostError ? 'device' : 'internal', message },
-        });
+        }, Date.now(), fence));
         return;
       }
       log.warn({ err }, 'job run failed, retrying');
-      await this.store.requeue(id, now.stats);
+      await w(() => this.store.requeue(id, now.stats, fence));
       throw err;
     } finally {
       clearInterval(poll);

@@ -13,6 +13,7 @@ import { LinkError } from '../link/errors.ts';
 import { DeviceSession, type DeviceInfo } from '../link/session.ts';
 import { startSimulator } from '../link/simulator.ts';
 import { ProgramCapacityError, ProgramLoadError, ValidatorClient, programImage } from '../link/validator-client.ts';
+import { DeviceSearch } from './device-search.ts';
 import type { DeviceHandle } from '../queue/worker.ts';
 import { DeviceLostError, ProgramRejectedError, type Validator, type Verdict } from './ports.ts';
 
@@ -23,7 +24,7 @@ const FINAL_LOAD_ERRORS: ReadonlySet<number> = new Set([
 
 export class DeviceValidator implements Validator {
   private readonly client: ValidatorClient;
-  private programId = 0;
+  private loadedId = 0;
   private widths: readonly number[] = [];
   /** Identity of the program the device holds, while it holds it. */
   private held: string | null = null;
@@ -37,14 +38,24 @@ export class DeviceValidator implements Validator {
     return this.session.info.deviceId;
   }
 
+  /** The id of the program loaded last (what a SearchStart names). */
+  get programId(): number {
+    return this.loadedId;
+  }
+
+  /** The device may no longer hold the program (a link failure elsewhere): load it again next time. */
+  forget(): void {
+    this.held = null;
+  }
+
   async load(program: Program): Promise<void> {
     const identity = programIdentity(program);
     if (identity === this.held) return;
     this.held = null;
-    this.programId = (this.programId % 0xffff_fffe) + 1;
+    this.loadedId = (this.loadedId % 0xffff_fffe) + 1;
     this.widths = program.widths;
     try {
-      await this.client.loadProgram(program, this.programId);
+      await this.client.loadProgram(program, this.loadedId);
       this.held = identity;
     } catch (err) {
       if (err instanceof ProgramCapacityError || (err instanceof ProgramLoadError && FINAL_LOAD_ERRORS.has(err.code))) {
@@ -113,8 +124,10 @@ export async function openDevice(target: string | undefined, logger: Logger, bau
     resolve();
   }));
   logger.info({ port, device: session.info }, 'device ready');
+  const validator = new DeviceValidator(session);
   return {
-    validator: new DeviceValidator(session),
+    validator,
+    ...(session.info.search ? { search: new DeviceSearch(session, validator) } : {}),
     port,
     simulated: simulator !== undefined,
     handshake: { ...session.info },

@@ -10,7 +10,7 @@ import { packIndices } from '../model/pack.ts';
 import type { Program } from '../model/program.ts';
 import type { Model } from '../model/types.ts';
 import { DeviceLostError, type CandidateSource, type SolutionSink, type Validator, type Verdict } from './ports.ts';
-import type { SolveStats, StopReason } from './types.ts';
+import { emptyStats, type SolveStats, type StopReason } from './types.ts';
 
 export interface LoopSettings {
   /** Distinct solutions wanted in total, counting those found by earlier runs. */
@@ -59,7 +59,8 @@ export async function runSolveLoop(
   const log = settings.log ?? (() => undefined);
   const { program } = problem;
   const checker = prepareProgram(program);
-  const stats: SolveStats = { ...settings.baseStats };
+  // Stats stored by an older version may lack the search counters.
+  const stats: SolveStats = { ...emptyStats(), ...settings.baseStats, mode: 'validate' };
   const linkStart = ports.validator.linkBytes();
   let found = settings.alreadyFound;
   let lastProgress = 0;
@@ -123,7 +124,7 @@ export async function runSolveLoop(
       });
       return recheck;
     }
-    if (await ports.sink.add(candidate, now() - settings.startedAt, ports.validator.deviceId)) found++;
+    if (await ports.sink.add(candidate, now() - settings.startedAt, ports.validator.deviceId, snapshot())) found++;
     return verdict;
   };
 

@@ -14,7 +14,17 @@ export interface JobOptions {
   maxCandidates: number;
   /** Colours for a DIMACS .col problem (its `p edge` line has none). */
   colors?: number;
+  /**
+   * How the device solves it: `search` (the device searches from the model's prior, src/solve/
+   * search-loop.ts), `validate` (the host proposes, the device checks, src/solve/loop.ts), or
+   * `auto` (default): search when the device's handshake offers a search engine and the problem's
+   * search tables fit its capacities, else validate.
+   */
+  mode?: SolveMode;
 }
+
+export type SolveMode = 'auto' | 'search' | 'validate';
+export const SOLVE_MODES: readonly SolveMode[] = ['auto', 'search', 'validate'];
 
 /** A problem as submitted: the source text in one of the formats, and the options. */
 export interface SolveRequest {
@@ -30,6 +40,7 @@ export const OPTION_BOUNDS = {
   seed: { min: 0, max: 0xffff_ffff },
   maxCandidates: { min: 1, max: 1_000_000_000, default: 10_000_000 },
   colors: { min: 1, max: 256 },
+  mode: { values: SOLVE_MODES, default: 'auto' },
 } as const;
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -65,10 +76,21 @@ export interface SolveStats {
   linkBytes: number;
   /** Milliseconds since the job first started. */
   elapsedMs: number;
+  /** Search mode: flips the device made, over every SearchStart of the job. */
+  flips: number;
+  /** Search mode: restarts from a fresh sample of the prior. */
+  restarts: number;
+  /** Search mode: device clock cycles spent searching. */
+  deviceCycles: number;
+  /** The mode the last run of the job ran in (absent before it started). */
+  mode?: 'search' | 'validate';
 }
 
 export function emptyStats(): SolveStats {
-  return { candidates: 0, verdicts: 0, proven: 0, rejected: 0, deviceFaults: 0, reconnects: 0, linkBytes: 0, elapsedMs: 0 };
+  return {
+    candidates: 0, verdicts: 0, proven: 0, rejected: 0, deviceFaults: 0, reconnects: 0, linkBytes: 0, elapsedMs: 0,
+    flips: 0, restarts: 0, deviceCycles: 0,
+  };
 }
 
 export interface Solution {

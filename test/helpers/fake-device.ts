@@ -1,11 +1,14 @@
 // An in-process device for host-side link tests: a TCP server that speaks the link protocol
 // (docs/link-protocol.md) with the real framing and codec, plus knobs to misbehave. It is no model
 // of the validator: every candidate is "ok" with the right digest unless a test says otherwise.
+// Nor of the search engine: with `search` set it acknowledges the search messages, answers
+// SearchStatusRequest and SearchStop with `searchStatus()`, and sends Solution parts only when a
+// test pushes them (push()).
 
 import net from 'node:net';
 import { crc32 } from '../../src/model/crc32.ts';
 import {
-  ErrorCode, PROTOCOL_VERSION, decodeHost, encodeDevice, type DeviceMessage, type HostMessage,
+  ErrorCode, PROTOCOL_VERSION, decodeHost, encodeDevice, type DeviceMessage, type HelloReply, type HostMessage, type SearchStatus,
 } from '../../src/link/codec.ts';
 import { Deframer, encodeFrame } from '../../src/link/frame.ts';
 
@@ -20,6 +23,17 @@ export interface FakeDeviceOptions {
   replyDelayMs?: number;
   /** Decide per request; `index` counts requests of that kind since the device started. */
   fault?: (msg: HostMessage, index: number) => FaultAction;
+  /** HelloReply fields to answer instead of the defaults (capacities, e.g. maxWords). */
+  hello?: Partial<HelloReply>;
+  /** HelloReply.search: [chains, max_vars, max_values, max_clauses, max_literals]; default [] (no search). */
+  search?: number[];
+  /** Fields of the SearchStatus answered to SearchStatusRequest and SearchStop (seq is filled in). */
+  searchStatus?: (msg: HostMessage) => Partial<SearchStatus>;
+  /**
+   * A model of some part of the device (test/helpers/fake-search.ts): its reply to a request, or
+   * undefined for the default answer. `push` sends frames unprompted on this connection.
+   */
+  engine?: (msg: HostMessage, push: (msg: DeviceMessage) => void) => DeviceMessage | undefined;
 }
 
 export interface FakeDevice {
@@ -33,6 +47,8 @@ export interface FakeDevice {
   maxCandidatesInFlight: number;
   /** Close every open connection (the device "vanishes" and comes back). */
   dropConnections(): void;
+  /** Send a frame unprompted (a Solution part) on every open connection, behind any replies still queued. */
+  push(msg: DeviceMessage): void;
   stop(): Promise<void>;
 }
 
@@ -40,6 +56,7 @@ export async function startFakeDevice(options: FakeDeviceOptions = {}): Promise<
   const sockets = new Set<net.Socket>();
   const raw: Buffer[] = [];
   const perKind = new Map<string, number>();
+  const pushers = new Set<(msg: DeviceMessage) => void>();
   const device: FakeDevice = {
     url: '',
     received: [],
@@ -47,6 +64,7 @@ export async function startFakeDevice(options: FakeDeviceOptions = {}): Promise<
     connections: 0,
     maxCandidatesInFlight: 0,
     dropConnections: () => { for (const s of sockets) s.destroy(); },
+    push: (msg) => { for (const p of pushers) p(msg); },
     stop: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());
@@ -56,7 +74,10 @@ export async function startFakeDevice(options: FakeDeviceOptions = {}): Promise<
   const server = net.createServer((socket) => {
     device.connections++;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      pushers.delete(pusher);
+    });
     socket.on('error', () => undefined);
     const deframer = new Deframer(options.maxPayload ?? 512);
     let inFlight = 0;
@@ -73,6 +94,8 @@ export async function startFakeDevice(options: FakeDeviceOptions = {}): Promise<
         send(msg, garble);
       });
     };
+    const pusher = (msg: DeviceMessage) => { replyChain = replyChain.then(() => send(msg)); };
+    pushers.add(pusher);
     socket.on('data', (chunk: Buffer) => {
       raw.push(chunk);
       for (const event of deframer.push(chunk)) {
@@ -104,7 +127,8 @@ export async function startFakeDevice(options: FakeDeviceOptions = {}): Promise<
           if (isCandidate) inFlight--;
           continue;
         }
-        reply(typeof action === 'object' ? action : answer(msg, options), action === 'garble', isCandidate);
+        const modelled = typeof action === 'object' ? undefined : options.engine?.(msg, pusher);
+        reply(typeof action === 'object' ? action : modelled ?? answer(msg, options), action === 'garble', isCandidate);
       }
     });
   });
@@ -120,7 +144,7 @@ function answer(msg: HostMessage, options: FakeDeviceOptions): DeviceMessage {
         kind: 'hello', seq: msg.seq, protocolVersion: options.protocolVersion ?? PROTOCOL_VERSION,
         deviceId: Uint8Array.from(Buffer.from('fake-device')), build: 7, maxPayload: options.maxPayload ?? 512,
         window: options.window ?? 4, clockHz: 1_000_000, baud: 0, maxVars: 64, maxDomain: 256, maxWords: 256,
-        maxConstraints: 64, maxViolations: 4, engines: 1,
+        maxConstraints: 64, maxViolations: 4, engines: 1, search: options.search ?? [], ...options.hello,
       };
     case 'echo':
       return { kind: 'echo', seq: msg.seq, data: msg.data };
@@ -133,6 +157,12 @@ function answer(msg: HostMessage, options: FakeDeviceOptions): DeviceMessage {
       return {
         kind: 'verdict', seq: msg.seq, programId: msg.programId, ok: true, violatedCount: 0, violated: [],
         digest: crc32(msg.values), cycles: 1,
+      };
+    case 'searchStatus':
+    case 'searchStop':
+      return {
+        kind: 'searchStatus', state: 2, flipsLo: 0, flipsHi: 0, restarts: 0, solutions: 0, rejects: 0, unsat: 0, bestUnsat: 0,
+        cyclesLo: 0, cyclesHi: 0, searchSeq: 0, ...options.searchStatus?.(msg), seq: msg.seq,
       };
     default:
       return { kind: 'ack', seq: msg.seq };

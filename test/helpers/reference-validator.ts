@@ -20,6 +20,8 @@ export class ReferenceValidator implements Validator {
   maxVars = 65_536;
   /** When > 0, every lieEvery-th rejected candidate is claimed proven (a faulty device). */
   lieEvery = 0;
+  /** Milliseconds before each verdict, like the latency of a real link (0: none). */
+  verdictDelayMs = 0;
   private checker: PreparedProgram | null = null;
   private bytes = 0;
   private calls = 0;
@@ -40,6 +42,7 @@ export class ReferenceValidator implements Validator {
         this.checker = null;
         throw new DeviceLostError('device went away mid-batch');
       }
+      if (this.verdictDelayMs > 0) await new Promise((r) => setTimeout(r, this.verdictDelayMs));
       this.verdictsGiven++;
       yield v;
     }

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
-import type { ApiConfig } from '../../src/api/config.ts';
+import { API_DEFAULTS, type ApiConfig } from '../../src/api/config.ts';
+import { storeRedisOptions } from '../../src/queue/connections.ts';
 import { deletePrefix } from '../../src/queue/delete-prefix.ts';
 
 export { deletePrefix };
@@ -12,13 +13,22 @@ export { deletePrefix };
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const KEY_A = 'test-key-alpha-0123456789';
 export const KEY_B = 'test-key-bravo-0123456789';
+/** An operator key: sees the workers' host details in GET /v1/devices. */
+export const KEY_OPS = 'test-key-operator-0123456789';
 
 export function uniquePrefix(name: string): string {
   return `hstest-${name}-${randomUUID().slice(0, 8)}`;
 }
 
-export function redisConnection(): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+export function redisConnection(url = REDIS_URL): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+/** A connection as `hilsolve serve` makes it. */
+function apiRedis(url: string, config: Partial<ApiConfig>): Redis {
+  const r = new Redis(url, storeRedisOptions({ ...API_DEFAULTS, ...config }));
+  r.on('error', () => undefined);
+  return r;
 }
 
 export interface TestApi {
@@ -28,12 +38,13 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(prefix: string, overrides: Partial<ApiConfig> = {}): Promise<TestApi> {
-  const redis = redisConnection();
-  const subscriber = redisConnection();
+/** The app on the Redis at REDIS_URL, or at `url` (with the API's own timeouts, as `serve` makes them). */
+export async function startApi(prefix: string, overrides: Partial<ApiConfig> = {}, url?: string): Promise<TestApi> {
+  const redis = url === undefined ? redisConnection() : apiRedis(url, overrides);
+  const subscriber = url === undefined ? redisConnection() : apiRedis(url, overrides);
   const app = await buildApp({
     config: {
-      prefix, resultTtlSeconds: 600, apiKeys: [KEY_A, KEY_B], bodyLimitBytes: 1024 * 1024,
+      prefix, resultTtlSeconds: 600, apiKeys: [KEY_A, KEY_B, KEY_OPS], operatorKeys: [KEY_OPS], bodyLimitBytes: 1024 * 1024,
       rateLimitMax: 10_000, rateLimitWindowMs: 60_000, sseHeartbeatMs: 15_000, ...overrides,
     },
     redis, subscriber,

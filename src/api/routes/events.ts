@@ -3,6 +3,7 @@
 //   solution  (id = the solution's index)  one proven solution
 //   progress                                running stats
 //   status                                  status changes; the stream ends after a final one
+//   error                                   { error: { code, message } }: the stream failed and ends
 // A client that reconnects with Last-Event-ID (or ?after=N) gets only the solutions after it.
 
 import type { ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EventHub } from '../../queue/event-hub.ts';
 import { isTerminal, type JobEvent, type JobRecord } from '../../queue/job-store.ts';
 import type { JobQueue } from '../../queue/queue.ts';
+import type { Solution } from '../../solve/types.ts';
 import { errorBodySchema } from '../errors.ts';
 import { jobParamsSchema, jobQuerySchema } from '../schemas.ts';
 import { ownJob } from './jobs.ts';
@@ -45,6 +47,22 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOptions)
     const lastEventId = request.headers['last-event-id'];
     let lastSent = Math.max(request.query.after, typeof lastEventId === 'string' ? Number(lastEventId) : 0);
 
+    // Set up before answering: subscribe first, then read what is stored (events in between are
+    // held and replayed after). A failure here (Redis away) is an ordinary error answer (503),
+    // never a 200 stream that then stays silent.
+    const held: JobEvent[] = [];
+    let deliver: ((ev: JobEvent) => void) | null = null;
+    const unsubscribe = await hub.subscribe(queue.store.keys(job.id).events, (ev) => (deliver ? deliver(ev) : held.push(ev)));
+    let stored: Solution[];
+    let now: JobRecord;
+    try {
+      stored = await queue.store.solutions(job.id, lastSent);
+      now = (await queue.store.get(job.id)) ?? job;
+    } catch (err) {
+      await unsubscribe();
+      throw err;
+    }
+
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -55,7 +73,6 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOptions)
     });
     streams.add(raw);
     let ended = false;
-    let unsubscribe = async (): Promise<void> => undefined;
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), opts.heartbeatMs);
     const end = () => {
       if (ended) return;
@@ -81,18 +98,18 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOptions)
         if (isTerminal(ev.status)) end();
       }
     };
-
-    // Subscribe first, then read what is stored: events in between are held and replayed after.
-    const held: JobEvent[] = [];
-    let live = false;
-    unsubscribe = await hub.subscribe(queue.store.keys(job.id).events, (ev) => (live ? handle(ev) : held.push(ev)));
-    if (ended) return void unsubscribe();
-    for (const solution of await queue.store.solutions(job.id, lastSent)) handle({ type: 'solution', solution });
-    const now = (await queue.store.get(job.id)) ?? job;
-    handle({ type: 'progress', stats: now.stats, solutionCount: now.solutionCount });
-    send('status', statusData(now));
-    if (isTerminal(now.status)) return end();
-    live = true;
-    for (const ev of held) handle(ev);
+    try {
+      for (const solution of stored) handle({ type: 'solution', solution });
+      handle({ type: 'progress', stats: now.stats, solutionCount: now.solutionCount });
+      send('status', statusData(now));
+      if (isTerminal(now.status)) return end();
+      deliver = handle;
+      for (const ev of held) handle(ev);
+    } catch (err) {
+      // Once the stream is open, a failure ends it with an error event, in the API's error shape.
+      request.log.error({ err }, 'event stream failed');
+      send('error', { error: { code: 'internal', message: 'the event stream failed; reconnect with Last-Event-ID' } });
+      end();
+    }
   });
 }

@@ -2,6 +2,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JobRecord } from '../../queue/job-store.ts';
+import type { DeviceRegistry } from '../../queue/devices.ts';
 import type { JobQueue } from '../../queue/queue.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { jobView } from '../job-view.ts';
@@ -9,7 +10,7 @@ import { encodeJob, PROTOBUF_TYPE, wantsProtobuf } from '../protobuf.ts';
 import {
   jobListSchema, jobParamsSchema, jobQuerySchema, jobSchema, listQuerySchema, submitBodySchema, submitResponseSchema,
 } from '../schemas.ts';
-import { toSubmission, type SubmitBody } from '../submission.ts';
+import { deviceRefusal, toSubmission, type SubmitBody } from '../submission.ts';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 
@@ -20,17 +21,19 @@ export async function ownJob(queue: JobQueue, request: FastifyRequest, id: strin
   return job;
 }
 
-export async function jobRoutes(app: FastifyInstance, { queue }: { queue: JobQueue }): Promise<void> {
+export async function jobRoutes(app: FastifyInstance, { queue, devices }: { queue: JobQueue; devices: DeviceRegistry }): Promise<void> {
   app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/v1/jobs', {
     schema: {
       summary: 'Submit a problem to solve',
       description: 'JSON, or a protobuf SolveRequest with Content-Type application/x-protobuf. The problem is parsed and compiled before the job is queued, so a bad one is refused here.',
       body: submitBodySchema,
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 256 } } },
-      response: { 202: submitResponseSchema, ...errors, 413: errorBodySchema, 415: errorBodySchema },
+      response: { 202: submitResponseSchema, ...errors, 413: errorBodySchema, 415: errorBodySchema, 422: errorBodySchema },
     },
   }, async (request, reply) => {
     const submission = toSubmission(request.body);
+    const refusal = await deviceRefusal(devices, submission);
+    if (refusal !== null) throw new ApiError(422, 'no_device_fits', refusal);
     const idempotencyKey = request.headers['idempotency-key'];
     const { id, created } = await queue.submit(request.owner, submission.request, {
       fingerprint: submission.fingerprint,

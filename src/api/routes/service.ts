@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
 import type { DeviceRegistry } from '../../queue/devices.ts';
+import { authAfterRateLimit } from '../auth.ts';
+import { operatorDevice, tenantDevice } from '../device-view.ts';
 import { errorBodySchema } from '../errors.ts';
 import { deviceSchema } from '../schemas.ts';
 
@@ -17,13 +19,19 @@ export interface ServiceRouteOptions {
 const READY_TIMEOUT_MS = 1_000;
 
 export async function serviceRoutes(app: FastifyInstance, opts: ServiceRouteOptions): Promise<void> {
-  app.get('/v1/devices', {
-    onRequest: opts.auth,
-    schema: {
-      summary: 'Devices held by live workers, with their handshake',
-      response: { 200: { type: 'object', properties: { devices: { type: 'array', items: deviceSchema } } }, 401: errorBodySchema },
-    },
-  }, async () => ({ devices: await opts.devices.list() }));
+  // In a scope of its own, so that only this route gets the auth hook (after the rate limit).
+  await app.register(async (authed) => {
+    authed.addHook('onRoute', authAfterRateLimit(opts.auth));
+    authed.get('/v1/devices', {
+      schema: {
+        summary: 'Devices held by live workers: identity, capacities, busy or free (host details for operator keys)',
+        response: { 200: { type: 'object', properties: { devices: { type: 'array', items: deviceSchema } } }, 401: errorBodySchema },
+      },
+    }, async (request) => {
+      const view = request.operator ? operatorDevice : tenantDevice;
+      return { devices: (await opts.devices.list()).map(view) };
+    });
+  });
 
   app.get('/healthz', {
     config: { rateLimit: false },

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { buildApp } from '../../api/app.ts';
 import { apiConfig } from '../../api/config.ts';
+import { storeRedisOptions } from '../../queue/connections.ts';
 import { untilSignal } from '../../queue/shutdown.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT } from '../main.ts';
@@ -23,9 +24,10 @@ export async function run(args: string[]): Promise<number> {
   if (values.port !== undefined) config.port = numberOption('port', values.port, { min: 0, max: 65_535, integer: true });
   if (values.host !== undefined) config.host = values.host;
 
-  // Requests fail fast (503) while Redis is away instead of queueing commands indefinitely.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(config.redisUrl);
+  // Requests fail fast (503) while Redis is away or stalled instead of waiting on it: every
+  // command has a timeout (HILSOLVE_REDIS_TIMEOUT_MS), see src/queue/connections.ts.
+  const redis = new Redis(config.redisUrl, storeRedisOptions(config));
+  const subscriber = new Redis(config.redisUrl, storeRedisOptions(config));
   const app = await buildApp({
     config, redis, subscriber,
     logger: { level: process.env.HILSOLVE_LOG_LEVEL ?? 'info' },
@@ -34,6 +36,6 @@ export async function run(args: string[]): Promise<number> {
   const signal = await untilSignal();
   app.log.info({ signal }, 'shutting down');
   await app.close();
-  await Promise.all([redis.quit(), subscriber.quit()]);
+  await Promise.all([redis.quit().catch(() => redis.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
   return EXIT.OK;
 }

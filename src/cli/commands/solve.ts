@@ -5,7 +5,7 @@
 // prints what was found.
 
 import { readFileSync } from 'node:fs';
-import { OPTION_BOUNDS, type JobOptions } from '../../solve/types.ts';
+import { OPTION_BOUNDS, SOLVE_MODES, type JobOptions, type SolveMode } from '../../solve/types.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { startEmbeddedService, type EmbeddedService } from '../embedded-service.ts';
 import { EXIT, UsageError } from '../main.ts';
@@ -19,8 +19,8 @@ const b = OPTION_BOUNDS;
 const QUEUED_HINT_MS = 5_000;
 
 export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY] [--solutions N] [--time-limit MS]
-                      [--max-candidates N] [--seed S] [--format json|cnf|col] [--colors K]
-                      [--output pretty|json|dimacs]
+                      [--max-candidates N] [--seed S] [--mode auto|search|validate]
+                      [--format json|cnf|col] [--colors K] [--output pretty|json|dimacs]
 
 Solve the problem in FILE and print the solutions the device proved and the host re-checked.
   --server URL        a running service (\`hilsolve serve\` with workers); without it, everything
@@ -31,6 +31,9 @@ Solve the problem in FILE and print the solutions the device proved and the host
   --time-limit MS     stop after this many milliseconds of solving (default ${b.timeLimitMs.default})
   --max-candidates N  stop after sending this many candidates (default ${b.maxCandidates.default})
   --seed S            sampler seed (default: random; the same seed draws the same candidates)
+  --mode M            search: the device searches from the model's prior (a device with a search
+                      engine); validate: the host proposes candidates, the device checks them;
+                      auto (default): search where the device offers it and the problem fits
   --format F          problem format (default: from the file extension .json, .cnf, .col)
   --colors K          number of colours, required for .col graph colouring
   --output O          pretty (default): an N-queens problem (variables q[0]..q[N-1]) as a chess
@@ -40,7 +43,7 @@ Solve the problem in FILE and print the solutions the device proved and the host
 A progress line is shown on stderr when it is a terminal. Ctrl-C cancels the job and prints
 the solutions found so far; a second Ctrl-C quits at once.
 Exit status: 0 solved, 1 no solution found within the limits (or proven unsatisfiable),
-2 unusable input or options, 3 service or device failure.`;
+2 unusable input or options (also: no live device can run the problem), 3 service or device failure.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -51,6 +54,7 @@ export async function run(args: string[]): Promise<number> {
     'time-limit': { type: 'string' },
     'max-candidates': { type: 'string' },
     seed: { type: 'string' },
+    mode: { type: 'string' },
     output: { type: 'string' },
   }, ['FILE']);
   const file = positionals[0]!;
@@ -70,6 +74,10 @@ export async function run(args: string[]): Promise<number> {
   set('timeLimitMs', bounded('time-limit', values['time-limit'], b.timeLimitMs));
   set('maxCandidates', bounded('max-candidates', values['max-candidates'], b.maxCandidates));
   set('seed', bounded('seed', values.seed, b.seed));
+  if (values.mode !== undefined) {
+    if (!SOLVE_MODES.includes(values.mode as SolveMode)) throw new UsageError(`unknown mode "${values.mode}" (expected ${SOLVE_MODES.join(', ')})`);
+    options.mode = values.mode as SolveMode;
+  }
 
   // Read and parse here: bad input is reported before any service starts, and the model tells
   // how to draw the solutions.

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { indicesToValues } from '../../model/pack.ts';
 import { renderAssignment } from '../../model/render.ts';
 import { workerConfig, type WorkerConfig } from '../../queue/config.ts';
+import { queueRedisOptions } from '../../queue/connections.ts';
 import { untilSignal } from '../../queue/shutdown.ts';
 import { SolveWorker, type SolveParts } from '../../queue/worker.ts';
 import { Sampler } from '../../sampler/index.ts';
@@ -37,6 +38,16 @@ export function solveParts(config: WorkerConfig): SolveParts {
     createSource: (model, program, seed) => Sampler.create(model, program, {
       seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     }),
+    // Search mode: the sampler's soft domains are the prior; found solutions are its feedback.
+    createPriorSource: async (model, program, seed) => {
+      const sampler = await Sampler.create(model, program, {
+        seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+      });
+      return {
+        softDomains: () => sampler.probabilities(),
+        solutionsFound: (solutions) => sampler.feedback(solutions, solutions.map(() => ({ ok: true, violated: [], count: 0 }))),
+      };
+    },
     render: (model, indices) => renderAssignment(model, indicesToValues(model, indices)),
   };
 }
@@ -56,7 +67,9 @@ export async function run(args: string[]): Promise<number> {
   // A model that is missing or breaks the contract stops the worker now, not every job later.
   await loadModel(config.modelPath, config.threads);
   const device = await openDevice(config.device, logger, config.baud);
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  // BullMQ's connection: no command timeout (blocking commands); the worker's own store commands
+  // use a duplicate with timeouts (src/queue/connections.ts).
+  const connection = new Redis(config.redisUrl, queueRedisOptions(config));
   const worker = new SolveWorker({ config, connection, logger, device, parts: solveParts(config) });
   await worker.start();
   const reason = await Promise.race([untilSignal(), device.gone.then(() => 'device gone' as const)]);

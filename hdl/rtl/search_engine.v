@@ -1,0 +1,593 @@
+// Device search on the link: search_core (the local-search engine, docs/search.md) behind the
+// same request and reply ports as validator_engine, plus a port on which it borrows the
+// validator to prove each solution.
+//
+//   requests (from link_dispatch, kinds 9..15; fields f1..f6, the bytes field read through
+//   req_addr -> req_data one cycle later; req_ready pulses with the reply's rep_ready, so the
+//   replies keep the order of the requests):
+//     SearchBegin   stop any search, drop the tables, check the sizes (ERROR_SEARCH_CAPACITY,
+//                   arg the Limit 5..8), set the core's sizes, start the table CRC; Ack
+//     SearchChunk   checks (ERROR_SEARCH_STATE arg 4 searching, 1 no load in progress, 3 unknown
+//                   section, 5 length not a multiple of 4, 3 words past the section's end), then
+//                   every word to the core (and each VARS word's index width to the packer's
+//                   width table) and every byte into the CRC; Ack. A refused chunk writes nothing
+//                   and stays out of the CRC.
+//     SearchEnd     arg 4 searching, 1 no load in progress; ERROR_SEARCH_CRC (tables dropped)
+//                   or Ack (tables ready)
+//     Prior         arg 1 without SearchBegin, 3 past num_values; bytes to the core (section 5),
+//                   also while searching; Ack
+//     SearchStart   arg 1 no tables, 2 tables not ended; ERROR_NO_PROGRAM / ERROR_WRONG_PROGRAM
+//                   (arg the loaded id) when the validator does not hold program_id; a running
+//                   search is stopped first; counters cleared, core started; Ack
+//     SearchStop    stop the core, wait until it is idle; the final SearchStatus
+//     SearchStatusRequest  SearchStatus (counters copied when the reply starts, so the halves of
+//                   the 64-bit counts agree)
+//   clear (Reset, acknowledged by the link): stop the core, drop the tables. A solution being
+//   packed is dropped, a candidate in the validator is drained (its verdict discarded), a
+//   Solution part on offer to the encoder is finished and the rest of that solution dropped.
+//
+//   solutions (m_sol_valid, between requests: a waiting request goes first): the packer reads
+//   val[x] (sol_rd_var -> sol_rd_val) and the index width of x (from the VARS words), one
+//   variable per cycle, into the candidate buffer in the packed layout of
+//   docs/validator-program.md; the buffer goes to validator_engine as a Candidate with
+//   SearchStart's program_id. The validator is taken only when it is idle (v_free: nothing
+//   in flight, no request on its port); while v_own is high hilsolve_top gives it this port
+//   and holds the link's requests back, and the validator's reply (Verdict, or Error) comes
+//   here instead of to the encoder. ok -> Solution parts of at most MAX_PAYLOAD - 64 value bytes
+//   (digest: the verdict's), `solutions` + 1 and, at max_solutions, the core is stopped; not ok
+//   or an Error -> `rejects` + 1. Then m_sol_ready.
+//
+// busy is high while a search runs, so the simulator never sleeps under it.
+`default_nettype none
+
+module search_engine #(
+    parameter integer MAX_PAYLOAD  = 512,      // link frames, a power of two
+    parameter integer CHAINS       = 1,
+    parameter integer MAX_VARS     = 1024,     // search capacities (powers of two), see search_core
+    parameter integer MAX_VALUES   = 4096,
+    parameter integer MAX_CLAUSES  = 16384,
+    parameter integer MAX_LITERALS = 65536
+) (
+    input  wire          clk,
+    input  wire          rst,
+    // Requests from link_dispatch.
+    input  wire          req_valid,
+    output wire          req_ready,
+    input  wire [3:0]    req_kind,
+    input  wire [31:0]   req_f1,
+    input  wire [31:0]   req_f2,
+    input  wire [31:0]   req_f3,
+    input  wire [31:0]   req_f4,
+    input  wire [31:0]   req_f5,
+    input  wire [31:0]   req_f6,
+    input  wire [AW:0]   req_len,
+    output wire [AW-1:0] req_addr,
+    input  wire [7:0]    req_data,
+    input  wire          clear,
+    // Replies: Ack (4), Solution (5), SearchStatus (6), Error (15).
+    output wire          rep_valid,
+    input  wire          rep_ready,
+    output reg  [3:0]    rep_kind,
+    input  wire [3:0]    rep_fld,
+    output reg  [31:0]   rep_val,
+    input  wire [AW:0]   rep_item,
+    output wire [31:0]   rep_item_val,
+    // The validator, borrowed for one candidate at a time.
+    input  wire          v_free,            // idle, nothing in flight, no request on its port
+    output reg           v_own,
+    output wire          v_req_valid,       // a Candidate: seq search_seq, program_id, values
+    input  wire          v_req_ready,
+    output wire [31:0]   v_req_seq,
+    output wire [31:0]   v_req_program_id,
+    output wire [BW:0]   v_req_len,
+    input  wire [BW-1:0] v_req_addr,
+    output wire [7:0]    v_req_data,
+    input  wire          v_rep_valid,
+    output reg           v_rep_ready,
+    input  wire [3:0]    v_rep_kind,
+    output reg  [3:0]    v_rep_fld,
+    input  wire [31:0]   v_rep_val,
+    input  wire          v_busy,
+    input  wire          v_loaded,
+    input  wire [31:0]   v_loaded_id,
+    // Capacities (HelloReply.search).
+    output wire [31:0]   chains,
+    output wire [31:0]   max_vars,
+    output wire [31:0]   max_values,
+    output wire [31:0]   max_clauses,
+    output wire [31:0]   max_literals,
+    output wire          busy
+);
+    localparam integer AW = $clog2(MAX_PAYLOAD);
+    localparam integer VW = $clog2(MAX_VARS);
+    localparam integer BW = VW;                       // candidate buffer: up to MAX_VARS bytes
+    localparam integer PART = MAX_PAYLOAD - 64;       // value bytes per Solution part
+
+    generate
+        if ((1 << VW) != MAX_VARS || MAX_VARS > 32768 || MAX_VARS < MAX_PAYLOAD || PART < 1)
+        begin : g_bad_parameters
+            MAX_VARS_POWER_OF_TWO_MAX_PAYLOAD_TO_32K_MAX_PAYLOAD_OVER_64 unsupported ();
+        end
+    endgenerate
+
+    localparam [3:0] K_BEGIN = 4'd9, K_CHUNK = 4'd10, K_END = 4'd11, K_PRIOR = 4'd12,
+                     K_START = 4'd13, K_STOP = 4'd14;
+    localparam [3:0] R_ACK = 4'd4, R_SOLUTION = 4'd5, R_STATUS = 4'd6, R_VERDICT = 4'd8,
+                     R_ERROR = 4'd15;
+    localparam [31:0] E_NO_PROGRAM = 32'd11, E_WRONG_PROGRAM = 32'd12, E_STATE = 32'd16,
+                      E_CRC = 32'd17, E_CAPACITY = 32'd18;
+    localparam [1:0] T_NONE = 2'd0, T_LOADING = 2'd1, T_READY = 2'd2;
+    localparam [31:0] SEED_FOR_ZERO = 32'h2545F491;
+
+    localparam [4:0] S_IDLE = 5'd0, S_REPLY = 5'd1, S_STOP_CMD = 5'd2, S_STOP_WAIT = 5'd3,
+                     S_START_CMD = 5'd4, S_BEGIN = 5'd5, S_CHUNK_RD = 5'd6, S_CHUNK_BYTE = 5'd7,
+                     S_CHUNK_WR = 5'd8, S_PRIOR_RD = 5'd9, S_PRIOR_BYTE = 5'd10,
+                     S_PRIOR_WR = 5'd11, S_PACK = 5'd12, S_PACK_LAST = 5'd13, S_V_WAIT = 5'd14,
+                     S_V_RUN = 5'd15, S_SEND = 5'd16, S_SOL_ACK = 5'd17, S_START = 5'd18;
+    // What follows a stop.
+    localparam [2:0] P_IDLE = 3'd0, P_BEGIN = 3'd1, P_START = 3'd2, P_STATUS = 3'd3,
+                     P_SOL_ACK = 3'd4;
+
+    assign chains = CHAINS;
+    assign max_vars = MAX_VARS;
+    assign max_values = MAX_VALUES;
+    assign max_clauses = MAX_CLAUSES;
+    assign max_literals = MAX_LITERALS;
+
+    reg  [4:0]  state;
+    reg  [2:0]  after_stop;
+    reg  [1:0]  tables;
+    reg         run;                 // a search started and not stopped
+    reg         clear_due;
+    reg         reply_req;           // the reply answers the request on the port
+
+    // ---------------------------------------------------------------- the core
+    reg  [31:0] num_vars, num_values, num_clauses, num_literals;
+    wire        s_wr_valid = state == S_CHUNK_WR || state == S_PRIOR_WR;
+    wire        s_wr_ready;
+    reg  [2:0]  wr_section;
+    reg  [31:0] wr_addr, wr_data;
+    wire        s_cmd_valid = state == S_STOP_CMD || state == S_START_CMD;
+    wire        s_cmd_stop = state == S_STOP_CMD;
+    wire        s_cmd_ready;
+    reg  [31:0] cmd_seed, cmd_flip_budget;
+    reg  [7:0]  cmd_noise;
+    wire        m_sol_valid;
+    wire        m_sol_ready = state == S_SOL_ACK || state == S_STOP_WAIT;
+    reg  [VW:0] pk_var;              // next variable the packer reads
+    wire [7:0]  sol_rd_val;
+    wire [31:0] sol_flips, sol_cycles;
+    wire        searching;
+    wire [63:0] st_flips, st_cycles;
+    wire [31:0] st_restarts, st_unsat, st_best_unsat;
+
+    search_core #(
+        .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
+        .MAX_LITERALS(MAX_LITERALS)
+    ) core (
+        .clk(clk), .rst(rst),
+        .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
+        .cfg_num_literals(num_literals),
+        .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(wr_section),
+        .s_wr_addr(wr_addr), .s_wr_data(wr_data),
+        .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
+        .s_cmd_seed(cmd_seed), .s_cmd_flip_budget(cmd_flip_budget), .s_cmd_noise(cmd_noise),
+        .m_sol_valid(m_sol_valid), .m_sol_ready(m_sol_ready),
+        .sol_rd_var(pk_var[VW-1:0]), .sol_rd_val(sol_rd_val),
+        .sol_flips(sol_flips), .sol_cycles(sol_cycles),
+        .searching(searching),
+        .st_flips(st_flips), .st_cycles(st_cycles), .st_restarts(st_restarts),
+        .st_unsat(st_unsat), .st_best_unsat(st_best_unsat),
+        /* verilator lint_off PINCONNECTEMPTY */
+        .dbg_step(1'b0), .dbg_go(1'b0), .dbg_paused(), .dbg_sel(3'd0), .dbg_addr(32'd0),
+        .dbg_data());
+        /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------------------------------------------------------- request checks
+    // value > limit without a carry chain wider than the field.
+    wire        over_vars     = req_f2 > MAX_VARS;
+    wire        over_values   = req_f3 > MAX_VALUES;
+    wire        over_clauses  = req_f4 > MAX_CLAUSES;
+    wire        over_literals = req_f5 > MAX_LITERALS;
+    wire [31:0] words = {{(33-AW){1'b0}}, req_len[AW:2]};
+    reg  [31:0] section_size;
+    always @(*)
+        case (req_f2[2:0])
+            3'd0:    section_size = num_vars;
+            3'd1:    section_size = num_clauses;
+            3'd3:    section_size = num_values + 32'd1;
+            default: section_size = num_literals;     // 2 LITERALS, 4 OCCURRENCES
+        endcase
+    wire [32:0] chunk_end = {1'b0, req_f3} + {1'b0, words};
+    wire        chunk_past = chunk_end > {1'b0, section_size};
+    wire [32:0] prior_end = {1'b0, req_f2} + {{(32-AW){1'b0}}, req_len};
+    wire        prior_past = prior_end > {1'b0, num_values};
+    wire        active = run || searching;
+
+    // ---------------------------------------------------------------- byte streams and CRC
+    reg  [AW:0]  idx;                // bytes of the request's bytes field taken
+    reg  [23:0]  word;               // the bytes of the word so far (the newest on top)
+    reg  [31:0]  crc;                // running table CRC (the value is its complement)
+    wire [31:0]  crc_next;
+    crc32_byte crc_step (.crc_in(crc), .data(req_data), .crc_out(crc_next));
+    assign req_addr = idx[AW-1:0];
+    assign req_ready = state == S_REPLY && rep_ready && reply_req;
+
+    // Index widths of the variables, from the VARS words: ceil(log2(size)) = bits of size - 1.
+    function [3:0] bit_length(input [7:0] x);
+        bit_length = x[7] ? 4'd8 : x[6] ? 4'd7 : x[5] ? 4'd6 : x[4] ? 4'd5 : x[3] ? 4'd4
+                   : x[2] ? 4'd3 : x[1] ? 4'd2 : x[0] ? 4'd1 : 4'd0;
+    endfunction
+    reg  [3:0]   widths [0:MAX_VARS-1];
+    reg  [3:0]   width_q;
+    wire         width_we = state == S_CHUNK_WR && s_wr_ready && wr_section == 3'd0;
+    always @(posedge clk) begin
+        if (width_we) widths[wr_addr[VW-1:0]] <= bit_length(wr_data[31:24]);
+        width_q <= widths[pk_var[VW-1:0]];
+    end
+
+    // ---------------------------------------------------------------- search settings, counters
+    reg  [31:0] search_seq, program_id, max_solutions, solutions, rejects;
+
+    // ---------------------------------------------------------------- packer and buffer
+    reg          pk2;                // stage 2 holds a variable: width_q and sol_rd_val
+    reg  [7:0]   pk_acc;             // bits not yet written, LSB first
+    reg  [2:0]   pk_bits;
+    reg  [BW:0]  total;              // packed bytes written
+    wire [7:0]   pk_mask = (8'd1 << width_q) - 8'd1;
+    wire [15:0]  pk_join = {8'd0, pk_acc} | ({8'd0, sol_rd_val & (width_q[3] ? 8'hFF : pk_mask)} << pk_bits);
+    wire [3:0]   pk_sum = {1'b0, pk_bits} + width_q;    // at most 7 + 8
+    wire         pk_issue = state == S_PACK && pk_var != num_vars[VW:0];
+    wire         buf_we = (pk2 && pk_sum[3]) || (state == S_PACK_LAST && pk_bits != 3'd0);
+    wire [7:0]   buf_rdata;
+    reg  [BW:0]  part_off;           // first byte of the Solution part on offer
+    reg  [BW:0]  part_len;
+    wire [BW-1:0] item_addr = part_off[BW-1:0] + {{(BW-AW-1){1'b0}}, rep_item};
+    wire [BW-1:0] buf_raddr = state == S_SEND ? item_addr : v_req_addr;
+    frame_ram #(.AW(BW)) candidate_buffer (
+        .clk(clk), .we(buf_we), .waddr(total[BW-1:0]), .wdata(pk_sum[3] && pk2 ? pk_join[7:0] : pk_acc),
+        .raddr(buf_raddr), .rdata(buf_rdata));
+    assign rep_item_val = {24'd0, buf_rdata};
+    localparam [BW:0] PART_BW = PART[BW:0];
+    wire [BW:0]  left = total - part_off;
+    wire [BW:0]  first_part = total > PART_BW ? PART_BW : total;
+
+    // ---------------------------------------------------------------- the validator
+    reg          v_req_done, v_rep_done;
+    reg  [1:0]   v_rc;               // reply capture step
+    reg  [3:0]   v_kind_q;
+    reg          v_ok_q;
+    reg  [31:0]  digest;
+    reg  [31:0]  sol_flips_q, sol_cycles_q, sol_restarts_q;
+    assign v_req_valid = state == S_V_RUN && !v_req_done;
+    assign v_req_seq = search_seq;
+    assign v_req_program_id = program_id;
+    assign v_req_len = total;
+    assign v_req_data = buf_rdata;
+    // After a Reset (clear_due) the validator may drop the candidate unanswered: done once it
+    // is idle again with no reply on offer.
+    wire         v_done = v_req_done && (v_rep_done || (clear_due && !v_busy && !v_rep_valid && v_rc == 2'd0));
+
+    // ---------------------------------------------------------------- replies
+    reg  [31:0]  rep_seq, err_code, err_arg;
+    reg  [1:0]   st_state;
+    reg  [31:0]  st_q [0:8];         // SearchStatus fields 3..11, copied when the reply starts
+    assign rep_valid = state == S_REPLY || state == S_SEND;
+    always @(*) begin
+        rep_val = 32'd0;
+        case (rep_kind)
+            R_ACK:   if (rep_fld == 4'd1) rep_val = rep_seq;
+            R_ERROR: case (rep_fld)
+                4'd1: rep_val = rep_seq;
+                4'd2: rep_val = err_code;
+                4'd3: rep_val = err_arg;
+                default: ;
+            endcase
+            R_STATUS: case (rep_fld)
+                4'd1:  rep_val = rep_seq;
+                4'd2:  rep_val = {30'd0, st_state};
+                4'd3, 4'd4, 4'd5, 4'd6, 4'd7, 4'd8, 4'd9, 4'd10, 4'd11:
+                       rep_val = st_q[rep_fld - 4'd3];
+                4'd12: rep_val = search_seq;
+                default: ;
+            endcase
+            default: case (rep_fld)       // R_SOLUTION
+                4'd1:  rep_val = search_seq;
+                4'd2:  rep_val = program_id;
+                4'd3:  rep_val = solutions + 32'd1;
+                4'd4:  rep_val = digest;
+                4'd5:  rep_val = sol_flips_q;
+                4'd6:  rep_val = sol_cycles_q;
+                4'd7:  rep_val = sol_restarts_q;
+                4'd8:  rep_val = {{(31-BW){1'b0}}, part_off};
+                4'd9:  rep_val = {{(31-BW){1'b0}}, total};
+                4'd10: rep_val = {{(31-BW){1'b0}}, part_len};
+                default: ;
+            endcase
+        endcase
+    end
+
+    task reply(input [3:0] kind);
+        begin
+            rep_kind  <= kind;
+            rep_seq   <= req_f1;
+            reply_req <= 1'b1;
+            state     <= S_REPLY;
+        end
+    endtask
+
+    task refuse(input [31:0] code, input [31:0] arg);
+        begin
+            err_code <= code;
+            err_arg  <= arg;
+            reply(R_ERROR);
+        end
+    endtask
+
+    task status_reply;
+        begin
+            st_state <= active ? 2'd3 : tables;
+            st_q[0] <= st_flips[31:0];
+            st_q[1] <= st_flips[63:32];
+            st_q[2] <= st_restarts;
+            st_q[3] <= solutions;
+            st_q[4] <= rejects;
+            st_q[5] <= st_unsat;
+            st_q[6] <= st_best_unsat;
+            st_q[7] <= st_cycles[31:0];
+            st_q[8] <= st_cycles[63:32];
+            reply(R_STATUS);
+        end
+    endtask
+
+    task stop_then(input [2:0] next);
+        begin
+            after_stop <= next;
+            run        <= 1'b0;
+            state      <= S_STOP_CMD;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        if (clear) clear_due <= 1'b1;
+        v_rep_ready <= 1'b0;
+        pk2 <= pk_issue;
+        if (pk_issue) pk_var <= pk_var + 1'b1;
+        if (pk2) begin
+            pk_acc  <= pk_sum[3] ? pk_join[15:8] : pk_join[7:0];
+            pk_bits <= pk_sum[2:0];
+        end
+        if (buf_we) total <= total + 1'b1;
+
+        case (state)
+            S_IDLE:
+                if (clear_due) begin
+                    clear_due <= 1'b0;
+                    tables    <= T_NONE;
+                    if (active) stop_then(P_IDLE);
+                end else if (req_valid) begin
+                    case (req_kind)
+                        K_BEGIN:
+                            if (active) stop_then(P_BEGIN);
+                            else state <= S_BEGIN;
+                        K_CHUNK:
+                            if (active) refuse(E_STATE, 32'd4);
+                            else if (tables != T_LOADING) refuse(E_STATE, 32'd1);
+                            else if (req_f2 > 32'd4) refuse(E_STATE, 32'd3);
+                            else if (req_len[1:0] != 2'd0) refuse(E_STATE, 32'd5);
+                            else if (chunk_past) refuse(E_STATE, 32'd3);
+                            else if (req_len == 0) reply(R_ACK);
+                            else begin
+                                idx        <= 0;
+                                wr_section <= req_f2[2:0];
+                                wr_addr    <= req_f3;
+                                state      <= S_CHUNK_RD;
+                            end
+                        K_END:
+                            if (active) refuse(E_STATE, 32'd4);
+                            else if (tables != T_LOADING) refuse(E_STATE, 32'd1);
+                            else if (req_f2 != ~crc) begin
+                                tables <= T_NONE;
+                                refuse(E_CRC, 32'd0);
+                            end else begin
+                                tables <= T_READY;
+                                reply(R_ACK);
+                            end
+                        K_PRIOR:
+                            if (tables == T_NONE) refuse(E_STATE, 32'd1);
+                            else if (prior_past) refuse(E_STATE, 32'd3);
+                            else if (req_len == 0) reply(R_ACK);
+                            else begin
+                                idx        <= 0;
+                                wr_section <= 3'd5;
+                                wr_addr    <= req_f2;
+                                state      <= S_PRIOR_RD;
+                            end
+                        K_START:
+                            if (tables == T_NONE) refuse(E_STATE, 32'd1);
+                            else if (tables == T_LOADING) refuse(E_STATE, 32'd2);
+                            else if (!v_loaded) refuse(E_NO_PROGRAM, 32'd0);
+                            else if (v_loaded_id != req_f2) refuse(E_WRONG_PROGRAM, v_loaded_id);
+                            else if (active) stop_then(P_START);
+                            else state <= S_START;
+                        K_STOP:
+                            if (active) stop_then(P_STATUS);
+                            else status_reply();
+                        default: status_reply();    // SearchStatusRequest
+                    endcase
+                end else if (m_sol_valid) begin
+                    if (run) begin
+                        pk_var  <= 0;
+                        pk_acc  <= 8'd0;
+                        pk_bits <= 3'd0;
+                        total   <= 0;
+                        sol_flips_q    <= sol_flips;
+                        sol_cycles_q   <= sol_cycles;
+                        sol_restarts_q <= st_restarts;
+                        state   <= S_PACK;
+                    end else state <= S_SOL_ACK;   // a state left over from a stopped search
+                end
+            S_REPLY:
+                if (rep_ready) state <= S_IDLE;
+            S_STOP_CMD:
+                if (s_cmd_ready) state <= S_STOP_WAIT;
+            S_STOP_WAIT:    // m_sol_ready is high here: a state the core still offers is dropped
+                if (!searching)
+                    case (after_stop)
+                        P_BEGIN:   state <= S_BEGIN;
+                        P_START:   state <= S_START;
+                        P_STATUS:  status_reply();
+                        P_SOL_ACK: state <= S_SOL_ACK;
+                        default:   state <= S_IDLE;
+                    endcase
+            S_BEGIN: begin
+                tables <= T_NONE;
+                if (over_vars) refuse(E_CAPACITY, 32'd5);
+                else if (over_values) refuse(E_CAPACITY, 32'd6);
+                else if (over_clauses) refuse(E_CAPACITY, 32'd7);
+                else if (over_literals) refuse(E_CAPACITY, 32'd8);
+                else begin
+                    num_vars     <= req_f2;
+                    num_values   <= req_f3;
+                    num_clauses  <= req_f4;
+                    num_literals <= req_f5;
+                    tables       <= T_LOADING;
+                    crc          <= 32'hFFFFFFFF;
+                    reply(R_ACK);
+                end
+            end
+            S_START: begin
+                search_seq      <= req_f1;
+                program_id      <= req_f2;
+                max_solutions   <= req_f6;
+                solutions       <= 32'd0;
+                rejects         <= 32'd0;
+                cmd_seed        <= req_f3 == 32'd0 ? SEED_FOR_ZERO : req_f3;
+                cmd_flip_budget <= req_f4;
+                cmd_noise       <= |req_f5[31:8] ? 8'd255 : req_f5[7:0];
+                state           <= S_START_CMD;
+            end
+            S_START_CMD:
+                if (s_cmd_ready) begin
+                    run <= 1'b1;
+                    reply(R_ACK);
+                end
+            S_CHUNK_RD: state <= S_CHUNK_BYTE;
+            S_CHUNK_BYTE: begin           // req_data is byte idx
+                crc  <= crc_next;
+                word <= {req_data, word[23:8]};
+                idx  <= idx + 1'b1;
+                if (idx[1:0] == 2'd3) begin
+                    wr_data <= {req_data, word};
+                    state   <= S_CHUNK_WR;
+                end else state <= S_CHUNK_RD;
+            end
+            S_CHUNK_WR:
+                if (s_wr_ready) begin
+                    wr_addr <= wr_addr + 32'd1;
+                    if (idx == req_len) reply(R_ACK);
+                    else state <= S_CHUNK_RD;
+                end
+            S_PRIOR_RD: state <= S_PRIOR_BYTE;
+            S_PRIOR_BYTE: begin
+                wr_data <= {24'd0, req_data};
+                idx     <= idx + 1'b1;
+                state   <= S_PRIOR_WR;
+            end
+            S_PRIOR_WR:
+                if (s_wr_ready) begin
+                    wr_addr <= wr_addr + 32'd1;
+                    if (idx == req_len) reply(R_ACK);
+                    else state <= S_PRIOR_RD;
+                end
+            S_PACK:
+                if (clear_due) state <= S_IDLE;
+                else if (!pk_issue && !pk2) state <= S_PACK_LAST;
+            S_PACK_LAST: state <= S_V_WAIT;   // the partial last byte is written here
+            S_V_WAIT:
+                if (clear_due) state <= S_IDLE;
+                else if (v_free) begin
+                    v_own      <= 1'b1;
+                    v_req_done <= 1'b0;
+                    v_rep_done <= 1'b0;
+                    v_rc       <= 2'd0;
+                    v_rep_fld  <= 4'd3;
+                    state      <= S_V_RUN;
+                end
+            S_V_RUN: begin
+                if (v_req_valid && v_req_ready) v_req_done <= 1'b1;
+                // The reply: kind, then ok (field 3), then digest (field 6), each sampled a
+                // cycle after its field select; then rep_ready for one cycle.
+                case (v_rc)
+                    2'd0: if (v_rep_valid && !v_rep_done) begin
+                              v_kind_q  <= v_rep_kind;
+                              v_rep_fld <= 4'd3;
+                              v_rc      <= 2'd1;
+                          end
+                    2'd1: begin
+                              v_ok_q    <= v_rep_val[0];
+                              v_rep_fld <= 4'd6;
+                              v_rc      <= 2'd2;
+                          end
+                    2'd2: begin
+                              digest      <= v_rep_val;
+                              v_rep_ready <= 1'b1;
+                              v_rc        <= 2'd3;
+                          end
+                    default: begin     // v_rep_ready is high in this cycle
+                              v_rep_done <= 1'b1;
+                              v_rc       <= 2'd0;
+                          end
+                endcase
+                if (v_done) begin
+                    v_own <= 1'b0;
+                    if (clear_due) state <= S_IDLE;
+                    else if (v_kind_q == R_VERDICT && v_ok_q) begin
+                        part_off <= 0;
+                        part_len <= first_part;
+                        rep_kind <= R_SOLUTION;
+                        reply_req <= 1'b0;
+                        state    <= S_SEND;
+                    end else begin
+                        rejects <= rejects + 32'd1;
+                        state   <= S_SOL_ACK;
+                    end
+                end
+            end
+            S_SEND:
+                if (rep_ready) begin
+                    part_off <= part_off + part_len;
+                    part_len <= left - part_len > PART_BW ? PART_BW : left - part_len;
+                    if (part_len == left) begin     // the last part
+                        solutions <= solutions + 32'd1;
+                        if (max_solutions != 32'd0 && solutions + 32'd1 == max_solutions)
+                            stop_then(P_SOL_ACK);
+                        else state <= S_SOL_ACK;
+                    end else if (clear_due) state <= S_IDLE;
+                end
+            default:   // S_SOL_ACK: m_sol_ready for one cycle; the core takes the state
+                state <= S_IDLE;
+        endcase
+
+        if (rst) begin
+            state       <= S_IDLE;
+            tables      <= T_NONE;
+            run         <= 1'b0;
+            clear_due   <= 1'b0;
+            v_own       <= 1'b0;
+            v_rep_ready <= 1'b0;
+            pk2         <= 1'b0;
+            solutions   <= 32'd0;
+            rejects     <= 32'd0;
+            search_seq  <= 32'd0;
+            num_vars    <= 32'd0;
+            num_values  <= 32'd0;
+            num_clauses <= 32'd0;
+            num_literals <= 32'd0;
+        end
+    end
+
+    assign busy = state != S_IDLE || active || clear_due || req_valid || m_sol_valid;
+endmodule
+
+`default_nettype wire

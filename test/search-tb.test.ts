@@ -1,0 +1,291 @@
+// The RTL search core (hdl/rtl/search_core.v) in its standalone Verilator testbench
+// (hdl/tb/search_tb.cpp). In single-step mode the bench recounts every cached count (ntrue, crit,
+// brk_all, brk_ne, the unsatisfied list) from the tables after every restart and flip and checks
+// each move against the clause's candidate moves; here we generate the problems (planted 3-SAT,
+// colouring, mixed multi-valued clauses with domain holes), write the tables straight from the
+// clause lists (docs/search.md, "Tables"), and check what the bench cannot judge alone: solutions
+// against the problem, stop latency, priors written mid-search, flip budgets, noise, garbage
+// tables, and the cycles a flip takes.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Prng } from '../src/model/prng.ts';
+import {
+  buildSearchTb, clauseSatisfied, flatPrior, planted3Sat, plantedColouring, plantedCsp, runSearchTb,
+  SearchScript, searchTables, slotBases, type Lit, type SearchEvent, type SearchProblem, type SearchRun,
+} from './helpers/search-vectors.ts';
+
+type Ev<K extends SearchEvent['kind']> = Extract<SearchEvent, { kind: K }>;
+const of = <K extends SearchEvent['kind']>(r: SearchRun, kind: K) => r.events.filter((e): e is Ev<K> => e.kind === kind);
+
+function expectClean(r: SearchRun): void {
+  expect(r.failure).toBeUndefined();
+  expect(r.status).toBe(0);
+}
+
+/** Every solution satisfies every clause and takes values with a nonzero prior. */
+function expectSolutions(r: SearchRun, p: SearchProblem, prior: Uint8Array): void {
+  const base = slotBases(p);
+  for (const s of of(r, 'sol')) {
+    expect(s.vals).toHaveLength(p.domains.length);
+    for (const c of p.clauses) expect(clauseSatisfied(c, s.vals)).toBe(true);
+    s.vals.forEach((v, x) => {
+      expect(v).toBeLessThan(p.domains[x]!);
+      expect(prior[base[x]! + v]).not.toBe(0);
+    });
+  }
+}
+
+/** An unplanted random 3-SAT instance (above the threshold it is almost surely unsatisfiable). */
+function random3Sat(rng: Prng, n: number, m: number): SearchProblem {
+  const clauses: Lit[][] = [];
+  while (clauses.length < m) {
+    const xs = new Set<number>();
+    while (xs.size < 3) xs.add(rng.int(n));
+    clauses.push([...xs].map((x) => ({ x, v: 1, neg: rng.int(2) === 1 })));
+  }
+  return { domains: new Array<number>(n).fill(2), clauses };
+}
+
+function randomColouring(rng: Prng, n: number, k: number, edges: number): SearchProblem {
+  const clauses: Lit[][] = [];
+  const seen = new Set<string>();
+  while (seen.size < edges) {
+    const x = rng.int(n);
+    const y = rng.int(n);
+    const key = x < y ? `${x},${y}` : `${y},${x}`;
+    if (x === y || seen.has(key)) continue;
+    seen.add(key);
+    for (let i = 0; i < k; i++) clauses.push([{ x, v: i, neg: true }, { x: y, v: i, neg: true }]);
+  }
+  return { domains: new Array<number>(n).fill(k), clauses };
+}
+
+function script(p: SearchProblem, prior: Uint8Array): SearchScript {
+  return new SearchScript().tables(searchTables(p)).prior(prior);
+}
+
+describe('search core testbench', () => {
+  let tb = '';
+  let tbSmall = '';
+  beforeAll(() => {
+    tb = buildSearchTb('search');
+    tbSmall = buildSearchTb('search_small');
+  }, 600_000);
+
+  it('keeps every count equal to a from-scratch recount after every flip: planted 3-SAT, stalled handshakes', () => {
+    const rng = new Prng(1);
+    let flips = 0;
+    let solutions = 0;
+    for (let k = 0; k < 4; k++) {
+      const n = 20 + rng.int(40);
+      const { problem } = planted3Sat(rng, n, Math.round(n * 4.2));
+      const prior = flatPrior(problem);
+      const s = script(problem, prior).check(true).start(1 + rng.int(1e9), 150, 60 + rng.int(100)).run(1200, 8, 20_000_000);
+      const r = runSearchTb(tb, s, 30, 10 + k);
+      expectClean(r);
+      expectSolutions(r, problem, prior);
+      flips += of(r, 'flip').length;
+      solutions += of(r, 'sol').length;
+      expect(r.checks).toBe(of(r, 'flip').length + of(r, 'restart').length);
+    }
+    expect(flips).toBeGreaterThan(2000);
+    expect(solutions).toBeGreaterThan(4);
+  }, 300_000);
+
+  it('keeps every count equal to a recount on colouring (domains 3..8)', () => {
+    const rng = new Prng(2);
+    let flips = 0;
+    const kinds = new Set<number>();
+    for (const k of [3, 4, 5, 8]) {
+      const n = 15 + rng.int(20);
+      const { problem } = plantedColouring(rng, n, k, Math.round(n * (k === 3 ? 2.2 : k)));
+      const prior = flatPrior(problem);
+      const r = runSearchTb(tb, script(problem, prior).check(true).start(7 + k, 200, 80).run(700, 1000, 20_000_000), 25, k);
+      expectClean(r);
+      expectSolutions(r, problem, prior);
+      flips += of(r, 'flip').length;
+      for (const f of of(r, 'flip')) kinds.add(f.move);
+    }
+    expect(flips).toBeGreaterThan(1500);
+    expect([...kinds].sort()).toEqual([1, 2, 3]);
+  }, 300_000);
+
+  it('keeps every count equal to a recount on mixed multi-valued clauses with domain holes and membership clauses', () => {
+    const rng = new Prng(3);
+    let flips = 0;
+    let solutions = 0;
+    for (let k = 0; k < 8; k++) {
+      const n = 8 + rng.int(20);
+      const { problem, prior } = plantedCsp(rng, n, n, 2 * n, n);
+      const r = runSearchTb(tb, script(problem, prior).check(true).start(100 + k, 60, 90).run(400, 1000, 20_000_000), 30, 20 + k);
+      expectClean(r);
+      expectSolutions(r, problem, prior);
+      // no value with prior 0 is ever taken, by a restart or a move
+      const base = slotBases(problem);
+      for (const e of of(r, 'restart')) e.vals.forEach((v, x) => expect(prior[base[x]! + v]).not.toBe(0));
+      for (const f of of(r, 'flip')) if (f.move !== 0) expect(prior[base[f.x]! + f.b]).not.toBe(0);
+      flips += of(r, 'flip').length;
+      solutions += of(r, 'sol').length;
+    }
+    expect(flips).toBeGreaterThan(1000);
+    expect(solutions).toBeGreaterThan(8);
+  }, 300_000);
+
+  it('keeps every count equal to a recount on a larger unsatisfiable instance (a long unsatisfied list)', () => {
+    const rng = new Prng(4);
+    const problem = random3Sat(rng, 80, 480);
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(5, 0, 120).run(600, 1, 50_000_000), 20, 4);
+    expectClean(r);
+    expect(of(r, 'flip')).toHaveLength(600);
+    expect(Math.max(...of(r, 'restart').map((e) => e.unsat))).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('finds solutions at full speed that satisfy every clause, restarting after each', () => {
+    const rng = new Prng(5);
+    const { problem } = planted3Sat(rng, 100, 426);
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(false).start(77, 0, 140).run(1e9, 6, 30_000_000), 30, 5);
+    expectClean(r);
+    const sols = of(r, 'sol');
+    expect(sols).toHaveLength(6);
+    expectSolutions(r, problem, prior);
+    const ran = of(r, 'ran')[0]!;
+    // the first start state, then one after each solution (the run ends as the 6th is taken)
+    expect(ran.restarts).toBeGreaterThanOrEqual(6);
+    expect(ran.restarts).toBeLessThanOrEqual(7);
+    expect(new Set(sols.map((s) => s.vals.join(''))).size).toBeGreaterThan(1);
+  }, 300_000);
+
+  it('stops within 16 cycles wherever it is, and starts again afterwards', () => {
+    const rng = new Prng(6);
+    const { problem } = plantedColouring(rng, 60, 4, 200);
+    const prior = flatPrior(problem);
+    const s = script(problem, prior).check(false);
+    for (let k = 0; k < 30; k++) s.start(k, 1 + rng.int(50), rng.int(256)).idle(1 + rng.int(3000)).stop();
+    s.start(99, 0, 100).run(1e9, 2, 20_000_000);
+    const r = runSearchTb(tb, s, 20, 6);
+    expectClean(r);
+    const stops = of(r, 'stopped');
+    expect(stops).toHaveLength(30);
+    for (const st of stops) {
+      expect(st.cycles).toBeLessThanOrEqual(16);
+      expect(st.flipsAfter).toBe(0);
+    }
+    expect(of(r, 'sol').length).toBeGreaterThanOrEqual(2);
+    expectSolutions(r, problem, prior);
+  }, 300_000);
+
+  it('uses a prior written mid-search at the next restart', () => {
+    const rng = new Prng(7);
+    const problem = randomColouring(rng, 30, 3, 75);
+    const prior = flatPrior(problem);
+    const s = script(problem, prior).check(true).start(3, 10, 80).run(150, 100, 20_000_000);
+    s.prior([0, 0, 255], 0);                      // variable 0 may only take value 2 from now on
+    s.run(300, 100, 20_000_000);
+    const r = runSearchTb(tb, s, 20, 7);
+    expectClean(r);
+    // events before the write are those up to the 150th flip
+    let seen = 0;
+    const before: number[] = [];
+    const after: number[] = [];
+    for (const e of r.events) {
+      if (e.kind === 'ran') seen++;
+      if (e.kind === 'restart') (seen === 0 ? before : after).push(e.vals[0]!);
+      if (e.kind === 'flip' && seen > 0 && e.x === 0 && e.move !== 0) expect(e.b).toBe(2);
+    }
+    expect(before.some((v) => v !== 2)).toBe(true);
+    expect(after.length).toBeGreaterThan(10);
+    expect(after.every((v) => v === 2)).toBe(true);
+  }, 300_000);
+
+  it('restarts after flip_budget flips, and never with budget 0', () => {
+    const rng = new Prng(8);
+    const problem = random3Sat(rng, 40, 220);     // unsatisfiable almost surely: no solution ends a try
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(8, 7, 100).run(200, 1, 20_000_000), 10, 8);
+    expectClean(r);
+    const flips = of(r, 'flip');
+    expect(Math.max(...flips.map((f) => f.flips))).toBe(7);
+    let last = 0;
+    for (const e of r.events) {
+      if (e.kind === 'flip') {
+        expect(e.flips).toBe(last + 1);
+        last = e.flips;
+      }
+      if (e.kind === 'restart') {
+        expect([0, 7]).toContain(last);
+        last = 0;
+      }
+    }
+    expect(of(r, 'restart').length).toBeGreaterThan(25);
+
+    const r0 = runSearchTb(tb, script(problem, prior).check(false).start(8, 0, 100).run(3000, 1, 20_000_000), 0, 8);
+    expectClean(r0);
+    expect(of(r0, 'ran')[0]!.restarts).toBe(1);
+  }, 300_000);
+
+  it('takes random-walk moves only with noise, and then at about noise/256 of the non-freebie flips', () => {
+    const rng = new Prng(9);
+    const problem = random3Sat(rng, 50, 260);
+    const prior = flatPrior(problem);
+    const share = (noise: number) => {
+      const r = runSearchTb(tb, script(problem, prior).check(true).start(9, 0, noise).run(800, 1, 30_000_000), 0, 9);
+      expectClean(r);
+      const flips = of(r, 'flip').filter((f) => f.move !== 1);
+      expect(flips.length).toBeGreaterThan(200);
+      return flips.filter((f) => f.move === 2).length / flips.length;
+    };
+    expect(share(0)).toBe(0);
+    expect(share(128)).toBeGreaterThan(0.4);
+    expect(share(128)).toBeLessThan(0.6);
+    expect(share(255)).toBeGreaterThan(0.95);
+  }, 300_000);
+
+  it('solves at once when there is nothing to satisfy', () => {
+    const problem: SearchProblem = { domains: [3, 2, 5], clauses: [] };
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(1, 0, 50).run(10, 3, 100_000), 10, 1);
+    expectClean(r);
+    expect(of(r, 'sol')).toHaveLength(3);
+    for (const s of of(r, 'sol')) expect(s.flips).toBe(0);
+  });
+
+  it('never hangs on garbage tables: it keeps stepping and stops on command', () => {
+    const rng = new Prng(10);
+    const words = (n: number) => Array.from({ length: n }, () => rng.uint32());
+    for (const [bin, caps] of [[tbSmall, [64, 512, 256, 1024]], [tb, [16384, 65536, 1 << 20, 1 << 21]]] as const) {
+      for (let k = 0; k < 4; k++) {
+        const sizes = caps.map((c) => (rng.int(3) === 0 ? rng.uint32() : rng.int(Math.min(c, 300) + 1)));
+        // garbage sizes beyond a small build's capacity are clamped; on the full build keep them small
+        if (bin === tb) for (let i = 0; i < 4; i++) sizes[i] = rng.int(300);
+        const s = new SearchScript().sizes(sizes[0]!, sizes[1]!, sizes[2]!, sizes[3]!);
+        for (let sec = 0; sec < 5; sec++) s.section(sec, words(40 + rng.int(300)), rng.int(8));
+        s.prior(Array.from({ length: 600 }, () => rng.int(256)));
+        s.garbage(true).check(false).start(k, 1 + rng.int(20), rng.int(256)).run(1e9, 1e9, 1_500_000).stop();
+        const r = runSearchTb(bin, s, 10, k);
+        expectClean(r);
+        const ran = of(r, 'ran')[0]!;
+        expect(ran.flips + ran.restarts).toBeGreaterThan(2);
+        expect(of(r, 'stopped')[0]!.cycles).toBeLessThanOrEqual(16);
+      }
+    }
+  }, 300_000);
+
+  it('takes few cycles per flip (random 3-SAT 250/1065, colouring 250 x 3)', () => {
+    const rng = new Prng(11);
+    const cases: [string, SearchProblem, number][] = [
+      ['3-SAT 250/1065', random3Sat(rng, 250, 1065), 32],
+      ['colouring 250 x 3, 750 edges', randomColouring(rng, 250, 3, 750), 32],
+      ['colouring 200 x 8, 4000 edges', randomColouring(rng, 200, 8, 4000), 120],
+    ];
+    for (const [name, problem, bound] of cases) {
+      const r = runSearchTb(tb, script(problem, flatPrior(problem)).check(false).start(3, 0, 128).run(1e9, 1, 1_000_000), 0, 1);
+      expectClean(r);
+      const ran = of(r, 'ran')[0]!;
+      const perFlip = ran.cycles / ran.flips;
+      console.log(`${name}: ${perFlip.toFixed(1)} cycles per flip (${ran.flips} flips, ${ran.cycles} cycles, best ${ran.best} unsatisfied)`);
+      expect(perFlip).toBeLessThan(bound);
+    }
+  }, 300_000);
+});
