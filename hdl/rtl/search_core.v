@@ -13,7 +13,8 @@
 //   s_wr_*          one table word (sections 0..4, docs/search.md layout) or one prior byte
 //                   (section 5, s_wr_data[7:0] at slot s_wr_addr). Always ready. Table words are
 //                   written only while idle (dropped while searching); prior bytes at any time,
-//                   and a restart samples whatever the prior holds then. Addresses at or past
+//                   and a restart samples whatever the prior holds then (moves read it live
+//                   too: a value whose prior became 0 is never moved to). Addresses at or past
 //                   a memory's size are dropped; sections 6 and 7 are ignored.
 //   s_cmd_*         always ready. stop = 0: (re)start with seed, flip budget (flips per restart,
 //                   0 = never restart on count) and noise (random-walk probability in 256ths);
@@ -31,14 +32,17 @@
 //                   included), unsat (unsatisfied clauses after the last flip or recount),
 //                   best_unsat (the least of those).
 //   dbg_*           testbench port (search_engine ties the inputs to 0):
-//                   dbg_step: pause after every restart (sample and recount done) and every flip,
-//                   before the solution and budget checks; dbg_paused is high while paused, and
-//                   a cycle with dbg_go resumes. dbg_sel/dbg_addr -> dbg_data one cycle later,
-//                   while paused, idle or offering a solution:
+//                   dbg_step: pause once after every restart (sample and recount) and every flip,
+//                   where the state is final and the timing up to the pause is that of a run
+//                   without pauses: before the next flip's decision (its clause picked and its
+//                   moves scored, no state changed yet), or before a solution or a budget
+//                   restart. dbg_paused is high while paused; a cycle with dbg_go resumes.
+//                   dbg_sel/dbg_addr -> dbg_data one cycle later, while paused, idle or
+//                   offering a solution:
 //                     0 val[addr]          1 brk_all[addr]      2 brk_ne[addr]
 //                     3 ntrue[addr]        4 crit[addr]         5 unsat list entry [addr]
 //                     6 unsat position of clause [addr]         7 register [addr]:
-//                       0 unsat count, 1 clause picked by the last flip, 2 its move's variable,
+//                       0 unsat count, 1 clause the last flip picked, 2 its move's variable,
 //                       3 old value, 4 new value, 5 the move's break, 6 kind (0 no move, 1 freebie,
 //                       2 random walk, 3 least break), 7 flips since the restart, 8 cycles since
 //                       the restart
@@ -53,10 +57,17 @@
 //   recount   clause fetch -> literal read -> val read -> ntrue/crit per clause -> counts
 //   eval      ulist read -> clause read -> literal read -> val/vars/brk_all read -> literal
 //             FIFO -> one candidate value a cycle: prior/brk_ne read -> best and walk moves
-//   apply     values read -> occurrence read -> clause-state read -> ntrue/crit update (the
+//   decide    in the cycle the last candidate is scored: freebie, else walk with noise/256,
+//             else least break; val write and both slots' occurrence ranges read
+//   apply     occurrence read (slot a's, then b's) -> clause-state read -> ntrue/crit update (the
 //             update right behind one to the same clause takes its result: R3) -> unsat list
 //             operation (search_unsat) and a break update of the sole true literal before or
 //             after (vars read for a negative literal's slot -> search_breaks)
+//   settle    once the unsat queue is empty the next pick reads the list; its literal fetch
+//             waits for the last break update (ev_issue), a pause, solution or restart for all
+// Cycles per flip: about 12 + one per candidate move + one per occurrence of the two slots
+// (random 3-SAT 250/1065: 25.6; colouring 250 x 3: 26.7; 200 x 8 with
+// 4000 edges, 80 occurrences a flip: 111). A restart takes about num_values + num_literals.
 // Every loop is bounded by a size: sizes clamped to MAX_*, occurrence ranges clamped to
 // num_literals, clause and domain lengths at most 256; every read address is masked.
 `default_nettype none
@@ -829,22 +840,6 @@ module search_core #(
         end
     end
 
-`ifdef FORMAL
-    // R1 on m_sol: an offer holds until taken, except that a command withdraws it; the solution's
-    // counts hold with it. (hdl/formal/search_core.ys: BMC with small capacities.)
-    reg f_past_valid = 1'b0;
-    always @(posedge clk) f_past_valid <= 1'b1;
-    always @(*) if (!f_past_valid) assume(rst);
-    always @(posedge clk) if (f_past_valid && !$past(rst) && $past(m_sol_valid && !m_sol_ready && !cmd_fire)) begin
-        assert(m_sol_valid);
-        assert($stable(sol_flips));
-        assert($stable(sol_cycles));
-    end
-    always @(posedge clk) if (f_past_valid && !$past(rst) && $past(cmd_fire && s_cmd_stop)) assert(!searching && state == S_IDLE);
-    always @(*) if (f_past_valid) assert(m_sol_valid == (state == S_SOL));
-    always @(*) if (f_past_valid) assert(dbg_paused == (state == S_PAUSE));
-    always @(posedge clk) cover(f_past_valid && m_sol_valid && !m_sol_ready);
-`endif
 endmodule
 
 `default_nettype wire

@@ -14,7 +14,7 @@ import { sha256 } from '../queue/queue.ts';
 import { deviceFitProblem } from '../solve/mode.ts';
 import { prepareProblem, type PreparedProblem } from '../solve/prepare.ts';
 import { compileSearchTables, type SearchTables } from '../model/search-tables.ts';
-import { OPTION_BOUNDS, type JobOptions, type SolveRequest } from '../solve/types.ts';
+import { withDefaults, type JobOptions, type SolveRequest } from '../solve/types.ts';
 import { ApiError } from './errors.ts';
 
 export interface SubmitBody {
@@ -40,14 +40,7 @@ export function toSubmission(body: SubmitBody): Submission {
   if (given.colors !== undefined && body.format !== 'col') {
     throw new ApiError(400, 'invalid_request', `$.options.colors: applies to format col only, not ${body.format}`);
   }
-  const options: JobOptions = {
-    solutions: given.solutions ?? OPTION_BOUNDS.solutions.default,
-    timeLimitMs: given.timeLimitMs ?? OPTION_BOUNDS.timeLimitMs.default,
-    seed: given.seed ?? randomInt(0, 2 ** 32 - 1),
-    maxCandidates: given.maxCandidates ?? OPTION_BOUNDS.maxCandidates.default,
-    ...(given.colors !== undefined ? { colors: given.colors } : {}),
-    ...(given.mode !== undefined ? { mode: given.mode } : {}),
-  };
+  const options: JobOptions = withDefaults(given, () => randomInt(0, 2 ** 32 - 1));
   const request: SolveRequest = { format: body.format, source, options };
   const fingerprint = sha256(JSON.stringify([body.format, source, given]));
   let problem: PreparedProblem;
@@ -73,7 +66,7 @@ export async function deviceRefusal(devices: DeviceRegistry, submission: Submiss
     const why = deviceFitProblem(problem, d.handshake, submission.request.options.mode, searchTables);
     if (why === null) return null;
     const id = typeof d.handshake?.deviceId === 'string' ? d.handshake.deviceId : 'unknown device';
-    reasons.push(`${id} at ${d.port} (worker ${d.workerId}): ${why}`);
+    reasons.push(`${id}: ${why}`);
   }
   return `no live device can run this problem: ${reasons.join('; ')}`;
 }

@@ -5,7 +5,8 @@
 import type { Program } from '../model/program.ts';
 import type { SearchTables } from '../model/search-tables.ts';
 import type { CheckResult } from '../check/types.ts';
-import type { SolveStats } from './types.ts';
+import type { Model, RenderedAssignment } from '../model/types.ts';
+import type { SolveRequest, SolveStats } from './types.ts';
 
 /** A device's verdict on one candidate (its violated program constraints, first K of them). */
 export type Verdict = CheckResult;
@@ -124,4 +125,24 @@ export interface PriorSource {
   softDomains(): Promise<ArrayLike<number>>;
   /** The proven, re-checked solutions (index vectors) found since the last call. */
   solutionsFound(solutions: number[][]): Promise<void>;
+}
+
+/** The device a worker (or a one-shot solve) holds: its validator, and its search engine when it has one. */
+export interface DeviceHandle {
+  validator: Validator;
+  /** The same device's search engine, when its handshake offers one: jobs may then run in search mode. */
+  search?: SearchDevice;
+  /** Path or tcp:// address, for the device list. */
+  port: string;
+  simulated: boolean;
+  handshake: Record<string, unknown> | null;
+}
+
+/** The parts of a solve around the loops: parsing and compiling, sampling, rendering. */
+export interface SolveParts {
+  prepare(request: SolveRequest): { model: Model; program: Program };
+  createSource(model: Model, program: Program, seed: number): Promise<CandidateSource & { close?(): Promise<void> }>;
+  /** Soft domains for search mode's prior; without it the prior is uniform. */
+  createPriorSource?(model: Model, program: Program, seed: number): Promise<PriorSource & { close?(): Promise<void> }>;
+  render(model: Model, indices: number[]): RenderedAssignment;
 }

@@ -204,7 +204,7 @@ export async function runSearchLoop(
       return;
     }
     const indices = unpackIndices(program.widths, packed);
-    if (!(await sink.add(indices, now() - settings.startedAt, device.deviceId))) return;
+    if (!(await sink.add(indices, now() - settings.startedAt, device.deviceId, snapshot()))) return;
     found++;
     stalledPolls = 0;
     if (opts.priorUpdate !== 'feedback' || stopReason() !== null) return;

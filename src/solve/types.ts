@@ -43,6 +43,18 @@ export const OPTION_BOUNDS = {
   mode: { values: SOLVE_MODES, default: 'auto' },
 } as const;
 
+/** The options of a job with every default filled in; `seed` is the caller's random choice when absent. */
+export function withDefaults(given: Partial<JobOptions>, randomSeed: () => number): JobOptions {
+  return {
+    solutions: given.solutions ?? OPTION_BOUNDS.solutions.default,
+    timeLimitMs: given.timeLimitMs ?? OPTION_BOUNDS.timeLimitMs.default,
+    seed: given.seed ?? randomSeed(),
+    maxCandidates: given.maxCandidates ?? OPTION_BOUNDS.maxCandidates.default,
+    ...(given.colors !== undefined ? { colors: given.colors } : {}),
+    ...(given.mode !== undefined ? { mode: given.mode } : {}),
+  };
+}
+
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 

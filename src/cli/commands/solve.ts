@@ -1,12 +1,18 @@
-// `hilsolve solve FILE`: solve a problem and print its proven solutions. With --server it is a
-// client of a running service (POST /v1/jobs, then the job's event stream); without, it starts
-// the service inside this process (src/cli/embedded-service.ts) and talks to that the same way,
-// so both paths run the same API, queue, worker and solve loop. Ctrl-C cancels the job and
-// prints what was found.
+// `hilsolve solve FILE`: solve a problem and print its proven solutions. Three ways, one output:
+//   --server URL  a client of a running service (POST /v1/jobs, then the job's event stream);
+//   (default)     the solve loop in this process against the device, solutions in memory
+//                 (src/cli/direct-solve.ts): no Redis, no HTTP, the fastest start;
+//   --embedded    the whole service inside this process (src/cli/embedded-service.ts: Redis, the
+//                 API and a worker), talked to as --server would be.
+// All three run src/solve/run-solve.ts with the same defaults, so they give the same answers,
+// outcomes and exit codes for the same problem and seed. Ctrl-C cancels the job and prints what
+// was found.
 
 import { readFileSync } from 'node:fs';
+import type { ProblemFormat } from '../../model/types.ts';
 import { OPTION_BOUNDS, SOLVE_MODES, type JobOptions, type SolveMode } from '../../solve/types.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
+import { solveDirect } from '../direct-solve.ts';
 import { startEmbeddedService, type EmbeddedService } from '../embedded-service.ts';
 import { EXIT, UsageError } from '../main.ts';
 import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
@@ -18,14 +24,15 @@ const b = OPTION_BOUNDS;
 /** How long a job may wait in the queue before the user is told whether any worker is there. */
 const QUEUED_HINT_MS = 5_000;
 
-export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY] [--solutions N] [--time-limit MS]
+export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY | --embedded] [--solutions N] [--time-limit MS]
                       [--max-candidates N] [--seed S] [--mode auto|search|validate]
                       [--format json|cnf|col] [--colors K] [--output pretty|json|dimacs]
 
 Solve the problem in FILE and print the solutions the device proved and the host re-checked.
-  --server URL        a running service (\`hilsolve serve\` with workers); without it, everything
-                      runs in this process: Redis (REDIS_URL, or a private redis-server started on
-                      a free port), the API, and a worker on HILSOLVE_DEVICE or the simulator
+  --server URL        a running service (\`hilsolve serve\` with workers); without it the solve
+                      runs in this process on HILSOLVE_DEVICE or the simulator, with no Redis
+  --embedded          run the whole service in this process instead: Redis (REDIS_URL, or a
+                      private redis-server on a free port), the API and a worker
   --api-key KEY       API key for --server (default HILSOLVE_API_KEY)
   --solutions N       distinct solutions wanted (default ${b.solutions.default}, at most ${b.solutions.max})
   --time-limit MS     stop after this many milliseconds of solving (default ${b.timeLimitMs.default})
@@ -49,6 +56,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     ...PROBLEM_OPTIONS,
     server: { type: 'string' },
+    embedded: { type: 'boolean' },
     'api-key': { type: 'string' },
     solutions: { type: 'string' },
     'time-limit': { type: 'string' },
@@ -62,6 +70,7 @@ export async function run(args: string[]): Promise<number> {
   if (!OUTPUTS.includes(output)) throw new UsageError(`unknown output "${values.output}" (expected ${OUTPUTS.join(', ')})`);
   const apiKey = values['api-key'] ?? process.env.HILSOLVE_API_KEY;
   if (values.server === undefined && values['api-key'] !== undefined) throw new UsageError('--api-key goes with --server');
+  if (values.server !== undefined && values.embedded) throw new UsageError('--embedded and --server exclude each other');
   if (values.server !== undefined && !apiKey) throw new UsageError('--server needs an API key: --api-key KEY or HILSOLVE_API_KEY');
 
   const options: Partial<JobOptions> = {};
@@ -90,31 +99,64 @@ export async function run(args: string[]): Promise<number> {
 
   const progress = new ProgressLine(options.solutions ?? b.solutions.default);
   const interrupts = new Interrupts();
+  let job: FinishedJob;
+  if (values.server === undefined && !values.embedded) {
+    const cancel = new AbortController();
+    interrupts.onInterrupt(() => {
+      progress.setPhase('cancelling');
+      cancel.abort();
+    });
+    try {
+      job = await solveDirect({ format: model.format, source, options }, {
+        onPhase: (phase) => progress.setPhase(phase),
+        onProgress: (stats, found) => progress.update(stats, found),
+        signal: cancel.signal,
+      });
+    } finally {
+      progress.stop();
+      interrupts.dispose();
+    }
+  } else {
+    const followed = await solveThroughService(values.server, apiKey, { format: model.format, source, options }, progress, interrupts);
+    if (followed === null) return EXIT.NO;
+    job = followed;
+  }
+
+  process.stdout.write(formatReport(model, job, output));
+  const status = exitStatus(job);
+  if (output !== 'pretty' && status !== EXIT.OK) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
+  return status;
+}
+
+/** Submits the job to the service at `server`, or to one started in this process, and follows it; null when interrupted before submitting. */
+async function solveThroughService(
+  server: string | undefined, apiKey: string | undefined, submission: { format: ProblemFormat; source: string; options: Partial<JobOptions> },
+  progress: ProgressLine, interrupts: Interrupts,
+): Promise<FinishedJob | null> {
   let embedded: EmbeddedService | undefined;
   let queuedHint: NodeJS.Timeout | undefined;
-  let job: FinishedJob;
   try {
     let client: ServiceClient;
-    if (values.server !== undefined) {
-      client = new ServiceClient(values.server, apiKey!);
+    if (server !== undefined) {
+      client = new ServiceClient(server, apiKey!);
     } else {
       embedded = await startEmbeddedService((phase) => progress.setPhase(phase));
       client = new ServiceClient(embedded.url, embedded.apiKey);
     }
     if (interrupts.interrupted) {
       process.stderr.write('hilsolve solve: interrupted before the job was submitted\n');
-      return EXIT.NO;
+      return null;
     }
     progress.setPhase('submitting');
-    const id = await client.submit({ format: model.format, source, options });
+    const id = await client.submit(submission);
     interrupts.onInterrupt(() => {
       progress.setPhase('cancelling');
       void client.cancel(id).catch(() => undefined);
     });
-    job = await client.follow(id, (update) => {
+    return await client.follow(id, (update) => {
       if (update.type === 'status') {
         progress.setPhase(update.status === 'queued' ? 'queued, waiting for a worker' : update.status);
-        if (update.status === 'queued' && values.server !== undefined) {
+        if (update.status === 'queued' && server !== undefined) {
           queuedHint ??= setTimeout(() => void warnWithoutWorkers(client, progress), QUEUED_HINT_MS);
         }
       } else if (update.type === 'progress') {
@@ -127,11 +169,6 @@ export async function run(args: string[]): Promise<number> {
     await embedded?.close();
     interrupts.dispose();
   }
-
-  process.stdout.write(formatReport(model, job, output));
-  const status = exitStatus(job);
-  if (output !== 'pretty' && status !== EXIT.OK) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
-  return status;
 }
 
 /** Tells the user, once, when the server has no worker to run the queued job. */

@@ -1,0 +1,77 @@
+// One run of a solve on one device, whoever asks: the queue's worker (results in Redis) and the
+// one-shot `hilsolve solve` (results in memory) call this, so both choose the mode, draw the
+// prior or the candidates, and run the same loop with the same seed the same way.
+//
+// Contract: `runSolve` chooses the loop (src/solve/mode.ts), creates the sampler for the run's
+// seed, runs the loop to its end and closes the sampler. It throws what the loops and the mode
+// choice throw (ProgramRejectedError, InputError, UnsatisfiableError, DeviceLostError...);
+// `failureOutcome` says what such an error means for the job, in one place for both callers.
+
+import { InputError, UnsatisfiableError } from '../model/errors.ts';
+import type { Model } from '../model/types.ts';
+import type { Program } from '../model/program.ts';
+import { runSolveLoop, type LoopResult, type LoopSettings } from './loop.ts';
+import { chooseMode } from './mode.ts';
+import { DeviceLostError, ProgramRejectedError, type DeviceHandle, type SolutionSink, type SolveParts } from './ports.ts';
+import { runSearchLoop } from './search-loop.ts';
+import type { JobOptions, Outcome, StopReason } from './types.ts';
+
+/** The loop settings both modes share; the mode-specific ones come from the options. */
+export type RunSettings = Omit<LoopSettings, 'maxCandidates' | 'batchSize'>;
+
+export interface RunResult extends LoopResult {
+  mode: 'search' | 'validate';
+  /** Why that mode (src/solve/mode.ts). */
+  modeReason: string;
+}
+
+export async function runSolve(
+  problem: { model: Model; program: Program },
+  options: JobOptions,
+  seed: number,
+  ports: { device: DeviceHandle; parts: SolveParts; sink: SolutionSink; batchSize: number },
+  settings: RunSettings,
+): Promise<RunResult> {
+  const { device, parts, sink } = ports;
+  const choice = chooseMode(options.mode, problem, device.search);
+  let source: { close?(): Promise<void> } | undefined;
+  try {
+    let result: LoopResult;
+    if (choice.mode === 'search') {
+      const prior = await parts.createPriorSource?.(problem.model, problem.program, seed);
+      source = prior;
+      result = await runSearchLoop({ ...problem, tables: choice.tables }, {
+        device: device.search!, sink, ...(prior ? { prior } : {}),
+      }, { ...settings, seed });
+    } else {
+      const candidates = await parts.createSource(problem.model, problem.program, seed);
+      source = candidates;
+      result = await runSolveLoop(problem, { source: candidates, validator: device.validator, sink }, {
+        ...settings, maxCandidates: options.maxCandidates, batchSize: ports.batchSize,
+      });
+    }
+    return { ...result, mode: choice.mode, modeReason: choice.reason };
+  } finally {
+    await source?.close?.().catch(() => undefined);
+  }
+}
+
+/** What an error of a run means for the job: final (the same input fails again) or worth a retry. */
+export type Failure =
+  | { final: true; status: 'failed'; outcome: Outcome; stopReason: StopReason; error: { code: string; message: string } }
+  | { final: true; status: 'succeeded'; outcome: 'UNSATISFIABLE'; stopReason: 'unsatisfiable'; detail: string }
+  | { final: false; code: 'device' | 'internal'; message: string };
+
+export function failureOutcome(err: unknown): Failure {
+  // Faults of the problem itself: another run would fail the same way.
+  if (err instanceof ProgramRejectedError || err instanceof InputError) {
+    return {
+      final: true, status: 'failed', outcome: 'UNKNOWN', stopReason: 'error',
+      error: { code: err instanceof InputError ? 'input' : 'device_capacity', message: err.message },
+    };
+  }
+  if (err instanceof UnsatisfiableError) {
+    return { final: true, status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', detail: err.message };
+  }
+  return { final: false, code: err instanceof DeviceLostError ? 'device' : 'internal', message: err instanceof Error ? err.message : String(err) };
+}
