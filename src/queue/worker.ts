@@ -16,16 +16,8 @@ import { randomUUID } from 'node:crypto';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Model, RenderedAssignment } from '../model/types.ts';
-import type { Program } from '../model/program.ts';
-import { InputError, UnsatisfiableError } from '../model/errors.ts';
-import { runSolveLoop, type LoopResult } from '../solve/loop.ts';
-import { chooseMode } from '../solve/mode.ts';
-import {
-  DeviceLostError, ProgramRejectedError, type CandidateSource, type PriorSource, type SearchDevice, type Validator,
-} from '../solve/ports.ts';
-import { runSearchLoop } from '../solve/search-loop.ts';
-import type { SolveRequest } from '../solve/types.ts';
+import type { DeviceHandle, SolveParts } from '../solve/ports.ts';
+import { failureOutcome, runSolve } from '../solve/run-solve.ts';
 import type { WorkerConfig } from './config.ts';
 import { storeRedisOptions } from './connections.ts';
 import { DeviceRegistry, type DeviceRecord } from './devices.ts';
@@ -38,25 +30,7 @@ import { StoreSink } from './store-sink.ts';
 const CANCEL_POLL_MS = 50;
 const HEARTBEAT_MS = 2_000;
 
-/** The device a worker holds for its whole life. */
-export interface DeviceHandle {
-  validator: Validator;
-  /** The same device's search engine, when its handshake offers one: jobs may then run in search mode. */
-  search?: SearchDevice;
-  /** Path or tcp:// address, for the device list. */
-  port: string;
-  simulated: boolean;
-  handshake: Record<string, unknown> | null;
-}
-
-/** The parts of a solve the worker does not own: parsing and compiling, sampling, rendering. */
-export interface SolveParts {
-  prepare(request: SolveRequest): { model: Model; program: Program };
-  createSource(model: Model, program: Program, seed: number): Promise<CandidateSource & { close?(): Promise<void> }>;
-  /** Soft domains for search mode's prior; without it the prior is uniform. */
-  createPriorSource?(model: Model, program: Program, seed: number): Promise<PriorSource & { close?(): Promise<void> }>;
-  render(model: Model, indices: number[]): RenderedAssignment;
-}
+export type { DeviceHandle, SolveParts };
 
 export interface SolveWorkerOptions {
   config: WorkerConfig;
@@ -213,14 +187,11 @@ export class SolveWorker {
         }
       }, () => undefined).finally(() => (polling = false));
     }, CANCEL_POLL_MS);
-    let source: { close?(): Promise<void> } | undefined;
     try {
       const { options } = record.request;
       const problem = this.opts.parts.prepare(record.request);
       // Another run draws other candidates: the seed moves on with the run number.
       const seed = (options.seed + start.run - 1) >>> 0;
-      const choice = chooseMode(options.mode, problem, this.opts.device.search);
-      log.info({ mode: choice.mode, reason: choice.reason }, 'solve mode');
       const sink = new StoreSink(this.store, id, (indices) => this.opts.parts.render(problem.model, indices), {
         fence, max: options.solutions, write: w,
         onFull: () => {
@@ -228,7 +199,9 @@ export class SolveWorker {
           stop.abort();
         },
       });
-      const settings = {
+      const result = await runSolve(problem, options, seed, {
+        device: this.opts.device, parts: this.opts.parts, sink, batchSize: this.opts.config.batchSize,
+      }, {
         solutions: options.solutions,
         alreadyFound: start.solutionCount,
         deadline: startedAt + options.timeLimitMs,
@@ -236,23 +209,10 @@ export class SolveWorker {
         baseStats: start.stats,
         signal: stop.signal,
         progressIntervalMs: this.opts.progressIntervalMs ?? 250,
-        onProgress: (stats: LoopResult['stats']) => w(() => this.store.progress(id, stats, fence)),
-        log: (message: string, fields: Record<string, unknown>) => log.warn(fields, message),
-      };
-      let result: LoopResult;
-      if (choice.mode === 'search') {
-        const prior = await this.opts.parts.createPriorSource?.(problem.model, problem.program, seed);
-        source = prior;
-        result = await runSearchLoop({ ...problem, tables: choice.tables }, {
-          device: this.opts.device.search!, sink, ...(prior ? { prior } : {}),
-        }, { ...settings, seed });
-      } else {
-        const candidates = await this.opts.parts.createSource(problem.model, problem.program, seed);
-        source = candidates;
-        result = await runSolveLoop(problem, { source: candidates, validator: this.opts.device.validator, sink }, {
-          ...settings, maxCandidates: options.maxCandidates, batchSize: this.opts.config.batchSize,
-        });
-      }
+        onProgress: (stats) => w(() => this.store.progress(id, stats, fence)),
+        log: (message, fields) => log.warn(fields, message),
+      });
+      log.info({ mode: result.mode, reason: result.modeReason }, 'solve mode');
       if (guard.lost) throw guard.lost;
       if (result.stop === 'cancelled' && !cancelled && !full) {
         // Shutting down: give the job back as it is.
@@ -273,27 +233,19 @@ export class SolveWorker {
       if (err instanceof WaitingError || err instanceof LockLostError) throw err;
       // Whatever failed after the run lost the job is no longer its business.
       if (guard.lost) throw guard.lost;
-      // Faults of the problem itself: another run would fail the same way.
-      if (err instanceof ProgramRejectedError || err instanceof InputError) {
-        await w(() => this.store.finish(id, {
-          status: 'failed', outcome: 'UNKNOWN', stopReason: 'error', stats: record.stats,
-          error: { code: err instanceof InputError ? 'input' : 'device_capacity', message: err.message },
-        }, Date.now(), fence));
+      const failure = failureOutcome(err);
+      if (failure.final) {
+        const { final: _final, ...fields } = failure;
+        await w(() => this.store.finish(id, { ...fields, stats: record.stats }, Date.now(), fence));
         return;
       }
-      if (err instanceof UnsatisfiableError) {
-        await w(() => this.store.finish(id, {
-          status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: record.stats, detail: err.message,
-        }, Date.now(), fence));
-        return;
-      }
-      const message = err instanceof Error ? err.message : String(err);
+      const { message } = failure;
       const now = (await w(() => this.store.get(id))) ?? record;
       if (job.attemptsMade + 1 >= MAX_RUNS) {
         log.error({ err }, 'job failed');
         await w(() => this.store.finish(id, {
           status: 'failed', outcome: now.solutionCount > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error',
-          stats: now.stats, error: { code: err instanceof DeviceLostError ? 'device' : 'internal', message },
+          stats: now.stats, error: { code: failure.code, message },
         }, Date.now(), fence));
         return;
       }
@@ -303,7 +255,6 @@ export class SolveWorker {
     } finally {
       clearInterval(poll);
       this.shutdown.signal.removeEventListener('abort', onShutdown);
-      await source?.close?.().catch(() => undefined);
       this.currentJob = null;
       void this.beat().catch(() => undefined);
     }

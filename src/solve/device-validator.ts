@@ -14,7 +14,7 @@ import { DeviceSession, type DeviceInfo } from '../link/session.ts';
 import { startSimulator } from '../link/simulator.ts';
 import { ProgramCapacityError, ProgramLoadError, ValidatorClient, programImage } from '../link/validator-client.ts';
 import { DeviceSearch } from './device-search.ts';
-import type { DeviceHandle } from '../queue/worker.ts';
+import type { DeviceHandle } from './ports.ts';
 import { DeviceLostError, ProgramRejectedError, type Validator, type Verdict } from './ports.ts';
 
 /** Device refusals that say the program itself does not fit or is malformed: retrying cannot help. */

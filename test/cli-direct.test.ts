@@ -1,0 +1,55 @@
+// `hilsolve solve FILE` runs in-process by default (src/cli/direct-solve.ts: no Redis, no HTTP)
+// and through the whole local service with --embedded. Both run src/solve/run-solve.ts, so on the
+// same problem and seed they must give the same answers, outcomes and exit codes; each run is a
+// real `bin/hilsolve.js` process on its own simulator.
+
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, REPO_ROOT, spawnCli } from './helpers/run-cli.ts';
+
+interface JobJson {
+  status: string;
+  outcome: string;
+  stopReason: string | null;
+  solutions: { assignment: Record<string, unknown> }[];
+  stats: { mode?: string; deviceFaults: number };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hilsolve-direct-'));
+const unsat = join(dir, 'unsat.cnf');
+writeFileSync(unsat, 'p cnf 1 2\n1 0\n-1 0\n');
+
+/** Cases: arguments after `solve`, and what both paths must give. */
+const CASES: { name: string; args: string[]; code: number }[] = [
+  { name: 'uf20-91, search mode', args: [`${REPO_ROOT}examples/uf20-91.cnf`, '--seed', '3', '--mode', 'search'], code: 0 },
+  { name: '8-queens, 3 solutions, validate mode', args: [`${FIXTURES}8-queens.json`, '--seed', '5', '--solutions', '3', '--mode', 'validate'], code: 0 },
+  { name: 'uf250-1065 within 100 ms: no solution, the time limit', args: [`${FIXTURES}uf250-1065.cnf`, '--seed', '1', '--time-limit', '100'], code: 1 },
+  { name: 'a CNF unsatisfiable by propagation', args: [unsat, '--seed', '1'], code: 1 },
+];
+
+describe('hilsolve solve: in-process and through the embedded service', () => {
+  for (const c of CASES) {
+    it(`give the same answer, outcome and exit code: ${c.name}`, () => {
+      const direct = spawnCli(['solve', ...c.args, '--output', 'json']);
+      const service = spawnCli(['solve', ...c.args, '--output', 'json', '--embedded']);
+      expect(direct.code, direct.stderr).toBe(c.code);
+      expect(service.code, service.stderr).toBe(c.code);
+      const a = JSON.parse(direct.stdout) as JobJson;
+      const b = JSON.parse(service.stdout) as JobJson;
+      for (const key of ['status', 'outcome', 'stopReason'] as const) expect(a[key], key).toBe(b[key]);
+      expect(a.stats.mode).toBe(b.stats.mode);
+      expect(a.stats.deviceFaults).toBe(0);
+      expect(a.solutions.map((s) => s.assignment)).toEqual(b.solutions.map((s) => s.assignment));
+    }, 120_000);
+  }
+
+  it('refuses --embedded with --server, and bad input before starting anything', () => {
+    const both = spawnCli(['solve', `${REPO_ROOT}examples/uf20-91.cnf`, '--embedded', '--server', 'http://127.0.0.1:1', '--api-key', 'k']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--embedded and --server exclude each other');
+    const bad = spawnCli(['solve', join(dir, 'missing.cnf')]);
+    expect(bad.code).toBe(2);
+  });
+});
