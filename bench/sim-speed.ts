@@ -1,6 +1,6 @@
-// Speed of the Verilator simulator itself: simulated cycles per second while the UART is kept
+// Speed of the Verilator simulator itself: simulated cycles per second while the link is kept
 // busy (a continuous stream of echo requests) and the CPU it uses while idle.
-//   npx tsx bench/sim-speed.ts [--seconds S] [--clks-per-bit N]
+//   npx tsx bench/sim-speed.ts [--seconds S] [--clks-per-bit N] [--link-level byte|bit]
 // Cycles per CPU second is the figure that does not depend on other load on the machine.
 
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,12 @@ import { SerialPort } from 'serialport';
 
 import { encodeHost } from '../src/link/codec.ts';
 import { encodeFrame } from '../src/link/frame.ts';
-import { DEFAULT_CLKS_PER_BIT, startSimulator, type SimulatorStats } from '../src/link/simulator.ts';
+import { DEFAULT_CLKS_PER_BIT, DEFAULT_LINK_LEVEL, startSimulator, type LinkLevel, type SimulatorStats } from '../src/link/simulator.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, 'clks-per-bit': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '3' }, 'clks-per-bit': { type: 'string' }, 'link-level': { type: 'string', default: DEFAULT_LINK_LEVEL } },
+});
+const linkLevel = values['link-level'] as LinkLevel;
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new RangeError('--seconds must be a positive number');
 const clksPerBit = values['clks-per-bit'] ? Number(values['clks-per-bit']) : DEFAULT_CLKS_PER_BIT;
@@ -28,7 +31,7 @@ function delta(a: SimulatorStats, b: SimulatorStats): { cycles: number; wall: nu
   return { cycles: b.cycles - a.cycles, wall: b.seconds - a.seconds, cpu: b.cpuSeconds - a.cpuSeconds };
 }
 
-const sim = await startSimulator({ clksPerBit });
+const sim = await startSimulator({ clksPerBit, linkLevel });
 const port = new SerialPort({ path: sim.path, baudRate: 3_000_000, autoOpen: false });
 await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
 let received = 0;
@@ -61,7 +64,9 @@ await new Promise<void>((resolve) => port.close(() => resolve()));
 await sim.stop();
 
 const mega = (n: number) => (n / 1e6).toFixed(2);
-console.log(`clocks per UART bit: ${clksPerBit} (one byte every ${10 * clksPerBit} cycles each way)`);
+console.log(linkLevel === 'bit'
+  ? `bit-level link, clocks per UART bit: ${clksPerBit} (one byte every ${10 * clksPerBit} cycles each way)`
+  : 'byte link (up to a byte a cycle in, about one every five cycles out)');
 console.log(`busy: ${mega(busy.cycles)} M cycles in ${busy.wall.toFixed(2)} s wall, ${busy.cpu.toFixed(2)} s CPU: ` +
   `${mega(busy.cycles / busy.wall)} M cycles/s wall, ${mega(busy.cycles / busy.cpu)} M cycles per CPU second; ` +
   `${(received / busy.wall / 1000).toFixed(1)} kB/s of replies`);

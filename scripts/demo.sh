@@ -28,7 +28,8 @@ key="demo-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex
 prefix="hilsolve-demo-$$"
 url="http://127.0.0.1:$port"
 logs=$(mktemp -d)
-export HILSOLVE_API_KEYS="$key" HILSOLVE_REDIS_PREFIX="$prefix" HILSOLVE_LOG_LEVEL=warn
+# The demo key is also an operator key, so the device list shows the worker and its port.
+export HILSOLVE_API_KEYS="$key" HILSOLVE_OPERATOR_KEYS="$key" HILSOLVE_REDIS_PREFIX="$prefix" HILSOLVE_LOG_LEVEL=warn
 
 pids=()
 cleanup() {

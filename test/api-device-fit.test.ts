@@ -57,7 +57,7 @@ describe('POST /v1/jobs and the live devices', () => {
     await registry.heartbeat(device('w-tight', tight), 60_000);
     const over = await post(queens({ mode: 'search' }));
     expect(over.statusCode).toBe(422);
-    expect(over.json().error.message).toMatch(/tight .*LIMIT_SEARCH_CLAUSES/);
+    expect(over.json().error.message).toMatch(/tight: .*LIMIT_SEARCH_CLAUSES/);
   });
 
   it('refuses an unknown mode with 400', async () => {

@@ -57,7 +57,7 @@ describe('hilsolve compile', () => {
     expect(r.stderr).toContain(`cannot tell the format of ${path} from its name: use --format json|cnf|col`);
     const bad = await runCli(['compile', path, '--format', 'sat']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown format "sat" (expected json, cnf, col)');
+    expect(bad.stderr).toContain('unknown format "sat" (expected json, cnf, col, fzn)');
   });
 
   it('exits 1 for a problem proven unsatisfiable while compiling (a self-loop)', async () => {

@@ -20,12 +20,14 @@ interface JobJson {
 const dir = mkdtempSync(join(tmpdir(), 'hilsolve-direct-'));
 const unsat = join(dir, 'unsat.cnf');
 writeFileSync(unsat, 'p cnf 1 2\n1 0\n-1 0\n');
+const huge = join(dir, 'huge.cnf');
+writeFileSync(huge, `p cnf 20000 2\n1 20000 0\n-1 -20000 0\n`);   // more variables than the simulator holds
 
 /** Cases: arguments after `solve`, and what both paths must give. */
 const CASES: { name: string; args: string[]; code: number }[] = [
   { name: 'uf20-91, search mode', args: [`${REPO_ROOT}examples/uf20-91.cnf`, '--seed', '3', '--mode', 'search'], code: 0 },
   { name: '8-queens, 3 solutions, validate mode', args: [`${FIXTURES}8-queens.json`, '--seed', '5', '--solutions', '3', '--mode', 'validate'], code: 0 },
-  { name: 'uf250-1065 within 100 ms: no solution, the time limit', args: [`${FIXTURES}uf250-1065.cnf`, '--seed', '1', '--time-limit', '100'], code: 1 },
+  { name: 'uf250-1065 within 100 ms: no solution, the time limit', args: [`${FIXTURES}uf250-1065.cnf`, '--seed', '1', '--time-limit', '100'], code: 4 },
   { name: 'a CNF unsatisfiable by propagation', args: [unsat, '--seed', '1'], code: 1 },
 ];
 
@@ -44,6 +46,14 @@ describe('hilsolve solve: in-process and through the embedded service', () => {
       expect(a.solutions.map((s) => s.assignment)).toEqual(b.solutions.map((s) => s.assignment));
     }, 120_000);
   }
+
+  it('refuse a problem that fits no device with exit 2, naming the limit', () => {
+    for (const extra of [[], ['--embedded']]) {
+      const run = spawnCli(['solve', huge, ...extra]);
+      expect(run.code, `${extra.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stdout + run.stderr).toMatch(/20000 variables|LIMIT_VARS|LIMIT_SEARCH_VARS/);
+    }
+  }, 120_000);
 
   it('refuses --embedded with --server, and bad input before starting anything', () => {
     const both = spawnCli(['solve', `${REPO_ROOT}examples/uf20-91.cnf`, '--embedded', '--server', 'http://127.0.0.1:1', '--api-key', 'k']);

@@ -14,7 +14,7 @@ import { ProgressLine } from '../src/cli/progress.ts';
 import { parseProblem } from '../src/model/parse.ts';
 import { workerConfig } from '../src/queue/config.ts';
 import { emptyStats } from '../src/solve/types.ts';
-import { checkCnf, checkSudoku, EASY_SUDOKU, plantedCnf, sudokuProblem } from './helpers/problems.ts';
+import { checkCnf, checkSudoku, EASY_SUDOKU, hardPigeons, plantedCnf, sudokuProblem } from './helpers/problems.ts';
 import { FIXTURES, REPO_ROOT, runCli, type CliResult } from './helpers/run-cli.ts';
 import { KEY_A, startApi, uniquePrefix, type TestApi } from './helpers/service.ts';
 import { spawnWorker, type WorkerProcess } from './helpers/worker-process.ts';
@@ -25,10 +25,8 @@ const file = (name: string, content: string) => {
   writeFileSync(path, content);
   return path;
 };
-/** Seven pigeons, six holes: no solution, and the compiler cannot tell. */
-const PIGEONS = file('pigeons.json', JSON.stringify({
-  variables: [{ name: 'p', domain: { min: 0, max: 5 }, size: 7 }], constraints: [{ type: 'allDifferent', vars: 'p' }],
-}));
+/** Thirteen pigeons, twelve holes: no solution, and neither propagation nor the tree search can tell in time. */
+const PIGEONS = file('pigeons.json', JSON.stringify(hardPigeons()));
 const SUDOKU = file('sudoku.json', JSON.stringify(sudokuProblem(EASY_SUDOKU)));
 const SAT = plantedCnf(40, 160, 7);
 const SAT_FILE = file('planted.cnf', SAT.text);
@@ -142,8 +140,8 @@ describe('hilsolve solve in one process', { timeout: 300_000 }, () => {
     expect(r.stderr).toBe('');
   });
 
-  it('starts a private Redis when REDIS_URL does not answer; Ctrl-C cancels the job and stops everything', async () => {
-    const run = start(['solve', PIGEONS, '--time-limit', '120000'], {
+  it('with --embedded, starts a private Redis when REDIS_URL does not answer; Ctrl-C cancels the job and stops everything', async () => {
+    const run = start(['solve', PIGEONS, '--embedded', '--time-limit', '120000'], {
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`, HILSOLVE_LOG_LEVEL: 'info',
     });
     let children = new Map<number, string>();
@@ -158,14 +156,14 @@ describe('hilsolve solve in one process', { timeout: 300_000 }, () => {
     const t0 = Date.now();
     const r = await run.done;
     expect(Date.now() - t0).toBeLessThan(15_000);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(4);
     expect(r.stdout).toMatch(/UNKNOWN: no solution found, cancelled/);
     expect([...children.keys()].filter(alive)).toEqual([]);
   });
 
-  it('exits 1 when the time limit runs out before a solution', async () => {
+  it('exits 4 when the time limit runs out before a solution', async () => {
     const r = await hilsolve(['solve', PIGEONS, '--time-limit', '800']);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(4);
     expect(r.stdout).toMatch(/UNKNOWN: no solution found, the time limit ran out/);
   });
 });
@@ -217,9 +215,9 @@ describe('hilsolve solve --server', { timeout: 300_000 }, () => {
     expect(r.stderr).not.toMatch(/unsatisfiable: unsatisfiable/i);
   });
 
-  it('exits 1 when the candidate budget runs out', async () => {
+  it('exits 4 when the candidate budget runs out', async () => {
     const r = await remote([PIGEONS, '--max-candidates', '300', '--mode', 'validate', '--output', 'json']);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(4);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'UNKNOWN', stopReason: 'candidateBudget', solutions: [] });
     expect(r.stderr).toMatch(/UNKNOWN: no solution found, the candidate budget ran out/);
   });
@@ -233,7 +231,7 @@ describe('hilsolve solve --server', { timeout: 300_000 }, () => {
       await run.stderrMatches(/no worker is connected to this server; the job waits in the queue/);
       run.signal('SIGINT');
       const r = await run.done;
-      expect(r.code, r.stderr).toBe(1);
+      expect(r.code, r.stderr).toBe(4);
       expect(r.stdout).toMatch(/UNKNOWN: no solution found, cancelled/);
     } finally {
       await idle.close();

@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, KEY_OPS, startApi, uniquePrefix, waitForJob, waitForJobState, type TestApi } from './helpers/service.ts';
 import { startInProcessWorker } from './helpers/in-process-worker.ts';
 import { ReferenceValidator } from './helpers/reference-validator.ts';
-import { checkCnf, readCnfClauses } from './helpers/problems.ts';
+import { checkCnf, hardPigeons, readCnfClauses } from './helpers/problems.ts';
 import { readEventStream } from './helpers/sse.ts';
 
 const UF50 = readFileSync(new URL('./fixtures/uf50-218.cnf', import.meta.url), 'utf8');
 const UF50_CLAUSES = readCnfClauses(UF50);
-/** Six pigeons, five holes: no solution, and the compiler cannot tell. */
-const PIGEONS = {
-  variables: [{ name: 'p', domain: { min: 0, max: 4 }, size: 6 }],
-  constraints: [{ type: 'allDifferent', vars: 'p' }],
-};
+/** Thirteen pigeons, twelve holes: no solution, and neither propagation nor the tree search can tell in time. */
+const PIGEONS = hardPigeons();
 
 let api: TestApi;
 let worker: Awaited<ReturnType<typeof startInProcessWorker>>;

@@ -16,6 +16,8 @@ import { DeviceValidator } from '../src/solve/device-validator.ts';
 import { MemorySink } from '../src/solve/memory-sink.ts';
 import { chooseMode } from '../src/solve/mode.ts';
 import type { PriorSource, SearchDevice } from '../src/solve/ports.ts';
+import { compile } from '../src/model/compile.ts';
+import { parseProblem } from '../src/model/parse.ts';
 import { prepareProblem, type PreparedProblem } from '../src/solve/prepare.ts';
 import { runSearchLoop, type SearchLoopSettings } from '../src/solve/search-loop.ts';
 import { emptyStats } from '../src/solve/types.ts';
@@ -78,7 +80,7 @@ async function solve(problem: PreparedProblem, over: Partial<SearchLoopSettings>
   const sink = new MemorySink();
   const now = Date.now();
   const result = await runSearchLoop({ ...problem, tables: choice.tables }, { device: d, sink, ...(prior ? { prior } : {}) }, {
-    solutions: 1, alreadyFound: 0, deadline: now + 60_000, startedAt: now, seed: 1, baseStats: emptyStats(), ...over,
+    solutions: 1, alreadyFound: 0, deadline: now + 60_000, startedAt: now, seed: 1, baseStats: emptyStats(), tree: false, ...over,
   });
   return { result, sink, priors: d.priors };
 }
@@ -113,10 +115,12 @@ describe('search mode on the simulated device', () => {
   }, 300_000);
 
   it('stops within the bound when cancelled', async () => {
-    // Seven pigeons, six holes: the search never succeeds.
-    const pigeons = prepareProblem({ format: 'json', source: JSON.stringify({
+    // Seven pigeons, six holes: the search never succeeds. Compiled without root propagation,
+    // which would prove it (the tree search is off here too).
+    const pigeonModel = parseProblem(JSON.stringify({
       variables: [{ name: 'p', domain: { min: 0, max: 5 }, size: 7 }], constraints: [{ type: 'allDifferent', vars: 'p' }],
-    }), options: OPTIONS });
+    }), { format: 'json' });
+    const pigeons = { model: pigeonModel, program: compile(pigeonModel) };
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 1000);
     const t0 = Date.now();

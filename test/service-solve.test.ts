@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hardPigeons } from './helpers/problems.ts';
 import { auth, startApi, uniquePrefix, waitForJob, waitForJobState, type TestApi } from './helpers/service.ts';
 import { spawnWorker, type WorkerProcess } from './helpers/worker-process.ts';
 import {
@@ -14,8 +15,8 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, imp
 const QUEENS = JSON.parse(fixture('8-queens.json'));
 const UF50 = fixture('uf50-218.cnf');
 const FLAT50 = fixture('flat50-3.col');
-/** Seven pigeons, six holes: no solution, and the compiler cannot tell. */
-const PIGEONS = { variables: [{ name: 'p', domain: { min: 0, max: 5 }, size: 7 }], constraints: [{ type: 'allDifferent', vars: 'p' }] };
+/** Thirteen pigeons, twelve holes: no solution, and neither propagation nor the tree search can tell in time. */
+const PIGEONS = hardPigeons();
 
 type Rendered = Record<string, number | boolean>;
 interface JobSolution { index: number; assignment: Rendered; device: string; foundAtMs: number }

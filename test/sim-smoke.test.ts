@@ -1,7 +1,9 @@
 // The simulated device through its real serial path: the Verilator model of hilsolve_top on a
 // pseudo-terminal, opened with serialport. Covers the link layer in RTL: handshake, echo,
 // counters, every kind of bad frame and malformed payload, resynchronisation, requests handed
-// to the constraint engine, and closing and reopening the port.
+// to the constraint engine, and closing and reopening the port, on the simulator's default byte
+// link; then, on the bit-level (UART) link, what only a UART does: overruns of a fast burst and
+// framing errors. test/sim-link-level.test.ts compares the two links reply for reply.
 
 import { lstatSync, readlinkSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,33 +155,14 @@ describe('simulated device on a pseudo-terminal', () => {
     }
   });
 
-  it('answers a burst beyond its buffers with overrun errors, never with wrong answers', async () => {
-    // A Hello of 10 bytes on the wire gets a reply of about 60: the requests outrun the replies.
+  it('answers a burst beyond its buffers in order: the byte link holds the host back, no overruns', async () => {
+    // On the UART the later ones overrun (below); the byte link waits for a free receive slot.
     for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 1 });
-    const replies: DeviceMessage[] = [];
-    for (;;) {
-      try {
-        replies.push(await dev.next(1500));
-      } catch {
-        break;
-      }
-    }
-    let lastSeq = 0;
-    let overruns = 0;
-    for (const r of replies) {
-      if (r.kind === 'error') {
-        expect(r).toEqual({ kind: 'error', seq: 0, code: ErrorCode.FRAME, arg: FRAME_OVERRUN });
-        overruns++;
-        continue;
-      }
-      const hello = expectKind(r, 'hello');
-      expect(hello.seq).toBeGreaterThan(lastSeq);
-      lastSeq = hello.seq;
+    for (let seq = 200; seq < 230; seq++) {
+      const hello = expectKind(await dev.next(), 'hello');
+      expect(hello.seq).toBe(seq);
       expect(new TextDecoder().decode(hello.deviceId)).toBe('hilsolve-sim');
     }
-    // The receive and transmit slots take the first few; later ones overrun.
-    expect(replies.length - overruns).toBeGreaterThanOrEqual(4);
-    expect(overruns).toBeGreaterThan(0);
     expect((await dev.request({ kind: 'echo', seq: 231, data: Uint8Array.from([1]) })).seq).toBe(231);
   });
 
@@ -201,8 +184,8 @@ describe('simulated device on a pseudo-terminal', () => {
     expect(after.frameErrors - before.frameErrors).toBe(1);
     expect(after.decodeErrors - before.decodeErrors).toBe(1);
     const cycles = (c: typeof before) => c.cyclesHi * 2 ** 32 + c.cyclesLo;
-    // At least the bits of the frames in between went by on the line (10 bits per byte).
-    expect(cycles(after) - cycles(before)).toBeGreaterThan(40 * 10 * DEFAULT_CLKS_PER_BIT);
+    // At least the frames in between went by (the byte link takes at most a byte a cycle).
+    expect(cycles(after) - cycles(before)).toBeGreaterThan(40);
   });
 
   it('refuses bad frames with the matching error and stays in step', async () => {
@@ -324,10 +307,68 @@ describe('simulated device on a pseudo-terminal', () => {
   });
 });
 
+describe('simulated device on the bit-level (UART) link', () => {
+  let sim: RunningSimulator;
+  let dev: RawDevice;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ linkLevel: 'bit' });
+    dev = await RawDevice.open(sim.path);
+  });
+
+  afterAll(async () => {
+    await dev?.close();
+    await sim?.stop();
+  });
+
+  it('answers a burst beyond its buffers with overrun errors, never with wrong answers', async () => {
+    // A Hello of 10 bytes on the wire gets a reply of about 60: the requests outrun the replies.
+    for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 1 });
+    const replies: DeviceMessage[] = [];
+    for (;;) {
+      try {
+        replies.push(await dev.next(1500));
+      } catch {
+        break;
+      }
+    }
+    let lastSeq = 0;
+    let overruns = 0;
+    for (const r of replies) {
+      if (r.kind === 'error') {
+        expect(r).toEqual({ kind: 'error', seq: 0, code: ErrorCode.FRAME, arg: FRAME_OVERRUN });
+        overruns++;
+        continue;
+      }
+      const hello = expectKind(r, 'hello');
+      expect(hello.seq).toBeGreaterThan(lastSeq);
+      lastSeq = hello.seq;
+      expect(new TextDecoder().decode(hello.deviceId)).toBe('hilsolve-sim');
+    }
+    // The receive and transmit slots take the first few; later ones overrun.
+    expect(replies.length - overruns).toBeGreaterThanOrEqual(4);
+    expect(overruns).toBeGreaterThan(0);
+    expect((await dev.request({ kind: 'echo', seq: 231, data: Uint8Array.from([1]) })).seq).toBe(231);
+  });
+
+  it('counts the cycles of the bits on the line', async () => {
+    const cycles = (c: DeviceOf<'counters'>) => c.cyclesHi * 2 ** 32 + c.cyclesLo;
+    const before = expectKind(await dev.request({ kind: 'counters', seq: 240 }), 'counters');
+    expectKind(await dev.request({ kind: 'echo', seq: 241, data: new Uint8Array(40).fill(7) }), 'echo');
+    const after = expectKind(await dev.request({ kind: 'counters', seq: 242 }), 'counters');
+    // Request and reply of the echo and the second request, 10 bits a byte.
+    expect(cycles(after) - cycles(before)).toBeGreaterThan(100 * 10 * DEFAULT_CLKS_PER_BIT);
+  });
+});
+
 describe('simulated device after a UART framing error', () => {
+  it('refuses a bad stop bit on the byte link', async () => {
+    await expect(startSimulator({ badStopBit: 4 })).rejects.toThrow(/bit-level/);
+  });
+
   it('reports the damaged frame and answers the next one', async () => {
     // The 4th byte on the line gets a low stop bit; the receiver loses step until the line idles.
-    const sim = await startSimulator({ badStopBit: 4 });
+    const sim = await startSimulator({ linkLevel: 'bit', badStopBit: 4 });
     const dev = await RawDevice.open(sim.path);
     try {
       dev.send({ kind: 'echo', seq: 1, data: bytes(40, 1) });

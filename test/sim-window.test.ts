@@ -9,6 +9,10 @@
 // and their verdicts wait in the device. The device holds `window` candidates that way (two in the engine's slots, two
 // verdicts in the transmit buffer); the next one is refused, and any after it find both receive
 // slots taken and get the overrun error (ERROR_FRAME, arg 5, seq 0).
+//
+// All of this is UART timing (a transmitter busy for 80 cycles a byte, frames arriving faster
+// than they are handled), so the simulator runs its bit-level link; the default byte link holds
+// the host back instead of overrunning (test/sim-link-level.test.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareProgram } from '../src/check/program-checker.ts';
@@ -42,7 +46,7 @@ let window = 0;
 let seq = 1000;
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator({ linkLevel: 'bit' });
   dev = await RawDevice.open(sim.path);
   dev.writeRaw([0]);
   const hello = await dev.request({ kind: 'hello', seq: seq++, protocolVersion: 1 });

@@ -14,6 +14,8 @@ import { DeviceValidator } from '../src/solve/device-validator.ts';
 import { MemorySink } from '../src/solve/memory-sink.ts';
 import { chooseMode, deviceFitProblem } from '../src/solve/mode.ts';
 import { ProgramRejectedError, type PriorSource } from '../src/solve/ports.ts';
+import { compile } from '../src/model/compile.ts';
+import { parseProblem } from '../src/model/parse.ts';
 import { prepareProblem, type PreparedProblem } from '../src/solve/prepare.ts';
 import { resolveSearchOptions } from '../src/solve/search-options.ts';
 import { runSearchLoop, type SearchLoopSettings } from '../src/solve/search-loop.ts';
@@ -35,6 +37,11 @@ afterEach(async () => {
 });
 
 const json = (doc: unknown) => prepareProblem({ format: 'json', source: JSON.stringify(doc), options: OPTIONS });
+/** Compiled without root propagation: pigeon problems it would prove unsatisfiable still reach the device loop. */
+const unpropagated = (doc: unknown): PreparedProblem => {
+  const model = parseProblem(JSON.stringify(doc), { format: 'json' });
+  return { model, program: compile(model) };
+};
 const render = (p: PreparedProblem, indices: number[]) => renderAssignment(p.model, indicesToValues(p.model, indices));
 
 async function rig(problem: PreparedProblem, engineOptions: Partial<FakeSearchOptions> = {}) {
@@ -50,7 +57,8 @@ async function rig(problem: PreparedProblem, engineOptions: Partial<FakeSearchOp
 function settings(over: Partial<SearchLoopSettings> = {}): SearchLoopSettings {
   const now = Date.now();
   return {
-    solutions: 1, alreadyFound: 0, deadline: now + 20_000, startedAt: now, seed: 1, baseStats: emptyStats(),
+    // The device loop alone: the tree search beside it is tested in test/solve-unsat.test.ts.
+    solutions: 1, alreadyFound: 0, deadline: now + 20_000, startedAt: now, seed: 1, baseStats: emptyStats(), tree: false,
     search: { statusIntervalMs: 50, flipsPerRestart: 2000 }, ...over,
   };
 }
@@ -149,7 +157,7 @@ describe('search loop', () => {
 
   it('stops within the bound on cancel, flattens a stalled prior, and stops the device', async () => {
     // Five pigeons, four holes: the search never succeeds, so it stalls.
-    const problem = json({ variables: [{ name: 'p', domain: { min: 0, max: 3 }, size: 5 }], constraints: [{ type: 'allDifferent', vars: 'p' }] });
+    const problem = unpropagated({ variables: [{ name: 'p', domain: { min: 0, max: 3 }, size: 5 }], constraints: [{ type: 'allDifferent', vars: 'p' }] });
     const { device, dev, engine } = await rig(problem);
     const abort = new AbortController();
     const logged: string[] = [];
@@ -167,7 +175,7 @@ describe('search loop', () => {
   });
 
   it('stops at the deadline', async () => {
-    const problem = json({ variables: [{ name: 'p', domain: { min: 0, max: 2 }, size: 4 }], constraints: [{ type: 'allDifferent', vars: 'p' }] });
+    const problem = unpropagated({ variables: [{ name: 'p', domain: { min: 0, max: 2 }, size: 4 }], constraints: [{ type: 'allDifferent', vars: 'p' }] });
     const { device } = await rig(problem);
     const result = await runSearchLoop({ ...problem, tables: compileSearchTables(problem.model) }, { device, sink: new MemorySink() },
       settings({ deadline: Date.now() + 300 }));

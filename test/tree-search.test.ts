@@ -14,7 +14,8 @@ import { parseProblem } from '../src/model/parse.ts';
 import { Prng } from '../src/model/prng.ts';
 import type { Constraint, Model } from '../src/model/types.ts';
 import { maskHas, maskOf, modelDomains } from '../src/propagate/domains.ts';
-import { TreeSearch, type TreeResult, type TreeSearchOptions } from '../src/propagate/tree.ts';
+import { TreeSearch } from '../src/propagate/tree.ts';
+import type { TreeResult, TreeSearchOptions } from '../src/propagate/tree-options.ts';
 import { allSolutions, randomCnf, randomGraph } from './helpers/brute-force.ts';
 import { cadical, gecode, pool, requirePeers, type PeerVerdict } from './helpers/peer-solvers.ts';
 import { randomModel } from './helpers/random-model.ts';
@@ -106,8 +107,8 @@ describe('tree search: never a wrong UNSAT (cross-checked against CaDiCaL and Ge
       expect(verdict, `instance ${c.k} (settings ${c.k % 4}): ${JSON.stringify(c.model.constraints).slice(0, 2000)}`).toBe(peer[c.k]);
       tally[verdict]++;
     }
-    expect(tally.sat).toBeGreaterThan(60);
-    expect(tally.unsat).toBeGreaterThan(60);
+    expect(tally.sat).toBeGreaterThan(40);
+    expect(tally.unsat).toBeGreaterThan(40);
   });
 });
 

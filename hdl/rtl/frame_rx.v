@@ -6,6 +6,12 @@
 // Every non-empty frame ends in one event, good (status OK, with slot and length) or bad (status
 // CRC or FRAME with a reason); events queue in a small FIFO. An empty frame (two delimiters in a
 // row) is ignored, so a host may send 0x00 at any time to resynchronise.
+// `in_ready` is flow control for a byte source that can honour it (the simulator's byte link;
+// the UART has none and ignores it): it is low only between frames (no byte since the last
+// delimiter) while no slot is free or the event FIFO is full. A frame begun with ready high finds
+// a slot for its payload (slots are taken only at a frame's end, and releases only add free
+// ones) and room for its event (the FIFO only drains during a frame), so a source that waits
+// for it never causes an overrun or a lost event. It depends on registers only.
 `default_nettype none
 
 module frame_rx #(
@@ -16,6 +22,7 @@ module frame_rx #(
     input  wire          in_valid,        // byte from the UART
     input  wire [7:0]    in_data,
     input  wire          in_error,        // UART framing error (stop bit low)
+    output wire          in_ready,        // flow control for a byte link (see above)
     output wire          ev_valid,
     input  wire          ev_ready,
     output wire [1:0]    ev_status,       // STATUS_*
@@ -55,6 +62,7 @@ module frame_rx #(
     reg          slot;
     reg [1:0]    slot_free;
     reg          bad_uart, bad_long, no_slot;
+    reg          in_frame;     // a byte other than 0x00 arrived since the last delimiter
     wire [7:0]   oldest = delay[31:24];
 
     crc32_byte crc_step (.crc_in(crc), .data(oldest), .crc_out(crc_next));
@@ -98,6 +106,7 @@ module frame_rx #(
     assign ev_valid = level != 3'd0;
     assign {ev_status, ev_reason, ev_slot, ev_len} = fifo[head];
     assign busy = ev_valid;
+    assign in_ready = in_frame || (slot_free != 2'b00 && !fifo_full);
 
     always @(posedge clk) begin
         good_frame  <= 1'b0;
@@ -111,11 +120,13 @@ module frame_rx #(
             bad_uart  <= 1'b0;
             bad_long  <= 1'b0;
             no_slot   <= 1'b0;
+            in_frame  <= 1'b0;
             head      <= 2'd0;
             tail      <= 2'd0;
             level     <= 3'd0;
         end else begin
             if (in_error) bad_uart <= 1'b1;
+            if (in_valid) in_frame <= in_data != 8'h00;
             if (data_beat) begin
                 if (count == LIMIT) bad_long <= 1'b1;
                 else count <= count + 1'b1;

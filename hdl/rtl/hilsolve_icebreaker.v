@@ -13,13 +13,21 @@ module hilsolve_icebreaker (
     always @(posedge CLK) if (!por[4]) por <= por + 5'd1;
 
     wire busy;
+    // The byte link is the simulator's; the board talks through the UART only.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire       byte_in_ready, byte_out_valid;
+    wire [7:0] byte_out_data;
+    /* verilator lint_on UNUSEDSIGNAL */
     // Today's validator sizes (the UP5K's SPRAM holds 16K words) and no device search: the
     // search core's memories do not fit beside the validator yet (hdl/README.md).
     hilsolve_top #(
         .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k"),
         .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384), .SEARCH(0)
     ) top (
-        .clk(CLK), .rst(!por[4]), .uart_rx(RX), .uart_tx(TX), .busy(busy));
+        .clk(CLK), .rst(!por[4]), .uart_rx(RX), .uart_tx(TX),
+        .byte_link(1'b0), .byte_in_valid(1'b0), .byte_in_ready(byte_in_ready), .byte_in_data(8'd0),
+        .byte_out_valid(byte_out_valid), .byte_out_ready(1'b0), .byte_out_data(byte_out_data),
+        .busy(busy));
 
     assign LEDG_N = !busy;
 endmodule

@@ -16,7 +16,16 @@
 //
 // `busy` is high while anything is in progress (a character on the line, a frame event waiting,
 // decoding, encoding, sending, the engine working); with rx idle and busy low the design does
-// nothing until the next start bit, which lets the simulator sleep.
+// nothing until the next start bit (or byte), which lets the simulator sleep.
+//
+// Byte link (simulation): with `byte_link` high (a strap, held from reset on) the UART is left
+// out and whole bytes pass instead, valid/ready, at up to one a cycle each way:
+//   byte_in_*  -> frame_rx, where uart_rx's bytes go; byte_in_ready is frame_rx's flow control
+//                 (low between frames while no receive slot or event entry is free), so a host
+//                 behind it never meets an overrun the UART link would not give it;
+//   byte_out_* <- the COBS encoder, where uart_tx takes its bytes.
+// With `byte_link` low (the board ties it so) the byte ports are ignored (byte_in_ready and
+// byte_out_valid stay low) and the UART works as it always has.
 `default_nettype none
 
 module hilsolve_top #(
@@ -40,9 +49,17 @@ module hilsolve_top #(
 ) (
     input  wire clk,
     input  wire rst,
-    input  wire uart_rx,
-    output wire uart_tx,
-    output wire busy
+    input  wire       uart_rx,
+    output wire       uart_tx,
+    // Byte link (see the top comment); tie byte_link low for the UART.
+    input  wire       byte_link,
+    input  wire       byte_in_valid,
+    output wire       byte_in_ready,
+    input  wire [7:0] byte_in_data,
+    output wire       byte_out_valid,
+    input  wire       byte_out_ready,
+    output wire [7:0] byte_out_data,
+    output wire       busy
 );
     localparam integer AW = $clog2(MAX_PAYLOAD);
     localparam integer IW = AW + 1;
@@ -59,6 +76,13 @@ module hilsolve_top #(
         .clk(clk), .rst(rst), .rx(uart_rx), .out_valid(rx_valid), .out_data(rx_data),
         .frame_error(rx_error), .busy(rx_busy));
 
+    // The receive path's byte source: the UART, or the byte link, which honours frame_rx's ready.
+    wire       fr_in_ready;
+    wire       in_valid = byte_link ? byte_in_valid && fr_in_ready : rx_valid;
+    wire [7:0] in_data  = byte_link ? byte_in_data : rx_data;
+    wire       in_error = !byte_link && rx_error;
+    assign byte_in_ready = byte_link && fr_in_ready;
+
     // Frames.
     wire          ev_valid, ev_ready, ev_slot, release_valid, release_slot;
     wire [1:0]    ev_status;
@@ -67,8 +91,8 @@ module hilsolve_top #(
     wire [7:0]    slot_data;
     wire          good_frame, crc_error, frame_error, frames_busy;
     frame_rx #(.MAX_PAYLOAD(MAX_PAYLOAD)) frames (
-        .clk(clk), .rst(rst), .in_valid(rx_valid), .in_data(rx_data), .in_error(rx_error),
-        .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_status(ev_status), .ev_reason(ev_reason),
+        .clk(clk), .rst(rst), .in_valid(in_valid), .in_data(in_data), .in_error(in_error),
+        .in_ready(fr_in_ready), .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_status(ev_status), .ev_reason(ev_reason),
         .ev_slot(ev_slot), .ev_len(ev_len), .release_valid(release_valid),
         .release_slot(release_slot), .rd_addr(slot_addr), .rd_data(slot_data),
         .good_frame(good_frame), .crc_error(crc_error), .frame_error(frame_error),
@@ -277,9 +301,14 @@ module hilsolve_top #(
         .rd_addr(fr_addr), .rd_data(fr_data), .out_valid(line_valid), .out_ready(line_ready),
         .out_data(line_data), .busy(cobs_busy));
 
+    // The encoder's bytes go to the UART, or out on the byte link.
+    wire uart_in_ready;
+    assign line_ready     = byte_link ? byte_out_ready : uart_in_ready;
+    assign byte_out_valid = byte_link && line_valid;
+    assign byte_out_data  = line_data;
     uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) transmitter (
-        .clk(clk), .rst(rst), .in_valid(line_valid), .in_ready(line_ready), .in_data(line_data),
-        .tx(uart_tx), .busy(tx_busy));
+        .clk(clk), .rst(rst), .in_valid(line_valid && !byte_link), .in_ready(uart_in_ready),
+        .in_data(line_data), .tx(uart_tx), .busy(tx_busy));
 
     assign busy = rx_busy | frames_busy | dispatch_busy | engine_busy | search_busy |
                   encoder_busy | tx_buffer_busy | cobs_busy | tx_busy;

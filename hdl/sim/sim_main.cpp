@@ -1,9 +1,13 @@
 // Verilator harness for hilsolve_top: the simulated FPGA as a serial device.
 //
-// The design's UART pins are driven and sampled at bit level: every byte the host sends is
-// played onto uart_rx as start bit, 8 data bits (LSB first) and stop bit, CLKS_PER_BIT clock
-// cycles each, and uart_tx is decoded the same way. The host reaches the device through a
-// pseudo-terminal (--pty, the default) or a TCP port on 127.0.0.1 (--tcp PORT).
+// Two link levels (--link-level). byte (the default): host bytes go into the design's byte port,
+// one a cycle whenever it is ready (byte_in_ready: frame_rx's flow control, so a fast host meets
+// no overrun the UART would not give it), and reply bytes are taken from the COBS encoder as it
+// offers them, about one every five cycles. bit: the design's UART pins are driven and sampled
+// at bit level: every byte the host sends is played onto uart_rx as start bit, 8 data bits (LSB
+// first) and stop bit, CLKS_PER_BIT clock cycles each, and uart_tx is decoded the same way (80
+// cycles a byte at CLKS_PER_BIT 8). The host reaches the device through a pseudo-terminal
+// (--pty, the default) or a TCP port on 127.0.0.1 (--tcp PORT).
 //
 // Speed: evaluating the model is the cost; the harness checks its file descriptors only every
 // POLL_EVERY cycles (polling every cycle is about 20 times slower), and when nothing is pending
@@ -61,17 +65,20 @@ void on_report(int) { g_report = 1; }
 [[noreturn]] void die_errno(const std::string& what) { die(what + ": " + std::strerror(errno)); }
 
 const char* USAGE =
-    "usage: hilsolve-sim [--pty | --tcp PORT] [--link PATH] [--clks-per-bit N] [--vcd FILE]\n"
-    "                    [--stats] [--watch-stdin] [--bad-stop-bit N]\n"
+    "usage: hilsolve-sim [--pty | --tcp PORT] [--link PATH] [--link-level byte|bit] [--clks-per-bit N]\n"
+    "                    [--vcd FILE] [--stats] [--watch-stdin] [--bad-stop-bit N]\n"
     "  --pty             serve on a new pseudo-terminal and print `pty PATH` (default)\n"
     "  --tcp PORT        serve on 127.0.0.1:PORT, one client at a time (0: pick a free port);\n"
     "                    prints `tcp 127.0.0.1:PORT`\n"
     "  --link PATH       also make PATH a symbolic link to the pseudo-terminal (removed at exit)\n"
+    "  --link-level L    byte (default): whole bytes through the design's byte port, up to one a\n"
+    "                    cycle; bit: through its UART pins, 10 * CLKS_PER_BIT cycles a byte\n"
     "  --clks-per-bit N  check that this binary was built for N clock cycles per UART bit\n"
     "  --vcd FILE        write a waveform trace of every cycle to FILE\n"
     "  --stats           print cycle statistics at exit and on SIGUSR1\n"
     "  --watch-stdin     exit when stdin reaches end of file (the parent went away)\n"
-    "  --bad-stop-bit N  testing aid: send the Nth byte from the host (from 1) with a low stop bit\n";
+    "  --bad-stop-bit N  testing aid: send the Nth byte from the host (from 1) with a low stop bit\n"
+    "                    (needs --link-level bit)\n";
 
 struct Options {
     bool tcp = false;
@@ -80,7 +87,8 @@ struct Options {
     std::string vcd;
     bool stats = false;
     bool watch_stdin = false;
-    long bad_stop_bit = 0;  // 0: none
+    bool bit_level = false;  // --link-level bit: through the UART pins
+    long bad_stop_bit = 0;   // 0: none
 };
 
 long parse_number(const char* opt, const char* text, long lo, long hi) {
@@ -105,6 +113,12 @@ Options parse_options(int argc, char** argv) {
         if (a == "--pty") pty = true;
         else if (a == "--tcp") { o.tcp = true; o.port = static_cast<int>(parse_number("--tcp", value(), 0, 65535)); }
         else if (a == "--link") o.link = value();
+        else if (a == "--link-level") {
+            std::string v = value();
+            if (v == "bit") o.bit_level = true;
+            else if (v == "byte") o.bit_level = false;
+            else die("--link-level is byte or bit, not '" + v + "'");
+        }
         else if (a == "--clks-per-bit") {
             long n = parse_number("--clks-per-bit", value(), 1, 1 << 20);
             if (n != CLKS_PER_BIT)
@@ -120,6 +134,7 @@ Options parse_options(int argc, char** argv) {
     }
     if (pty && o.tcp) die("--pty and --tcp exclude each other");
     if (o.tcp && !o.link.empty()) die("--link needs --pty");
+    if (o.bad_stop_bit != 0 && !o.bit_level) die("--bad-stop-bit needs --link-level bit");
     return o;
 }
 
@@ -306,6 +321,10 @@ class Simulator {
             if (!vcd_->isOpen()) die("cannot write " + opt_.vcd);
         }
         top_->uart_rx = 1;
+        top_->byte_link = opt_.bit_level ? 0 : 1;
+        top_->byte_in_valid = 0;
+        top_->byte_in_data = 0;
+        top_->byte_out_ready = 1;  // the harness takes every byte (and drops the excess, below)
         top_->rst = 1;
         for (int i = 0; i < 4; i++) tick();
         top_->rst = 0;
@@ -329,11 +348,15 @@ class Simulator {
                 idle_seconds_ += seconds_since(t0);
                 continue;
             }
-            for (int i = 0; i < POLL_EVERY; i++) {
-                top_->uart_rx = rx_.step();
-                tick();
-                int b = tx_.step(top_->uart_tx);
-                if (b >= 0) out_.push_back(static_cast<uint8_t>(b));
+            if (opt_.bit_level) {
+                for (int i = 0; i < POLL_EVERY; i++) {
+                    top_->uart_rx = rx_.step();
+                    tick();
+                    int b = tx_.step(top_->uart_tx);
+                    if (b >= 0) out_.push_back(static_cast<uint8_t>(b));
+                }
+            } else {
+                run_bytes();
             }
             exchange(0);
         }
@@ -349,13 +372,33 @@ class Simulator {
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
         auto rate = [this](double s) { return s > 0 ? static_cast<double>(cycles_) / s : 0.0; };
         std::printf("stats cycles=%llu seconds=%.3f cycles_per_s=%.0f active_seconds=%.3f "
-                    "active_cycles_per_s=%.0f cpu_seconds=%.3f cycles_per_cpu_s=%.0f\n",
+                    "active_cycles_per_s=%.0f cpu_seconds=%.3f cycles_per_cpu_s=%.0f held_cycles=%llu\n",
                     static_cast<unsigned long long>(cycles_), wall, rate(wall), active, rate(active), cpu,
-                    rate(cpu));
+                    rate(cpu), static_cast<unsigned long long>(held_cycles_));
         std::fflush(stdout);
     }
 
   private:
+    // POLL_EVERY cycles of the byte link: a transfer happens at a clock edge where valid and
+    // ready are both high. byte_in_ready and byte_out_valid come from registers, so their values
+    // after the last edge are the ones the coming edge sees.
+    void run_bytes() {
+        std::deque<uint8_t>& in = rx_.queue;
+        for (int i = 0; i < POLL_EVERY; i++) {
+            bool have = !in.empty();
+            top_->byte_in_valid = have;
+            top_->byte_in_data = have ? in.front() : 0;
+            bool in_fire = have && top_->byte_in_ready;
+            if (have && !in_fire) held_cycles_++;
+            bool out_fire = top_->byte_out_valid;  // byte_out_ready is always high
+            uint8_t out_byte = top_->byte_out_data;
+            tick();
+            if (in_fire) in.pop_front();
+            if (out_fire) out_.push_back(out_byte);
+        }
+        top_->byte_in_valid = 0;
+    }
+
     void tick() {
         top_->clk = 0;
         top_->eval();
@@ -431,6 +474,7 @@ class Simulator {
     LineSampler tx_;
     std::deque<uint8_t> out_;
     uint64_t cycles_ = 0;
+    uint64_t held_cycles_ = 0;  // byte link: cycles a host byte waited for byte_in_ready
     double idle_seconds_ = 0;
     std::chrono::steady_clock::time_point start_;
 };

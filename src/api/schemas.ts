@@ -45,6 +45,10 @@ const statsSchema = {
     restarts: { type: 'integer', description: 'search mode: restarts from a fresh sample of the prior' },
     deviceCycles: { type: 'integer', description: 'search mode: device clock cycles spent searching' },
     mode: { type: 'string', enum: ['search', 'validate'], description: 'the mode the job ran in last' },
+    treeNodes: { type: 'integer', description: 'nodes of the host\'s complete tree search' },
+    treeSolutions: { type: 'integer', description: 'tree assignments the device proved and the host stored' },
+    subproblems: { type: 'integer', description: 'search mode: open tree nodes sent to the device after a stall' },
+    proof: { type: 'string', enum: ['root', 'search'], description: 'UNSATISFIABLE: proved by propagation at the root, or by the exhausted tree (treeNodes nodes)' },
   },
 } as const;
 

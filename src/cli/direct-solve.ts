@@ -12,7 +12,7 @@ import { workerConfig } from '../queue/config.ts';
 import { loadModel } from '../sampler/session.ts';
 import { openDevice, type OpenedDevice } from '../solve/device-validator.ts';
 import { MemorySink } from '../solve/memory-sink.ts';
-import { failureOutcome, runSolve } from '../solve/run-solve.ts';
+import { failureOutcome, runOutcome, runSolve } from '../solve/run-solve.ts';
 import { emptyStats, withDefaults, type JobOptions, type Solution, type SolveStats } from '../solve/types.ts';
 import { solveParts } from './commands/worker.ts';
 import type { FinishedJob } from './service-client.ts';
@@ -75,18 +75,19 @@ export async function solveDirect(
       onProgress: async (stats, found) => hooks.onProgress(stats, found),
       log: (message, fields) => logger.warn(fields, message),
     });
+    const { outcome, detail } = runOutcome(result);
     return finished({
       status: result.stop === 'cancelled' ? 'cancelled' : 'succeeded',
-      outcome: result.found > 0 ? 'SATISFIED' : 'UNKNOWN',
+      outcome,
       stopReason: result.stop,
       stats: result.stats,
       error: null,
-      detail: null,
+      detail: detail ?? null,
     });
   } catch (err) {
     const failure = failureOutcome(err);
     if (failure.final && failure.status === 'succeeded') {
-      return finished({ status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: emptyStats(), error: null, detail: failure.detail });
+      return finished({ status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: { ...emptyStats(), proof: 'root' }, error: null, detail: failure.detail });
     }
     if (failure.final) {
       return finished({ status: 'failed', outcome: failure.outcome, stopReason: failure.stopReason, stats: emptyStats(), error: failure.error, detail: null });

@@ -24,7 +24,8 @@ const COMMANDS: Record<string, [string, string]> = {
   fzn: ['fzn.ts', 'solve a FlatZinc model, printing MiniZinc output (minizinc --solver hilsolve)'],
 };
 
-export const EXIT = { OK: 0, NO: 1, INPUT: 2, FAILURE: 3 } as const;
+/** 0 solved, 1 proven unsatisfiable, 2 unusable input, 3 failed, 4 no solution within the limits. */
+export const EXIT = { OK: 0, NO: 1, INPUT: 2, FAILURE: 3, UNKNOWN: 4 } as const;
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -1,10 +1,13 @@
 // One job from submission to its end, for the CLI verbs that solve (`hilsolve fzn`; the same
-// steps as `hilsolve solve`): against a running service with `server`, or else on the service
-// started inside this process (src/cli/embedded-service.ts), which is stopped when the job ends.
-// Progress and solutions arrive through the callbacks while the job runs; the finished job,
-// with every solution, is returned. Errors: InputError for a request the service refuses,
-// ServiceError when it cannot be reached, anything the embedded start-up throws.
+// three paths as `hilsolve solve`): by default the solve loop in this process
+// (src/cli/direct-solve.ts); with `embedded` the whole service inside this process
+// (src/cli/embedded-service.ts), stopped when the job ends; with `server` a running service.
+// Updates arrive through `onUpdate` while the job runs (on the direct path the solutions come
+// when it ends: solveDirect has no per-solution hook yet); the finished job, with every
+// solution, is returned. Errors: InputError for a request the service refuses, ServiceError
+// when it cannot be reached, anything the start-up throws.
 
+import { solveDirect } from './direct-solve.ts';
 import { startEmbeddedService, type EmbeddedService } from './embedded-service.ts';
 import { ServiceClient, type FinishedJob, type JobSubmission, type JobUpdate } from './service-client.ts';
 
@@ -14,6 +17,8 @@ export interface RunJobOptions {
   server?: string;
   /** API key for `server` (required with it). */
   apiKey?: string;
+  /** Without `server`: run the whole service (Redis, API, worker) in this process instead of the solve loop alone. */
+  embedded?: boolean;
   /** Names each start-up phase ('connecting to Redis', 'submitting', ...). */
   onPhase?: (phase: string) => void;
   /** Every status, progress and solution update of the job, in order. */
@@ -23,6 +28,17 @@ export interface RunJobOptions {
 }
 
 export async function runJob(o: RunJobOptions): Promise<FinishedJob> {
+  if (o.server === undefined && !o.embedded) {
+    const cancel = new AbortController();
+    o.onSubmitted?.(() => cancel.abort());
+    const job = await solveDirect(o.submission, {
+      onPhase: o.onPhase ?? (() => undefined),
+      onProgress: (stats, solutionCount) => o.onUpdate?.({ type: 'progress', stats, solutionCount }),
+      signal: cancel.signal,
+    });
+    for (const solution of job.solutions) o.onUpdate?.({ type: 'solution', solution });
+    return job;
+  }
   let embedded: EmbeddedService | undefined;
   try {
     let client: ServiceClient;

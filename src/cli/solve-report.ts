@@ -3,6 +3,8 @@
 //   json    the finished job as GET /v1/jobs/:id shows it, with every solution;
 //   dimacs  SAT-competition output for CNF and .col: an `s` line, then `v` lines per solution
 //           (readable by `hilsolve verify`); refused for JSON problems.
+//   competition  the same text, with the SAT-competition exit status (10 SATISFIABLE,
+//           20 UNSATISFIABLE, 0 UNKNOWN, as CaDiCaL and kissat).
 // And the exit status the job stands for.
 
 import type { Model } from '../model/types.ts';
@@ -10,13 +12,23 @@ import { drawSolution, recogniseShape } from './draw.ts';
 import { EXIT } from './main.ts';
 import type { FinishedJob } from './service-client.ts';
 
-export const OUTPUTS = ['pretty', 'json', 'dimacs'] as const;
+export const OUTPUTS = ['pretty', 'json', 'dimacs', 'competition'] as const;
 export type OutputForm = (typeof OUTPUTS)[number];
 
-/** 0 solved (at least one proven solution), 1 none found or proven impossible, 3 the job failed. */
-export function exitStatus(job: FinishedJob): number {
-  if (job.status === 'failed') return EXIT.FAILURE;
-  return job.solutions.length > 0 ? EXIT.OK : EXIT.NO;
+/**
+ * 0 solved (at least one proven solution), 1 proven unsatisfiable, 2 the problem does not fit
+ * the device or is unusable input, 3 the job failed otherwise (device, service), 4 no solution
+ * within the limits (time, budget, cancel). `competition`: 10 / 20 / 0 for SATISFIABLE /
+ * UNSATISFIABLE / anything else, as SAT solvers exit.
+ */
+export function exitStatus(job: FinishedJob, output: OutputForm = 'pretty'): number {
+  if (output === 'competition') {
+    if (job.solutions.length > 0) return 10;
+    return job.status !== 'failed' && job.outcome === 'UNSATISFIABLE' ? 20 : 0;
+  }
+  if (job.status === 'failed') return job.error?.code === 'device_capacity' || job.error?.code === 'input' ? EXIT.INPUT : EXIT.FAILURE;
+  if (job.solutions.length > 0) return EXIT.OK;
+  return job.outcome === 'UNSATISFIABLE' ? EXIT.NO : EXIT.UNKNOWN;
 }
 
 export function formatReport(model: Model, job: FinishedJob, output: OutputForm): string {
@@ -24,6 +36,7 @@ export function formatReport(model: Model, job: FinishedJob, output: OutputForm)
     case 'json':
       return `${JSON.stringify(job, null, 2)}\n`;
     case 'dimacs':
+    case 'competition':
       return dimacsReport(model, job);
     case 'pretty':
       return prettyReport(model, job);
@@ -46,8 +59,8 @@ export function summary(model: Model, job: FinishedJob): string {
   const name = typeof model.meta.name === 'string' && model.meta.name !== '' ? `${model.meta.name}: ` : '';
   const s = job.stats;
   const work = s.mode === 'search'
-    ? `device search: ${count(s.flips ?? 0, 'flip')}, ${count(s.restarts ?? 0, 'restart')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}, ${seconds(s.elapsedMs)}`
-    : `${count(s.candidates, 'candidate')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}, ${seconds(s.elapsedMs)}`;
+    ? `device search: ${count(s.flips ?? 0, 'flip')}, ${count(s.restarts ?? 0, 'restart')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}${tree(s)}, ${seconds(s.elapsedMs)}`
+    : `${count(s.candidates, 'candidate')}, ${s.proven} proven by the device, ${count(s.deviceFaults, 'device fault')}${tree(s)}, ${seconds(s.elapsedMs)}`;
   if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
   if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail?.replace(/^unsatisfiable: /, '') ?? 'proven to have no solution'}`;
   const found = job.solutions.length;
@@ -62,7 +75,7 @@ const STOP_REASONS: Record<string, string> = {
   solutions: 'found as many as asked',
   timeLimit: 'the time limit ran out',
   candidateBudget: 'the candidate budget ran out',
-  exhausted: 'the sampler had no new candidate left',
+  exhausted: 'no solution left (the sampler had no new candidate, or the tree search found every solution)',
   cancelled: 'cancelled',
   error: 'stopped by an error',
 };
@@ -73,6 +86,12 @@ function dimacsReport(model: Model, job: FinishedJob): string {
   const lines = [`c ${summary(model, job)}`, `s ${status}`];
   const out = `${lines.join('\n')}\n`;
   return out + job.solutions.map((s, i) => (i > 0 ? `c solution ${s.index}\n` : '') + drawSolution(model, shape, s.assignment)).join('');
+}
+
+function tree(s: FinishedJob['stats']): string {
+  if (!s.treeNodes && !s.treeSolutions) return '';
+  return `, tree search: ${count(s.treeNodes ?? 0, 'node')}, ${s.treeSolutions ?? 0} of its assignments proven by the device` +
+    (s.subproblems ? `, ${count(s.subproblems, 'sub-problem')}` : '');
 }
 
 function seconds(ms: number): string {

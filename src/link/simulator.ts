@@ -17,6 +17,15 @@ const SIM_DIR = `${ROOT}hdl/sim`;
  * of simulation (about 80 cycles per byte each way).
  */
 export const DEFAULT_CLKS_PER_BIT = 8;
+
+/**
+ * How host bytes reach the simulated design. `byte` (the default): whole bytes through the
+ * design's byte port, up to one a cycle, with flow control that never causes an overrun the UART
+ * would not (hdl/README.md, "Simulator"); `bit`: through its UART pins at 10 * clksPerBit cycles
+ * a byte, as a board's link behaves (overruns of a fast burst, UART framing errors).
+ */
+export type LinkLevel = 'byte' | 'bit';
+export const DEFAULT_LINK_LEVEL: LinkLevel = 'byte';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -31,9 +40,11 @@ export interface SimulatorOptions {
   link?: string;
   /** Clock cycles per UART bit; one simulator binary is built per value. */
   clksPerBit?: number;
+  /** `byte` (default) or `bit`: the UART pins, needed for `badStopBit` and UART timing. */
+  linkLevel?: LinkLevel;
   /** Write a waveform trace here (slow: every signal, every cycle). */
   vcd?: string;
-  /** Testing aid: send the Nth byte from the host (counting from 1) with a low stop bit. */
+  /** Testing aid: send the Nth byte from the host (counting from 1) with a low stop bit (bit level only). */
   badStopBit?: number;
   /** Lines the simulator prints after its banner (statistics, messages). */
   onOutput?: (line: string) => void;
@@ -49,6 +60,12 @@ export interface SimulatorStats {
   /** CPU time the simulator used, and cycles per CPU second: its speed regardless of host load. */
   cpuSeconds: number;
   cyclesPerCpuSecond: number;
+  /**
+   * Byte link: cycles a host byte waited for the design's byte_in_ready (between frames, no free
+   * receive slot or event entry): a host fed in at a byte a cycle without that flow control
+   * would have met an overrun there. Always 0 at bit level.
+   */
+  heldCycles: number;
 }
 
 export interface RunningSimulator {
@@ -106,7 +123,7 @@ function checkClksPerBit(n: number): void {
 }
 
 const STATS_LINE =
-  /^stats cycles=(\d+) seconds=([\d.]+) cycles_per_s=(\d+) active_seconds=([\d.]+) active_cycles_per_s=(\d+) cpu_seconds=([\d.]+) cycles_per_cpu_s=(\d+)$/;
+  /^stats cycles=(\d+) seconds=([\d.]+) cycles_per_s=(\d+) active_seconds=([\d.]+) active_cycles_per_s=(\d+) cpu_seconds=([\d.]+) cycles_per_cpu_s=(\d+) held_cycles=(\d+)$/;
 
 function parseStats(line: string): SimulatorStats | undefined {
   const m = STATS_LINE.exec(line);
@@ -119,12 +136,18 @@ function parseStats(line: string): SimulatorStats | undefined {
     activeCyclesPerSecond: Number(m[5]),
     cpuSeconds: Number(m[6]),
     cyclesPerCpuSecond: Number(m[7]),
+    heldCycles: Number(m[8]),
   };
 }
 
 /** Build if needed, start the simulator and wait until it serves. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const clksPerBit = options.clksPerBit ?? DEFAULT_CLKS_PER_BIT;
+  const linkLevel = options.linkLevel ?? DEFAULT_LINK_LEVEL;
+  if (linkLevel !== 'byte' && linkLevel !== 'bit') throw new SimulatorError(`link level must be 'byte' or 'bit', not '${String(linkLevel)}'`);
+  if (options.badStopBit !== undefined && linkLevel !== 'bit') {
+    throw new SimulatorError('a bad stop bit needs the bit-level link (linkLevel: \'bit\')');
+  }
   if (options.tcpPort !== undefined && options.link !== undefined) throw new SimulatorError('a link needs pty mode, not TCP');
   if (options.tcpPort !== undefined && !(Number.isInteger(options.tcpPort) && options.tcpPort >= 0 && options.tcpPort <= 65535)) {
     throw new SimulatorError(`TCP port must be an integer from 0 to 65535, not ${options.tcpPort}`);
@@ -134,6 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.tcpPort !== undefined) args.push(String(options.tcpPort));
   if (options.link !== undefined) args.push('--link', options.link);
   if (options.vcd !== undefined) args.push('--vcd', options.vcd);
+  args.push('--link-level', linkLevel);
   if (options.badStopBit !== undefined) args.push('--bad-stop-bit', String(options.badStopBit));
   // --stats: the exit report; --watch-stdin: the simulator exits when this process goes away.
   args.push('--clks-per-bit', String(clksPerBit), '--stats', '--watch-stdin');

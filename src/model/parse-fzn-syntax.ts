@@ -273,7 +273,7 @@ class Parser {
   }
 
   private constraint(): Item {
-    const pos = this.next().pos;
+    this.next();
     const name = this.ident('the name of a constraint');
     this.expect('(', `'(' after ${name.v}`);
     const args = this.list(')');

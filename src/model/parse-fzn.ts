@@ -49,6 +49,7 @@ class FznReader {
   private readonly pending = new Map<number, Pending>();
   private readonly outputs: FznOutput[] = [];
   private readonly out = new Emitter(this.variables, this.constraints);
+  private deferred: (() => never) | undefined;
 
   read(items: Item[], name?: string): Model {
     let solve: FznMeta['solve'] = { method: 'satisfy' };
@@ -68,6 +69,7 @@ class FznReader {
         fznError(`more than ${LIMITS.maxConstraints} model constraints (after mapping the builtins), the limit`, c.pos);
       }
     }
+    this.deferred?.();
     this.checkTotalTerms();
     const model: Model = { format: 'fzn', variables: this.variables, constraints: this.constraints, meta: { fzn: { outputs: this.outputs, solve } } };
     if (name !== undefined) model.meta.name = name;
@@ -80,7 +82,8 @@ class FznReader {
     if (this.syms.has(d.name)) fznError(`${d.name} is declared twice`, d.pos);
     const unsupported = unsupportedType(d.type);
     if (unsupported) {
-      if (outputAnnotation(d.anns)) fznError(`${d.name} is a ${unsupported}: ${adviceFor(unsupported)}`, d.pos);
+      // Reported after the constraints, so that a builtin over it is named first.
+      if (outputAnnotation(d.anns)) this.deferred ??= () => fznError(`${d.name} is a ${unsupported}: ${adviceFor(unsupported)}`, d.pos);
       this.syms.set(d.name, { k: 'unsupported', what: unsupported });
       return;
     }
@@ -320,7 +323,7 @@ class FznReader {
       ref: (i) => this.scalar(expr(i), what(i)),
       refs: (i) => this.refList(expr(i), what(i)),
       int: (i) => this.intValue(expr(i)),
-      ints: (i) => this.intList(expr(i)),
+      ints: (i) => this.intList(expr(i), what(i)),
       set: (i) => this.setValue(expr(i)),
     };
   }
@@ -366,8 +369,8 @@ class FznReader {
     return r.value;
   }
 
-  private intList(e: Expr): number[] {
-    return this.refList(e, 'a parameter array').map((r) => ('value' in r ? r.value : fznError('expected an array of fixed integers, found a variable in it', e.pos)));
+  private intList(e: Expr, what = 'a parameter array'): number[] {
+    return this.refList(e, what).map((r) => ('value' in r ? r.value : fznError(`${what}: expected an array of fixed integers, found a variable in it`, e.pos)));
   }
 
   private setValue(e: Expr): [number, number][] {

@@ -12,3 +12,4 @@ export { Engine } from './engine.ts';
 export { buildNetwork, type Network } from './network.ts';
 export { propagate, type PropagateResult } from './propagate.ts';
 export * from './tree.ts';
+export * from './tree-options.ts';

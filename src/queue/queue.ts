@@ -63,7 +63,7 @@ export class JobQueue {
     if (opts.unsatisfiable !== undefined) {
       // Proven at compile time: nothing for a device to do.
       await this.store.finish(id, {
-        status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: emptyStats(),
+        status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: { ...emptyStats(), proof: 'root' },
         detail: opts.unsatisfiable,
       });
     } else {

@@ -17,7 +17,7 @@ import { Worker, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DeviceHandle, SolveParts } from '../solve/ports.ts';
-import { failureOutcome, runSolve } from '../solve/run-solve.ts';
+import { failureOutcome, runOutcome, runSolve } from '../solve/run-solve.ts';
 import type { WorkerConfig } from './config.ts';
 import { storeRedisOptions } from './connections.ts';
 import { DeviceRegistry, type DeviceRecord } from './devices.ts';
@@ -222,11 +222,13 @@ export class SolveWorker {
         throw new WaitingError();
       }
       const stopReason = full ? 'solutions' : result.stop;
+      const { outcome, detail } = runOutcome(result, full);
       await w(() => this.store.finish(id, {
         status: stopReason === 'cancelled' ? 'cancelled' : 'succeeded',
-        outcome: result.found > 0 || full ? 'SATISFIED' : 'UNKNOWN',
+        outcome,
         stopReason,
         stats: result.stats,
+        ...(detail ? { detail } : {}),
       }, Date.now(), fence));
       log.info({ stop: stopReason, found: result.found, stats: result.stats }, 'job finished');
     } catch (err) {

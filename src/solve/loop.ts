@@ -4,11 +4,18 @@
 // after every verdict). A proven verdict
 // the reference checker disagrees with is a device fault: counted, logged, never a solution.
 // The loop resumes a job: it is given what earlier runs found and counted.
+//
+// Beside the device, the host runs the complete tree search (tree-companion.ts) for one slice
+// (~15 ms) before each batch, values in lowest-index order (validate mode has no soft domains):
+// an assignment it finds is sent to the device as a batch of one and goes through the same
+// judge (device proof, host re-check, store) as a sampled candidate; an exhausted tree ends the
+// job `unsatisfiable` (no solution found) or `exhausted` (every solution found).
 
 import { prepareProgram } from '../check/program-checker.ts';
 import { packIndices } from '../model/pack.ts';
 import type { Program } from '../model/program.ts';
 import type { Model } from '../model/types.ts';
+import { TreeCompanion } from './tree-companion.ts';
 import { DeviceLostError, type CandidateSource, type SolutionSink, type Validator, type Verdict } from './ports.ts';
 import { emptyStats, type SolveStats, type StopReason } from './types.ts';
 
@@ -21,6 +28,8 @@ export interface LoopSettings {
   maxCandidates: number;
   /** Wall-clock time (epoch ms) at which the job stops. */
   deadline: number;
+  /** Run the complete tree search beside the device (default true). */
+  tree?: boolean;
   /** When the job first started (epoch ms): `foundAtMs` and `elapsedMs` count from here. */
   startedAt: number;
   batchSize: number;
@@ -38,7 +47,8 @@ export interface LoopSettings {
 }
 
 export interface LoopResult {
-  stop: Exclude<StopReason, 'unsatisfiable' | 'error'>;
+  /** 'unsatisfiable': the tree search proved there is no solution (stats.proof 'search'). */
+  stop: Exclude<StopReason, 'error'>;
   /** Solutions stored in total (earlier runs included). */
   found: number;
   stats: SolveStats;
@@ -128,9 +138,37 @@ export async function runSolveLoop(
     return verdict;
   };
 
+  const tree = settings.tree === false ? null : new TreeCompanion(problem.model, null, now);
+  const treeBase = stats.treeNodes ?? 0;
+  /** One slice of tree search; its assignment is judged like a candidate. 'unsatisfiable'/'exhausted' when the tree is done. */
+  const treeSlice = async (): Promise<LoopResult['stop'] | null> => {
+    if (!tree || tree.done) return null;
+    const event = tree.slice(settings.deadline);
+    stats.treeNodes = treeBase + tree.nodes;
+    if (event?.kind === 'unsat') {
+      log('tree search exhausted', { nodes: tree.nodes, found });
+      if (found > 0) return 'exhausted';
+      stats.proof = 'search';
+      return 'unsatisfiable';
+    }
+    if (event?.kind !== 'sat') return null;
+    const before = found;
+    const verdict = await withDevice(async () => {
+      for await (const v of ports.validator.validate([event.indices])) return v;
+      throw new Error('device answered no verdict for the tree\'s assignment');
+    });
+    if (verdict) await judge(event.indices, verdict);
+    if (found > before) stats.treeSolutions = (stats.treeSolutions ?? 0) + 1;
+    else log('the tree\'s assignment was not proven or not new', { proven: verdict?.ok ?? null });
+    tree.settled();
+    return null;
+  };
+
   await withDevice(async () => undefined);
   let stop = stopReason();
   while (stop === null) {
+    stop = (await treeSlice()) ?? stopReason();
+    if (stop !== null) break;
     const n = Math.min(settings.batchSize, settings.maxCandidates - stats.candidates);
     const batch = await ports.source.nextBatch(n);
     if (batch.length === 0) {

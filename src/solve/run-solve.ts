@@ -56,6 +56,21 @@ export async function runSolve(
   }
 }
 
+/**
+ * The outcome of a run that ended (not by an error): SATISFIED with solutions, UNSATISFIABLE
+ * when the tree search proved there is none (detail says how, stats.proof 'search'), else UNKNOWN.
+ */
+export function runOutcome(result: Pick<LoopResult, 'stop' | 'found' | 'stats'>, full = false): { outcome: Outcome; detail?: string } {
+  if (result.found > 0 || full) return { outcome: 'SATISFIED' };
+  if (result.stop === 'unsatisfiable') {
+    return {
+      outcome: 'UNSATISFIABLE',
+      detail: `unsatisfiable: proved by search: the tree was exhausted after ${result.stats.treeNodes ?? 0} nodes`,
+    };
+  }
+  return { outcome: 'UNKNOWN' };
+}
+
 /** What an error of a run means for the job: final (the same input fails again) or worth a retry. */
 export type Failure =
   | { final: true; status: 'failed'; outcome: Outcome; stopReason: StopReason; error: { code: string; message: string } }
@@ -71,6 +86,7 @@ export function failureOutcome(err: unknown): Failure {
     };
   }
   if (err instanceof UnsatisfiableError) {
+    // Thrown before any search: by root propagation (src/solve/prepare.ts) or compilation.
     return { final: true, status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', detail: err.message };
   }
   return { final: false, code: err instanceof DeviceLostError ? 'device' : 'internal', message: err instanceof Error ? err.message : String(err) };

@@ -22,6 +22,20 @@
 //   restarts explore more), up to 3 steps, then returns to the unflattened prior.
 // A new prior takes effect at the device's next restart (flipsPerRestart).
 //
+// The complete tree search (tree-companion.ts) runs beside the device, one slice (1000 nodes, at
+// most 30 ms) per wait for a solution (the wait is then at most 15 ms),
+// with the sampler's soft domains as its value order:
+// - tree exhausted: the job ends `unsatisfiable` (stats.proof 'search', stats.treeNodes), or
+//   `exhausted` when solutions were found (there are no more);
+// - tree assignment: the host pins the prior to it (byte 255 on its value, 0 on every other, so
+//   every chain's start sample is that assignment) and restarts the device, whose validator proves
+//   it on chip; it then comes back as any device solution (re-checked, stored) and counts in
+//   stats.treeSolutions; the unpinned prior goes back and the tree goes on. Not proven within
+//   PIN_MS: the host gives up on it (logged) and the tree goes on;
+// - device stall (as above): instead of flattening, the prior is masked to the domains of an open
+//   tree node (byte 0 outside them, so the device searches that sub-problem) and the device is
+//   restarted (stats.subproblems); the next solution or stall leaves it.
+//
 // Stop: enough distinct solutions, the deadline or the signal, checked after each solution and
 // at least every 100 ms; then SearchStop, whose answer (the final counters) comes after every
 // Solution the device sent. A lost device (DeviceLostError): reconnect, load program, tables and
@@ -35,6 +49,8 @@ import type { Model } from '../model/types.ts';
 import type { LoopResult } from './loop.ts';
 import { DeviceLostError, type PriorSource, type SearchDevice, type SearchProgress, type SolutionSink } from './ports.ts';
 import { resolveSearchOptions, type SearchOptions } from './search-options.ts';
+import { maskHas, type Domains } from '../propagate/index.ts';
+import { TreeCompanion } from './tree-companion.ts';
 import { emptyStats, type SolveStats } from './types.ts';
 
 export interface SearchLoopSettings {
@@ -50,6 +66,8 @@ export interface SearchLoopSettings {
   seed: number;
   /** Stats of earlier runs; this run adds to them. */
   baseStats: SolveStats;
+  /** Run the complete tree search beside the device (default true). */
+  tree?: boolean;
   search?: SearchOptions;
   /** Aborting stops the search with stop reason `cancelled`. */
   signal?: AbortSignal;
@@ -73,6 +91,10 @@ export interface SearchLoopPorts {
 const WAKE_MS = 100;
 /** Flattening steps of a stalled prior before it returns to the unflattened one. */
 const FLATTEN_STEPS = 3;
+/** Longest wait for the device to prove a pinned tree assignment, ms. */
+const PIN_MS = 5_000;
+/** Longest wait for a solution while the tree search has work, ms. */
+const TREE_WAKE_MS = 15;
 
 export async function runSearchLoop(
   problem: { model: Model; program: Program; tables: SearchTables },
@@ -204,7 +226,13 @@ export async function runSearchLoop(
       return;
     }
     const indices = unpackIndices(program.widths, packed);
-    if (!(await sink.add(indices, now() - settings.startedAt, device.deviceId, snapshot()))) return;
+    const fromTree = pinned !== null && pinned.indices.every((v, x) => indices[x] === v);
+    const isNew = await sink.add(indices, now() - settings.startedAt, device.deviceId, snapshot());
+    if (fromTree) {
+      if (isNew) stats.treeSolutions = (stats.treeSolutions ?? 0) + 1;
+      await unpin();
+    }
+    if (!isNew) return;
     found++;
     stalledPolls = 0;
     if (opts.priorUpdate !== 'feedback' || stopReason() !== null) return;
@@ -225,7 +253,16 @@ export async function runSearchLoop(
     if (status.bestUnsat < bestUnsat) {
       bestUnsat = status.bestUnsat;
       stalledPolls = 0;
-    } else if (++stalledPolls >= opts.stallPolls && opts.priorUpdate === 'feedback') {
+    } else if (++stalledPolls >= opts.stallPolls && tree && !tree.done && pinned === null) {
+      stalledPolls = 0;
+      const sub = tree.subproblem();
+      if (sub) {
+        stats.subproblems = (stats.subproblems ?? 0) + 1;
+        log('search stalled, sub-problem from the tree', { bestUnsat: status.bestUnsat, treeNodes: tree.nodes });
+        await restartWith(maskedPrior(currentPrior(), sub));
+        return;
+      }
+    } else if (stalledPolls >= opts.stallPolls && opts.priorUpdate === 'feedback') {
       stalledPolls = 0;
       flatten = (flatten + 1) % (FLATTEN_STEPS + 1);
       log('search stalled, new prior', { flatten, bestUnsat: status.bestUnsat });
@@ -236,6 +273,51 @@ export async function runSearchLoop(
       await withDevice(start);
     }
     await progress(false);
+  };
+
+  // --- the tree search beside the device ----------------------------------------------------------
+  const tree = settings.tree === false ? null : new TreeCompanion(model, soft, now);
+  const treeBase = stats.treeNodes ?? 0;
+  let pinned: { indices: number[]; since: number } | null = null;
+  const restartWith = async (p: Uint8Array) => {
+    prior = p;
+    await withDevice(() => device.sendPrior(p));
+    await withDevice(async () => { record(await device.stop()); });
+    await withDevice(start);
+  };
+  const unpin = async () => {
+    pinned = null;
+    tree?.settled();
+    await sendPrior();
+  };
+  const maskedPrior = (p: Uint8Array, domains: Domains): Uint8Array => {
+    vars.forEach((v, x) => {
+      for (let i = 0; i < v.size; i++) if (!maskHas(domains[x]!, i)) p[tables.valueBase[x]! + i] = 0;
+    });
+    return p;
+  };
+  /** One slice of tree search; 'unsatisfiable'/'exhausted' when the tree is done. */
+  const treeSlice = async (): Promise<LoopResult['stop'] | null> => {
+    if (!tree || tree.done) return null;
+    if (pinned !== null) {
+      if (now() - pinned.since < PIN_MS) return null;
+      log('the device did not prove the tree\'s assignment in time', { ms: PIN_MS });
+      await unpin();
+    }
+    const event = tree.slice(settings.deadline);
+    stats.treeNodes = treeBase + tree.nodes;
+    if (event?.kind === 'unsat') {
+      log('tree search exhausted', { nodes: tree.nodes, found });
+      if (found > 0) return 'exhausted';
+      stats.proof = 'search';
+      return 'unsatisfiable';
+    }
+    if (event?.kind !== 'sat') return null;
+    pinned = { indices: event.indices, since: now() };
+    const pin = new Uint8Array(tables.numValues);
+    event.indices.forEach((i, x) => { pin[tables.valueBase[x]! + i] = 255; });
+    await restartWith(pin);
+    return null;
   };
 
   let stop = stopReason();
@@ -249,7 +331,10 @@ export async function runSearchLoop(
     let nextPoll = now() + opts.statusIntervalMs;
     stop = stopReason();
     while (stop === null) {
-      const wait = Math.max(1, Math.min(WAKE_MS, nextPoll - now(), settings.deadline - now()));
+      stop = (await treeSlice()) ?? stopReason();
+      if (stop !== null) break;
+      const wake = tree && !tree.done && pinned === null ? TREE_WAKE_MS : WAKE_MS;
+      const wait = Math.max(1, Math.min(wake, nextPoll - now(), settings.deadline - now()));
       const solution = await withDevice(() => device.nextSolution(wait));
       if (solution) await judge(solution.packed);
       if (now() >= nextPoll && stopReason() === null) {

@@ -94,6 +94,14 @@ export interface SolveStats {
   restarts: number;
   /** Search mode: device clock cycles spent searching. */
   deviceCycles: number;
+  /** Nodes of the host's complete tree search (src/solve/tree-companion.ts), both modes. */
+  treeNodes?: number;
+  /** Assignments the tree found that the device proved and the host re-checked and stored. */
+  treeSolutions?: number;
+  /** Search mode: sub-problems (open tree nodes) the device was sent to search after a stall. */
+  subproblems?: number;
+  /** UNSATISFIABLE jobs: how it was proved, 'root' (propagation) or 'search' (the exhausted tree, after treeNodes nodes). */
+  proof?: 'root' | 'search';
   /** The mode the last run of the job ran in (absent before it started). */
   mode?: 'search' | 'validate';
 }
@@ -101,7 +109,7 @@ export interface SolveStats {
 export function emptyStats(): SolveStats {
   return {
     candidates: 0, verdicts: 0, proven: 0, rejected: 0, deviceFaults: 0, reconnects: 0, linkBytes: 0, elapsedMs: 0,
-    flips: 0, restarts: 0, deviceCycles: 0,
+    flips: 0, restarts: 0, deviceCycles: 0, treeNodes: 0, treeSolutions: 0, subproblems: 0,
   };
 }
 

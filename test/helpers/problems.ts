@@ -139,3 +139,14 @@ export function readColEdges(text: string): [number, number][] {
     return [Number(u), Number(v)];
   });
 }
+
+/**
+ * `n` pigeons, n - 1 holes, as pairwise `!=` (no allDifferent): no solution, and neither root
+ * propagation (arc consistency on `!=` sees nothing) nor the tree search beside the device (about
+ * (n - 1)! leaves) can tell within a test's limits. For tests that run into time, budget or cancel.
+ */
+export function hardPigeons(n = 13): { variables: unknown[]; constraints: unknown[] } {
+  const constraints: unknown[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) constraints.push({ type: 'compare', x: `p[${i}]`, op: '!=', y: `p[${j}]` });
+  return { variables: [{ name: 'p', domain: { min: 0, max: n - 2 }, size: n }], constraints };
+}

@@ -9,10 +9,10 @@ import { parseCommandArgs } from '../args.ts';
 import { EXIT } from '../main.ts';
 import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
 
-export const usage = `usage: hilsolve compile FILE [--format json|cnf|col] [--colors K] [--json]
+export const usage = `usage: hilsolve compile FILE [--format json|cnf|col|fzn] [--colors K] [--json]
 
 Parse and compile a problem; print the size of its validator program.
-  --format F   problem format (default: from the file extension .json, .cnf, .col)
+  --format F   problem format (default: from the file extension .json, .cnf, .col, .fzn)
   --colors K   number of colours, required for .col graph colouring
   --json       print the summary as JSON
 Exit status: 0 compiled, 1 proven unsatisfiable while compiling, 2 unusable input.`;

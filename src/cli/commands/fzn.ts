@@ -6,8 +6,8 @@
 // was found. `==========` (search complete) is never printed: hilsolve's search is incomplete and
 // proves neither that no other solution exists nor that a solution is optimal.
 //
-// The job runs like `hilsolve solve` (src/cli/run-job.ts): on the service started inside this
-// process, or with --server URL --api-key KEY on a running service. For `solve minimize/maximize`
+// The job runs like `hilsolve solve` (src/cli/run-job.ts): the solve loop in this process, the
+// whole service in this process (--embedded), or a running service (--server URL --api-key KEY). For `solve minimize/maximize`
 // the solutions the device proves are filtered to the improving ones (with -a each is printed
 // as it comes; without, the best at the end); optimality is never claimed.
 
@@ -23,7 +23,7 @@ import type { FinishedJob } from '../service-client.ts';
 const b = OPTION_BOUNDS;
 
 export const usage = `usage: hilsolve fzn FILE.fzn [-a] [-n N] [-r SEED] [-t MS] [-s] [-p N]
-                    [--server URL --api-key KEY] [--mode auto|search|validate]
+                    [--server URL --api-key KEY | --embedded] [--mode auto|search|validate]
 
 Solve a FlatZinc model (what \`minizinc -c --solver hilsolve\` writes) and print the solutions in
 MiniZinc's format. This is the executable behind \`minizinc --solver hilsolve\` (minizinc/hilsolve.msc).
@@ -33,7 +33,8 @@ MiniZinc's format. This is the executable behind \`minizinc --solver hilsolve\` 
   -t MS               time limit in milliseconds (default ${b.timeLimitMs.default})
   -s                  print %%%mzn-stat: statistics at the end
   -p N                parallel threads: accepted and ignored (one device per job)
-  --server URL        a running service; without it the service runs in this process
+  --server URL        a running service; without it the solve loop runs in this process
+  --embedded          run the whole service (Redis, API, worker) in this process instead
   --api-key KEY       API key for --server (default HILSOLVE_API_KEY)
   --mode M            search, validate or auto (default), as for \`hilsolve solve\`
 "==========" is never printed: the search cannot prove it has seen every solution, or that the
@@ -52,10 +53,12 @@ export async function run(args: string[]): Promise<number> {
     server: { type: 'string' },
     'api-key': { type: 'string' },
     mode: { type: 'string' },
+    embedded: { type: 'boolean' },
   }, ['FILE']);
   const file = positionals[0]!;
   const apiKey = values['api-key'] ?? process.env.HILSOLVE_API_KEY;
   if (values.server === undefined && values['api-key'] !== undefined) throw new UsageError('--api-key goes with --server');
+  if (values.server !== undefined && values.embedded) throw new UsageError('--embedded and --server exclude each other');
   if (values.server !== undefined && !apiKey) throw new UsageError('--server needs an API key: --api-key KEY or HILSOLVE_API_KEY');
   if (values.parallel !== undefined) numberOption('parallel', values.parallel, { min: 1, max: 1024, integer: true });
 
@@ -83,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
     job = await runJob({
       submission: { format: 'fzn', source: readFileSync(file, 'utf8'), options },
       ...(values.server !== undefined ? { server: values.server, apiKey } : {}),
+      ...(values.embedded ? { embedded: true } : {}),
       onUpdate: (u) => {
         if (u.type === 'solution') printer.add(u.solution.assignment);
       },
@@ -107,7 +111,7 @@ export class SolutionPrinter {
   private printed = 0;
   private readonly seen = new Set<string>();
 
-  constructor(private readonly model: Model, private readonly intermediate: boolean, private readonly write = (s: string) => void process.stdout.write(s)) {}
+  constructor(private readonly model: Model, private readonly intermediate: boolean, private readonly write: (s: string) => void = (s) => void process.stdout.write(s)) {}
 
   add(assignment: RenderedAssignment): void {
     const fzn = this.model.meta.fzn!;

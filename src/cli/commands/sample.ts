@@ -12,7 +12,7 @@ import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT } from '../main.ts';
 import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
 
-export const usage = `usage: hilsolve sample FILE [--count N] [--seed S] [--model PATH] [--format json|cnf|col]
+export const usage = `usage: hilsolve sample FILE [--count N] [--seed S] [--model PATH] [--format json|cnf|col|fzn]
                       [--colors K] [--temperature T] [--threads N] [--no-feedback] [--stats]
 
 Draw candidate assignments from the soft-domain sampler; print one JSON object {name: value}
@@ -20,7 +20,7 @@ per line (CNF variables as booleans, colours as 0..K-1). No candidate is printed
   --count N        candidates to draw (default 10); fewer are printed if the space runs out
   --seed S         PRNG seed, 0..4294967295 (default 1): the same seed gives the same output
   --model PATH     ONNX model meeting the contract in models/README.md (default models/default.onnx)
-  --format F       problem format (default: from the file extension .json, .cnf, .col)
+  --format F       problem format (default: from the file extension .json, .cnf, .col, .fzn)
   --colors K       number of colours, required for .col graph colouring
   --temperature T  sampling temperature > 0 (default 1): higher is more random
   --threads N      onnxruntime intra-op threads (default 1)

@@ -2,17 +2,20 @@
 // interrupted. It prints one line, the device path to give to `--port` (a pseudo-terminal path
 // or tcp://127.0.0.1:PORT).
 
-import { startSimulator, DEFAULT_CLKS_PER_BIT, type SimulatorStats } from '../../link/simulator.ts';
+import { startSimulator, DEFAULT_CLKS_PER_BIT, type LinkLevel, type SimulatorStats } from '../../link/simulator.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../main.ts';
 
-export const usage = `usage: hilsolve sim [--pty | --tcp PORT] [--link PATH] [--clks-per-bit N] [--vcd FILE] [--stats]
+export const usage = `usage: hilsolve sim [--pty | --tcp PORT] [--link PATH] [--link-level byte|bit] [--clks-per-bit N]
+                    [--vcd FILE] [--stats]
 
 Run the Verilator simulation of the FPGA validator, building it first if the RTL or the harness
 changed. Prints the device path (for --port) and serves until interrupted.
   --pty             serve on a new pseudo-terminal (the default)
   --tcp PORT        serve on 127.0.0.1:PORT instead, one client at a time; 0 picks a free port
   --link PATH       also make PATH a symbolic link to the pseudo-terminal
+  --link-level L    byte (default): whole bytes into the design, up to one a cycle, with flow
+                    control; bit: through its UART pins, 10 bits of N clocks a byte (a board's timing)
   --clks-per-bit N  clock cycles per UART bit (default ${DEFAULT_CLKS_PER_BIT}; one build per value)
   --vcd FILE        write a waveform trace of every cycle (slow, large)
   --stats           print simulated cycles and cycles per second at exit and on SIGUSR1
@@ -30,6 +33,7 @@ export async function run(args: string[]): Promise<number> {
     pty: { type: 'boolean' },
     tcp: { type: 'string' },
     link: { type: 'string' },
+    'link-level': { type: 'string' },
     'clks-per-bit': { type: 'string' },
     vcd: { type: 'string' },
     stats: { type: 'boolean' },
@@ -37,6 +41,8 @@ export async function run(args: string[]): Promise<number> {
   if (values.pty && values.tcp !== undefined) throw new UsageError('--pty and --tcp exclude each other');
   if (values.tcp !== undefined && values.link !== undefined) throw new UsageError('--link needs --pty');
   const tcpPort = values.tcp === undefined ? undefined : numberOption('tcp', values.tcp, { min: 0, max: 65535, integer: true });
+  const linkLevel = values['link-level'] ?? 'byte';
+  if (linkLevel !== 'byte' && linkLevel !== 'bit') throw new UsageError(`--link-level is byte or bit, not '${linkLevel}'`);
   const clksPerBit = values['clks-per-bit'] === undefined
     ? DEFAULT_CLKS_PER_BIT
     : numberOption('clks-per-bit', values['clks-per-bit'], { min: 4, max: 65535, integer: true });
@@ -44,6 +50,7 @@ export async function run(args: string[]): Promise<number> {
   const sim = await startSimulator({
     tcpPort,
     link: values.link,
+    linkLevel: linkLevel as LinkLevel,
     clksPerBit,
     vcd: values.vcd,
     // The simulator's own exit report arrives here; printed in the same form as SIGUSR1's.

@@ -26,7 +26,7 @@ const QUEUED_HINT_MS = 5_000;
 
 export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY | --embedded] [--solutions N] [--time-limit MS]
                       [--max-candidates N] [--seed S] [--mode auto|search|validate]
-                      [--format json|cnf|col] [--colors K] [--output pretty|json|dimacs]
+                      [--format json|cnf|col|fzn] [--colors K] [--output pretty|json|dimacs|competition]
 
 Solve the problem in FILE and print the solutions the device proved and the host re-checked.
   --server URL        a running service (\`hilsolve serve\` with workers); without it the solve
@@ -41,16 +41,18 @@ Solve the problem in FILE and print the solutions the device proved and the host
   --mode M            search: the device searches from the model's prior (a device with a search
                       engine); validate: the host proposes candidates, the device checks them;
                       auto (default): search where the device offers it and the problem fits
-  --format F          problem format (default: from the file extension .json, .cnf, .col)
+  --format F          problem format (default: from the file extension .json, .cnf, .col, .fzn)
   --colors K          number of colours, required for .col graph colouring
   --output O          pretty (default): an N-queens problem (variables q[0]..q[N-1]) as a chess
                       board, a sudoku (81 variables of one array, values 1..9) as a grid, CNF and
                       .col as DIMACS "v" lines, anything else as "name = value" lines;
-                      json: the finished job as the API shows it; dimacs: "s" and "v" lines (CNF, .col)
+                      json: the finished job as the API shows it; dimacs: "s" and "v" lines (CNF, .col);
+                      competition: as dimacs, exit 10 SATISFIABLE, 20 UNSATISFIABLE, 0 UNKNOWN
 A progress line is shown on stderr when it is a terminal. Ctrl-C cancels the job and prints
 the solutions found so far; a second Ctrl-C quits at once.
-Exit status: 0 solved, 1 no solution found within the limits (or proven unsatisfiable),
-2 unusable input or options (also: no live device can run the problem), 3 service or device failure.`;
+Exit status: 0 solved, 1 proven unsatisfiable (by propagation or the exhausted tree search),
+2 unusable input or options (also: no live device can run the problem), 3 service or device failure,
+4 no solution found within the limits (UNKNOWN).`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -91,8 +93,8 @@ export async function run(args: string[]): Promise<number> {
   // Read and parse here: bad input is reported before any service starts, and the model tells
   // how to draw the solutions.
   const model = readProblemFile(file, values);
-  if (output === 'dimacs' && model.format === 'json') {
-    throw new UsageError('--output dimacs is for CNF and .col problems; use pretty or json for a JSON problem');
+  if ((output === 'dimacs' || output === 'competition') && model.format === 'json') {
+    throw new UsageError(`--output ${output} is for CNF and .col problems; use pretty or json for a JSON problem`);
   }
   if (model.meta.colors !== undefined) options.colors = model.meta.colors;
   const source = readFileSync(file, 'utf8');
@@ -118,13 +120,13 @@ export async function run(args: string[]): Promise<number> {
     }
   } else {
     const followed = await solveThroughService(values.server, apiKey, { format: model.format, source, options }, progress, interrupts);
-    if (followed === null) return EXIT.NO;
+    if (followed === null) return EXIT.UNKNOWN;
     job = followed;
   }
 
   process.stdout.write(formatReport(model, job, output));
-  const status = exitStatus(job);
-  if (output !== 'pretty' && status !== EXIT.OK) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
+  const status = exitStatus(job, output);
+  if (output !== 'pretty' && job.solutions.length === 0) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
   return status;
 }
 

@@ -16,12 +16,12 @@ import { numberOption, parseCommandArgs, targetOption } from '../args.ts';
 import { EXIT } from '../main.ts';
 import { PROBLEM_OPTIONS, readBounded, readProblemFile, withFileName } from '../problem-file.ts';
 
-export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col] [--colors K] [--device PORT [--baud N]]
+export const usage = `usage: hilsolve verify FILE SOLUTION [--format json|cnf|col|fzn] [--colors K] [--device PORT [--baud N]]
 
 Check that SOLUTION satisfies every constraint of the problem in FILE.
 SOLUTION is a JSON object {"name": value, ...} for any format, DIMACS "v" lines for CNF
 ("v 1 -2 3 0"), "v VERTEX COLOUR" lines or a JSON array of colours for .col.
-  --format F   problem format (default: from the file extension .json, .cnf, .col)
+  --format F   problem format (default: from the file extension .json, .cnf, .col, .fzn)
   --colors K   number of colours, required for .col graph colouring
   --device P   also check it on the device at P (a serial path or tcp://HOST:PORT) and print
                its verdict beside the reference checker's
