@@ -23,7 +23,7 @@ const runs = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), 'hilsolve-startup-'));
 const mzn = (file: string, format: 'json') => {
   const path = join(dir, `${file.replace(/\W+/g, '_')}.mzn`);
-  writeFileSync(path, toMiniZinc(parseProblem(format, readFileSync(`${ROOT}${file}`, 'utf8'), {})));
+  writeFileSync(path, toMiniZinc(parseProblem(readFileSync(`${ROOT}${file}`, 'utf8'), { format })));
   return path;
 };
 

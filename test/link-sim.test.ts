@@ -114,8 +114,9 @@ describe('link against the simulated device', () => {
       const deviceBefore = await s.deviceCounters();
       const n = 10_000;
       for (let i = 0; i < n; i++) {
-        // Every size from 0 to the maximum once, then small ones: the simulated UART moves about
-        // 80 cycles per byte, so large echoes dominate the run time (bench/link-echo.ts measures them).
+        // Every size from 0 to the maximum once, then small ones: large echoes dominate the run
+        // time (a byte a cycle in and one per 5 out on the simulator's byte link, 80 cycles a
+        // byte at bit level; bench/link-echo.ts measures them).
         const size = i <= maxData ? i : (i * 7919) % 48;
         const data = Uint8Array.from({ length: size }, (_, k) => (k * 31 + i) & 0xff);
         expect(await s.echo(data)).toEqual(data);

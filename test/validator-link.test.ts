@@ -147,7 +147,8 @@ describe('constraint engine on the simulated device', () => {
 
   it('runs a program of 16K words (the board\'s capacity), refuses one word over the device\'s and keeps working', async () => {
     const rng = new Prng(9);
-    // The simulator holds 1M words; loading that many takes minutes on the simulated UART, so the
+    // The simulator holds 1M words; loading that many (8 MB, a chunk per round trip) takes far too
+    // long for a test even on the simulator's byte link (minutes at bit level), so the
     // program is the board's full size and the refusal is checked at the device's own limit.
     const { maxWords: deviceWords, maxVars: deviceVars, maxPayload } = session.info;
     const maxWords = Math.min(deviceWords, 16384);
