@@ -47,6 +47,9 @@ interface Run {
   candidates: number;
   linkBytes: number;
   deviceFaults: number;
+  /** Solutions the host's tree search found (then proven by the device), nodes it spent. */
+  treeSolutions: number;
+  treeNodes: number;
   error?: string;
 }
 
@@ -77,7 +80,7 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
   try {
     job = JSON.parse(proc.stdout);
   } catch {
-    return { ...base, solved: false, firstMs: null, elapsedMs: 0, flips: 0, deviceCycles: 0, candidates: 0, linkBytes: 0, deviceFaults: 0, error: (proc.stderr || `exit ${proc.status}`).trim().split('\n').pop() };
+    return { ...base, solved: false, firstMs: null, elapsedMs: 0, flips: 0, deviceCycles: 0, candidates: 0, linkBytes: 0, deviceFaults: 0, treeSolutions: 0, treeNodes: 0, error: (proc.stderr || `exit ${proc.status}`).trim().split('\n').pop() };
   }
   const s = job.stats;
   return {
@@ -90,6 +93,8 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
     candidates: s.candidates ?? 0,
     linkBytes: s.linkBytes ?? 0,
     deviceFaults: s.deviceFaults ?? 0,
+    treeSolutions: s.treeSolutions ?? 0,
+    treeNodes: s.treeNodes ?? 0,
   };
 }
 
@@ -116,8 +121,8 @@ for (const row of rows) {
 const lines = [
   `Device search on ../shared/instances (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution)`,
   '',
-  '| instance | mode | solved | time to first | flips | device cycles | cycles/flip | link bytes | device faults |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| instance | mode | solved | time to first | flips | device cycles | cycles/flip | link bytes | device faults | found by |',
+  '|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const row of rows) {
   for (const mode of modes) {
@@ -130,7 +135,8 @@ for (const row of rows) {
     const cpf = flips > 0 ? (median(rs.map((r) => (r.flips > 0 ? r.deviceCycles / r.flips : NaN)).filter(Number.isFinite))) : NaN;
     lines.push(`| ${row.id} | ${mode} | ${solved.length}/${rs.length} | ${Number.isFinite(t) ? `${(t / 1000).toFixed(2)} s` : 'no solution in limit'} | ` +
       `${flips.toLocaleString('en')} | ${cycles.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ` +
-      `${median(rs.map((r) => r.linkBytes)).toLocaleString('en')} | ${rs.reduce((a, r) => a + r.deviceFaults, 0)} |`);
+      `${median(rs.map((r) => r.linkBytes)).toLocaleString('en')} | ${rs.reduce((a, r) => a + r.deviceFaults, 0)} | ` +
+      `${rs.some((r) => r.treeSolutions > 0) ? `tree (${median(rs.map((r) => r.treeNodes))} nodes), device-proven` : 'device search'} |`);
   }
 }
 process.stdout.write(`${lines.join('\n')}\n`);

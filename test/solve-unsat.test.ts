@@ -60,6 +60,26 @@ describe('proven unsatisfiable on the simulator', () => {
   });
 });
 
+describe('validate mode and the service', () => {
+  it('validate mode: the tree proves uuf50-01 unsatisfiable and solves hardest-01 with a device verdict', () => {
+    const unsat = solve(join(DIR, 'uuf50-01.cnf'), ['--mode', 'validate']);
+    expect(unsat.job).toMatchObject({ outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: { proof: 'search' } });
+    expect(unsat.code).toBe(1);
+    const sat = solve(join(DIR, 'hardest-01.json'), ['--mode', 'validate']);
+    expect(sat.job.outcome).toBe('SATISFIED');
+    expect(sat.job.stats.proven).toBeGreaterThanOrEqual(1);
+    expect(validGrid(sat.job.solutions[0]!.assignment)).toBe(true);
+  });
+
+  it('through the embedded service (API, queue, worker): the proof is in the job record and its stats', () => {
+    const { code, job } = solve(join(DIR, 'queen5_5.col'), ['--colors', '4', '--embedded']);
+    expect(job).toMatchObject({ status: 'succeeded', outcome: 'UNSATISFIABLE', stopReason: 'unsatisfiable', stats: { proof: 'search' } });
+    expect(job.stats.treeNodes).toBeGreaterThan(0);
+    expect(job.detail).toMatch(/proved by search: the tree was exhausted after \d+ nodes/);
+    expect(code).toBe(1);
+  });
+});
+
 describe('sudokus', () => {
   it.each(['top95-01.json', 'hardest-01.json'])('%s: solved within 10 s, the solution proven by the device', (name) => {
     const { code, job, ms } = solve(join(DIR, name));

@@ -14,5 +14,7 @@ for target in ecp5 xilinx; do
     chparam $params search_core; synth_$target -top search_core; tee -o $OUT/$target.stat stat"
 done
 echo "search_core, MAX_VARS $V, MAX_VALUES $P, MAX_CLAUSES $C, MAX_LITERALS $L (synthesis estimates)"
-echo "ECP5:    $(grep -E '^\s+LUT4\s' $OUT/ecp5.stat | awk '{print $2}') LUT4, $(grep -E '^\s+TRELLIS_FF\s' $OUT/ecp5.stat | awk '{print $2}') FF, $(grep -E '^\s+DP16KD\s' $OUT/ecp5.stat | awk '{print $2}') DP16KD, $(grep -E '^\s+MULT18X18D\s' $OUT/ecp5.stat | awk '{print $2}' || echo 0) MULT18"
-echo "Artix-7: $(grep -E '^\s+LUT[1-6]\s' $OUT/xilinx.stat | awk '{s+=$2} END {print s}') LUT, $(grep -E '^\s+FD[A-Z]*\s' $OUT/xilinx.stat | awk '{s+=$2} END {print s}') FF, $(grep -E '^\s+RAMB36E1\s' $OUT/xilinx.stat | awk '{print $2}' || echo 0) RAMB36, $(grep -E '^\s+RAMB18E1\s' $OUT/xilinx.stat | awk '{print $2}' || echo 0) RAMB18"
+# Totals: the last section of yosys' stat (the design hierarchy, or the one flattened module).
+total() { awk -v re="$2" '/^===/ { s = 0 } $1 ~ re { s += $2 } END { print s + 0 }' "$1"; }
+echo "ECP5:    $(total $OUT/ecp5.stat '^LUT4$') LUT4, $(total $OUT/ecp5.stat '^TRELLIS_FF$') FF, $(total $OUT/ecp5.stat '^DP16KD$') DP16KD (of 208 in an ECP5-85F), $(total $OUT/ecp5.stat '^MULT18X18D$') MULT18X18D"
+echo "Artix-7: $(total $OUT/xilinx.stat '^LUT[1-6]$') LUT, $(total $OUT/xilinx.stat '^FD[A-Z]*$') FF, $(total $OUT/xilinx.stat '^RAMB36E1$') RAMB36E1 + $(total $OUT/xilinx.stat '^RAMB18E1$') RAMB18E1 (of 135 RAMB36 in a 100T)"

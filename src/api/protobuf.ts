@@ -52,6 +52,7 @@ export function encodeJob(job: JobView): Uint8Array {
     statistics: {
       candidates: s.candidates, verdicts: s.verdicts, proven: s.proven, rejected: s.rejected,
       deviceFaults: s.deviceFaults, linkBytes: s.linkBytes, elapsedMs: s.elapsedMs,
+      treeNodes: s.treeNodes ?? 0, treeSolutions: s.treeSolutions ?? 0, proof: s.proof ?? '',
     },
     solutionsFound: job.solutionCount,
     createdAtMs: ms(job.createdAt), startedAtMs: ms(job.startedAt), finishedAtMs: ms(job.finishedAt),
