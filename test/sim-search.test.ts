@@ -326,7 +326,7 @@ describe('device search on the simulated device', () => {
 
   it('checks the table CRC at SearchEnd, and a bad one drops the tables', async () => {
     const t = cnfTables(3, [[1, 2], [-1, 3]]);
-    const crc = await loadTables(t).catch((e) => { throw e; });
+    await loadTables(t);
     expect(await status()).toMatchObject({ state: ST.ready });
     await beginTables(t);
     const data = wordBytes(t.sections[0]!);
