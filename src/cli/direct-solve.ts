@@ -14,7 +14,7 @@ import { openDevice, type OpenedDevice } from '../solve/device-validator.ts';
 import { MemorySink } from '../solve/memory-sink.ts';
 import { failureOutcome, runOutcome, runSolve } from '../solve/run-solve.ts';
 import { emptyStats, withDefaults, type JobOptions, type Solution, type SolveStats } from '../solve/types.ts';
-import { solveParts } from './commands/worker.ts';
+import { solveParts } from './solve-parts.ts';
 import type { FinishedJob } from './service-client.ts';
 
 export interface DirectSolveHooks {

@@ -12,7 +12,7 @@ import { buildApp } from '../api/app.ts';
 import { storeConfig, workerConfig } from '../queue/config.ts';
 import { SolveWorker } from '../queue/worker.ts';
 import { openDevice, type OpenedDevice } from '../solve/device-validator.ts';
-import { solveParts } from './commands/worker.ts';
+import { solveParts } from './solve-parts.ts';
 import { redisForSolve, type RedisHandle } from './private-redis.ts';
 import { deletePrefix } from '../queue/delete-prefix.ts';
 

@@ -2,7 +2,7 @@
 // reference checker in queue unit tests), against the real Redis.
 
 import pino from 'pino';
-import { solveParts } from '../../src/cli/commands/worker.ts';
+import { solveParts } from '../../src/cli/solve-parts.ts';
 import { workerConfig, type WorkerConfig } from '../../src/queue/config.ts';
 import { SolveWorker } from '../../src/queue/worker.ts';
 import type { Validator } from '../../src/solve/ports.ts';

@@ -13,7 +13,7 @@ import type { ProblemFormat } from '../../model/types.ts';
 import { OPTION_BOUNDS, SOLVE_MODES, type JobOptions, type SolveMode } from '../../solve/types.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { solveDirect } from '../direct-solve.ts';
-import { startEmbeddedService, type EmbeddedService } from '../embedded-service.ts';
+import type { EmbeddedService } from '../embedded-service.ts';
 import { EXIT, UsageError } from '../main.ts';
 import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
 import { ProgressLine } from '../progress.ts';
@@ -142,6 +142,8 @@ async function solveThroughService(
     if (server !== undefined) {
       client = new ServiceClient(server, apiKey!);
     } else {
+      // Loaded only here: the in-process path does not pay for fastify, BullMQ and ioredis.
+      const { startEmbeddedService } = await import('../embedded-service.ts');
       embedded = await startEmbeddedService((phase) => progress.setPhase(phase));
       client = new ServiceClient(embedded.url, embedded.apiKey);
     }

@@ -5,18 +5,14 @@
 
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { indicesToValues } from '../../model/pack.ts';
-import { renderAssignment } from '../../model/render.ts';
-import { workerConfig, type WorkerConfig } from '../../queue/config.ts';
+import { workerConfig } from '../../queue/config.ts';
 import { queueRedisOptions } from '../../queue/connections.ts';
 import { untilSignal } from '../../queue/shutdown.ts';
 import { SolveWorker } from '../../queue/worker.ts';
-import type { SolveParts } from '../../solve/ports.ts';
-import { Sampler } from '../../sampler/index.ts';
+import { solveParts } from '../solve-parts.ts';
 import { loadModel } from '../../sampler/session.ts';
 import { DEFAULT_BAUD } from '../../link/transport.ts';
 import { openDevice } from '../../solve/device-validator.ts';
-import { prepareProblem } from '../../solve/prepare.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT } from '../main.ts';
 
@@ -31,27 +27,6 @@ Run solve jobs from the queue at REDIS_URL on one device.
   --threads N  onnxruntime threads (default HILSOLVE_THREADS or 1)
   --batch N    candidates per round (default HILSOLVE_BATCH_SIZE or 64)
 Every setting is listed in docs/configuration.md.`;
-
-/** The parts a worker solves with: the problem compiler, the ONNX sampler and the renderer. */
-export function solveParts(config: WorkerConfig): SolveParts {
-  return {
-    prepare: prepareProblem,
-    createSource: (model, program, seed) => Sampler.create(model, program, {
-      seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
-    }),
-    // Search mode: the sampler's soft domains are the prior; found solutions are its feedback.
-    createPriorSource: async (model, program, seed) => {
-      const sampler = await Sampler.create(model, program, {
-        seed, threads: config.threads, ...(config.modelPath ? { modelPath: config.modelPath } : {}),
-      });
-      return {
-        softDomains: () => sampler.probabilities(),
-        solutionsFound: (solutions) => sampler.feedback(solutions, solutions.map(() => ({ ok: true, violated: [], count: 0 }))),
-      };
-    },
-    render: (model, indices) => renderAssignment(model, indicesToValues(model, indices)),
-  };
-}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(args, {
