@@ -12,7 +12,8 @@
 // It prints a markdown table; --out FILE also writes the runs as JSON.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -98,6 +99,26 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
   };
 }
 
+/** CaDiCaL on a CNF file, the same way (a fresh process): wall seconds, or null when it did not answer SAT. */
+function cadical(file: string): number | null {
+  // SATLIB files end with a `%` line that CaDiCaL refuses; it gets the file without it.
+  const clean = `${tmpdir()}/hilsolve-bench-${process.pid}.cnf`;
+  writeFileSync(clean, readFileSync(file, 'utf8').split(/^%/m)[0]!);
+  const t0 = performance.now();
+  const r = spawnSync('cadical', ['-q', clean], { encoding: 'utf8', timeout: timeLimit });
+  return r.status === 10 ? (performance.now() - t0) / 1000 : null;
+}
+
+/**
+ * MODELLED time to the first solution on an FPGA with the search engine: the device cycles the
+ * simulator counted at MODEL_HZ, plus the link bytes at MODEL_BAUD (10 bits a byte). No board
+ * with the search engine exists yet (the UP5K cannot hold it; hdl/README.md): this is an estimate
+ * for an ECP5 at an assumed clock, not a measurement.
+ */
+const MODEL_HZ = 50e6;
+const MODEL_BAUD = 3e6;
+const modelled = (r: Run) => r.deviceCycles / MODEL_HZ + (r.linkBytes * 10) / MODEL_BAUD;
+
 const median = (xs: number[]) => {
   const s = xs.slice().sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
@@ -121,8 +142,10 @@ for (const row of rows) {
 const lines = [
   `Device search on ../shared/instances (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution)`,
   '',
-  '| instance | mode | solved | time to first | flips | device cycles | cycles/flip | link bytes | device faults | found by |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  `Modelled FPGA: device cycles at ${MODEL_HZ / 1e6} MHz + link bytes at ${MODEL_BAUD / 1e6} Mbaud (an ECP5 estimate; no board runs the search engine yet). CaDiCaL: the same file in a fresh process, same run.`,
+  '',
+  '| instance | mode | solved | time to first (sim) | modelled FPGA | CaDiCaL | flips | device cycles | cycles/flip | link bytes | device faults | found by |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const row of rows) {
   for (const mode of modes) {
@@ -133,7 +156,10 @@ for (const row of rows) {
     const flips = median(rs.map((r) => r.flips));
     const cycles = median(rs.map((r) => r.deviceCycles));
     const cpf = flips > 0 ? (median(rs.map((r) => (r.flips > 0 ? r.deviceCycles / r.flips : NaN)).filter(Number.isFinite))) : NaN;
+    const fpga = median(solved.map(modelled));
+    const cad = row.file.endsWith('.cnf') ? cadical(`${values.instances}/${row.file}`) : null;
     lines.push(`| ${row.id} | ${mode} | ${solved.length}/${rs.length} | ${Number.isFinite(t) ? `${(t / 1000).toFixed(2)} s` : 'no solution in limit'} | ` +
+      `${solved.length > 0 ? `${fpga.toFixed(3)} s` : '-'} | ${cad === null ? '-' : `${cad.toFixed(3)} s`} | ` +
       `${flips.toLocaleString('en')} | ${cycles.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ` +
       `${median(rs.map((r) => r.linkBytes)).toLocaleString('en')} | ${rs.reduce((a, r) => a + r.deviceFaults, 0)} | ` +
       `${rs.some((r) => r.treeSolutions > 0) ? `tree (${median(rs.map((r) => r.treeNodes))} nodes), device-proven` : 'device search'} |`);
