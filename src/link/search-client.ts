@@ -8,8 +8,12 @@
 //                                                of the chunk data in the order sent; a table
 //                                                over a capacity is refused before anything is
 //                                                sent (SearchCapacityError naming the Limit); a
-//                                                load that timed out or got out of step starts
-//                                                again from SearchBegin (LOAD_ATTEMPTS in all)
+//                                                chunk whose reply was lost is re-sent only when
+//                                                the device did not receive it (load-sync.ts), and
+//                                                the CRC covers exactly the chunks the device took;
+//                                                the load starts again from SearchBegin only when
+//                                                the device refuses it (LOAD_ATTEMPTS starts);
+//                                                c.lastLoad counts what it took
 //   await c.sendPrior(bytes)                     one byte per value slot, in Prior chunks; also
 //                                                while searching (it applies at the next restart)
 //   const run = await c.start({ programId, seed, flipBudget, noise })
@@ -36,7 +40,8 @@ import { crc32 } from '../model/crc32.ts';
 import { ErrorCode, Limit, SearchSection, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceGoneError, DeviceTimeoutError, LinkError } from './errors.ts';
 import type { DeviceSession, SearchCapacities } from './session.ts';
-import { MESSAGE_OVERHEAD } from './validator-client.ts';
+import { LoadSync, emptyLoadStats, type LoadStats } from './load-sync.ts';
+import { CHUNK_SENDS, ChunkSizer, MESSAGE_OVERHEAD } from './validator-client.ts';
 
 /** The search tables as the link sends them: sizes and the five sections (docs/search.md, "Tables"). */
 export interface SearchTableImage {
@@ -183,6 +188,9 @@ export class SearchClient {
   private readonly onReconnect = this.onLost('the connection was re-established: the device was reset, the search and its tables are gone');
   private readonly onGone = this.onLost('the device is gone');
 
+  /** What the last loadTables took: starts, chunks sent and re-sent, counter reads. */
+  lastLoad: LoadStats = emptyLoadStats();
+
   constructor(readonly session: DeviceSession) {
     if (!session.info.search) throw new SearchUnsupportedError(session.info.deviceId);
     session.on('solution', this.onSolution);
@@ -222,6 +230,7 @@ export class SearchClient {
     this.priorSent = false;
     this.endRun();
     const chunkBytes = Math.floor((this.session.info.maxPayload - MESSAGE_OVERHEAD) / 4) * 4;
+    this.lastLoad = emptyLoadStats();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sendTables(tables, chunkBytes);
@@ -236,20 +245,86 @@ export class SearchClient {
     this.tables = { numValues: tables.numValues };
   }
 
+  /**
+   * The device's running CRC covers the chunks it accepted, in the order it accepted them (a
+   * chunk may be written again at its offset; hdl/rtl/search_engine.v). So the host adds a chunk
+   * to its CRC when the device acknowledged it, or, when the reply was lost, when the counters
+   * say the device received it (src/link/load-sync.ts); a chunk not received is sent again. A
+   * wrong guess there (Counters replies lost too) shows as ERROR_SEARCH_CRC at SearchEnd and the
+   * load restarts from SearchBegin.
+   */
   private async sendTables(tables: SearchTableImage, chunkBytes: number): Promise<void> {
+    const stats = this.lastLoad;
+    stats.starts++;
+    // A repeated SearchBegin starts the load afresh (tables dropped, CRC restarted).
     await this.session.request({
       kind: 'searchBegin', numVars: tables.numVars, numValues: tables.numValues, numClauses: tables.numClauses, numLiterals: tables.numLiterals,
-    });
+    }, { retry: true });
+    const sync = new LoadSync(this.session, stats);
+    await sync.start();
     let crc = 0;
     for (const [section, name] of SECTION_ORDER) {
       const bytes = sectionBytes(tables.sections[name]);
-      for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
-        const data = bytes.subarray(offset, offset + chunkBytes);
-        await this.session.request({ kind: 'searchChunk', section, offset: offset / 4, data });
+      const sizer = new ChunkSizer(chunkBytes, 4);
+      let sends = 0;
+      for (let offset = 0; offset < bytes.length;) {
+        const data = bytes.subarray(offset, offset + sizer.next(bytes.length - offset));
+        if (sends++ > 0) stats.chunksResent++;
+        stats.chunksSent++;
+        try {
+          await this.session.request({ kind: 'searchChunk', section, offset: offset / 4, data }, { fastFail: true });
+        } catch (err) {
+          if (!(err instanceof DeviceTimeoutError)) throw err;
+          if (await sync.received()) {
+            stats.chunksRecovered++;
+          } else {
+            if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`search chunk at word ${offset / 4} of section ${name}: no reply after ${sends} sends`);
+            sizer.lost();
+            continue;
+          }
+        }
         crc = crc32(data, crc);
+        sizer.ok();
+        offset += data.length;
+        sends = 0;
       }
     }
-    await this.session.request({ kind: 'searchEnd', crc });
+    await this.sendEnd(crc);
+  }
+
+  /**
+   * SearchEnd; when its reply is lost, two probes that change nothing tell where the tables
+   * are: an empty SearchChunk is acknowledged only while the load is open (the end did not
+   * arrive: send it again), an empty Prior only when tables are held (the end arrived and was
+   * taken); both refused means the end arrived with a CRC the device refused (tables dropped).
+   */
+  private async sendEnd(crc: number): Promise<void> {
+    for (let sends = 1; ; sends++) {
+      try {
+        await this.session.request({ kind: 'searchEnd', crc }, { fastFail: true });
+        return;
+      } catch (err) {
+        if (!(err instanceof DeviceTimeoutError)) throw err;
+      }
+      const empty = new Uint8Array();
+      if (!(await this.refused(() => this.session.request({ kind: 'searchChunk', section: SearchSection.VARS, offset: 0, data: empty }, { retry: true })))) {
+        if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`search end: no reply after ${sends} sends`);
+        continue;
+      }
+      if (!(await this.refused(() => this.session.request({ kind: 'prior', offset: 0, data: empty }, { retry: true })))) return;
+      throw new DeviceError(ErrorCode.SEARCH_CRC, 0, 0, 'searchEnd (reply lost; the device holds no tables)');
+    }
+  }
+
+  /** Whether a probe was refused with ERROR_SEARCH_STATE (true) or acknowledged (false). */
+  private async refused(probe: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await probe();
+      return false;
+    } catch (err) {
+      if (err instanceof DeviceError && err.code === ErrorCode.SEARCH_STATE) return true;
+      throw err;
+    }
   }
 
   /** The prior, one byte per value slot (0 never, 1..255 log-weight in 1/16 nat). */

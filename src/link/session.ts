@@ -21,6 +21,11 @@
 //   s.on('reconnect', (info: DeviceInfo) => ...) handshake redone: the device was reset and holds
 //                                   no program; requests in flight failed with DeviceGoneError
 //   s.on('gone', (err: DeviceGoneError) => ...) reconnection gave up; every call now fails
+//   s.relocate(next)                the device at s.target is gone for good and a new one will serve
+//                                   at the address next() resolves to (a restarted simulator): the
+//                                   old target is never tried again; reconnects to the new one
+//                                   ('disconnect', then 'reconnect'), or 'gone' if next() throws
+//   s.abandon(err)                  give up now: 'gone' with err, as when reconnection gives up
 //   s.on('solution', (part: DeviceOf<'solution'>) => ...)
 //                                   an unsolicited Solution part of a running search (its seq is
 //                                   the SearchStart's, which has been answered already): never a
@@ -96,6 +101,12 @@ export interface LinkCounters {
   deviceFrameErrors: number;
   /** Replies to a seq nobody waits for any more. */
   staleReplies: number;
+  /**
+   * Device frames with a nonzero seq other than Solution parts: replies, matched or stale. Each
+   * one is a host frame the device received intact, so `Counters.frames_rx` minus this is the
+   * number of frames whose reply was lost (src/link/load-sync.ts).
+   */
+  replies: number;
   /** Unsolicited frames (Solution parts) handed to the 'solution' listeners. */
   unsolicited: number;
   retries: number;
@@ -110,6 +121,12 @@ type ReplyOf<K extends HostKind> = DeviceOf<(typeof REPLY_KINDS)[K]>;
 export interface RequestOptions {
   retry?: boolean;
   timeoutMs?: number;
+  /**
+   * Give up the attempt as soon as a frame is lost on the way (a receive error or a device Error
+   * with seq 0) rather than at its timeout, even when it is not retried: the chunk loads use it
+   * and then ask the device's counters what arrived (src/link/load-sync.ts).
+   */
+  fastFail?: boolean;
 }
 
 const REPLY_KINDS = {
@@ -161,6 +178,14 @@ export class DeviceSession extends EventEmitter {
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private state: State = 'reconnecting';
+  /** Where the device is now; relocate() moves it. */
+  private current: string;
+  /** A relocate() not yet acted on: the next connection goes to where it resolves. */
+  private relocation: (() => Promise<string>) | null = null;
+  /** Set by abandon(): the reconnection loop gives up with it. */
+  private abandoned: Error | null = null;
+  /** Ends the reconnection loop's current pause early (a relocation or abandon arrived). */
+  private wake: (() => void) | null = null;
   private failure: DeviceGoneError | null = null;
   /** Incremented on every connection; a candidate never outlives its connection. */
   private epoch = 0;
@@ -175,11 +200,12 @@ export class DeviceSession extends EventEmitter {
   private deviceInfo: DeviceInfo | null = null;
   private readonly stats: LinkCounters = {
     framesTx: 0, framesRx: 0, bytesTx: 0, bytesRx: 0, crcErrors: 0, frameErrors: 0, decodeErrors: 0,
-    deviceFrameErrors: 0, staleReplies: 0, unsolicited: 0, retries: 0, timeouts: 0, reconnects: 0,
+    deviceFrameErrors: 0, staleReplies: 0, replies: 0, unsolicited: 0, retries: 0, timeouts: 0, reconnects: 0,
   };
 
-  private constructor(readonly target: string, options: SessionOptions) {
+  private constructor(target: string, options: SessionOptions) {
     super();
+    this.current = target;
     this.opts = {
       timeoutMs: 1000, retries: 5, heartbeatMs: 1000, reconnectDelayMs: 100, reconnectMaxDelayMs: 5000,
       reconnectForMs: 30_000, open: openTransport, ...options,
@@ -208,6 +234,27 @@ export class DeviceSession extends EventEmitter {
     return session;
   }
 
+  /** The device's address: the one opened, or the one relocate() moved to. */
+  get target(): string {
+    return this.current;
+  }
+
+  /** See the API at the top of this file. */
+  relocate(next: () => Promise<string>): void {
+    if (this.state === 'gone' || this.state === 'closed') return;
+    this.relocation = next;
+    this.wake?.();
+    if (this.state === 'connected') void this.reconnect(new DeviceGoneError(`${this.current} was replaced`));
+  }
+
+  /** See the API at the top of this file. */
+  abandon(err: Error): void {
+    if (this.state === 'gone' || this.state === 'closed') return;
+    this.abandoned = err;
+    this.wake?.();
+    if (this.state === 'connected') void this.reconnect(err);
+  }
+
   get info(): DeviceInfo {
     if (!this.deviceInfo) throw new LinkError('no handshake yet');
     return this.deviceInfo;
@@ -222,7 +269,7 @@ export class DeviceSession extends EventEmitter {
     if (body.kind === 'candidate') return Promise.reject(new TypeError('candidates go through sendCandidate, which keeps the window'));
     const retry = options.retry ?? RETRYABLE.has(body.kind);
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
-    const run = () => this.controlAttempts(body, retry ? 1 + this.opts.retries : 1, timeoutMs);
+    const run = () => this.controlAttempts(body, retry ? 1 + this.opts.retries : 1, timeoutMs, options.fastFail ?? false);
     const result = this.controlQueue.then(run, run);
     this.controlQueue = result.catch(() => undefined);
     return result as Promise<ReplyOf<B['kind']>>;
@@ -288,7 +335,8 @@ export class DeviceSession extends EventEmitter {
 
   private async connect(): Promise<void> {
     this.deframer.clear();
-    const transport = await this.opts.open(this.target, {
+    const target = this.current;
+    const transport = await this.opts.open(target, {
       onData: (chunk) => {
         if (this.transport === transport) this.receive(chunk);
       },
@@ -296,6 +344,11 @@ export class DeviceSession extends EventEmitter {
         if (this.transport === transport && reason) this.connectionLost(reason);
       },
     }, { baud: this.opts.baud });
+    if (target !== this.current || this.relocation !== null) {
+      // The device moved while its old address was opening: never talk to what answers there.
+      await transport.close();
+      throw new DeviceGoneError(`${target} was replaced while opening it`);
+    }
     this.transport = transport;
     this.epoch++;
     this.stats.bytesTx++;
@@ -318,13 +371,13 @@ export class DeviceSession extends EventEmitter {
     const { kind: _kind, seq: _seq, deviceId, search, ...rest } = reply;
     const capacities = searchCapacities(search);
     this.deviceInfo = {
-      target: this.target, deviceId: Buffer.from(deviceId).toString('latin1'), ...rest, ...(capacities ? { search: capacities } : {}),
+      target: this.current, deviceId: Buffer.from(deviceId).toString('latin1'), ...rest, ...(capacities ? { search: capacities } : {}),
     };
     await this.withRetries({ kind: 'reset' }, 1 + this.opts.retries, this.opts.timeoutMs);
   }
 
   private connectionLost(reason: Error): void {
-    this.failInFlight(new DeviceGoneError(`connection to ${this.target} lost: ${reason.message}`));
+    this.failInFlight(new DeviceGoneError(`connection to ${this.current} lost: ${reason.message}`));
     if (this.state !== 'connected') return; // a reconnection already runs (or the session is over)
     void this.reconnect(reason);
   }
@@ -332,19 +385,38 @@ export class DeviceSession extends EventEmitter {
   private async reconnect(reason: Error): Promise<void> {
     this.state = 'reconnecting';
     this.emit('disconnect', reason);
-    this.failInFlight(new DeviceGoneError(`connection to ${this.target} lost: ${reason.message}`));
+    this.failInFlight(new DeviceGoneError(`connection to ${this.current} lost: ${reason.message}`));
     await this.dropTransport();
-    const deadline = Date.now() + this.opts.reconnectForMs;
+    let deadline = Date.now() + this.opts.reconnectForMs;
     let delay = this.opts.reconnectDelayMs;
     let lastError: unknown = reason;
-    while (Date.now() + delay <= deadline) {
-      await sleep(delay);
+    while (this.abandoned === null && (this.relocation !== null || Date.now() + delay <= deadline)) {
+      if (this.relocation === null) await this.pause(delay);
       if (this.closed()) return;
+      if (this.abandoned !== null) break;
+      const next = this.relocation;
+      if (next !== null) {
+        this.relocation = null;
+        try {
+          this.current = await next();
+        } catch (err) {
+          lastError = err;
+          break;
+        }
+        if (this.closed()) return;
+        deadline = Date.now() + this.opts.reconnectForMs;
+        delay = this.opts.reconnectDelayMs;
+        continue; // a relocation or abandon that came meanwhile goes first
+      }
       try {
         await this.connect();
         if (this.closed()) {
           await this.dropTransport();
           return;
+        }
+        if (this.relocation !== null || this.abandoned !== null) {
+          await this.dropTransport();
+          continue;
         }
         this.state = 'connected';
         this.stats.reconnects++;
@@ -355,15 +427,32 @@ export class DeviceSession extends EventEmitter {
         lastError = err;
         await this.dropTransport();
         if (this.closed()) return;
-        if (err instanceof ProtocolError) break; // another device answers: waiting will not help
+        // Another device answers: waiting will not help (unless the device moved meanwhile).
+        if (err instanceof ProtocolError && this.relocation === null) break;
       }
       delay = Math.min(2 * delay, this.opts.reconnectMaxDelayMs);
     }
+    if (this.abandoned !== null) lastError = this.abandoned;
     this.state = 'gone';
     this.stopHeartbeat();
-    this.failure = new DeviceGoneError(`${this.target} is gone: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    this.failure = new DeviceGoneError(`${this.current} is gone: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
     this.failAll(this.failure);
     this.emit('gone', this.failure);
+  }
+
+  /** sleep(ms), ended early by relocate() or abandon(). */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
   }
 
   // A method, not `this.state === 'closed'` inline: TypeScript would keep the narrowing across awaits.
@@ -399,9 +488,9 @@ export class DeviceSession extends EventEmitter {
 
   // --- requests ---------------------------------------------------------------------------------
 
-  private async controlAttempts(body: RequestBody, attempts: number, timeoutMs: number): Promise<DeviceMessage> {
+  private async controlAttempts(body: RequestBody, attempts: number, timeoutMs: number, fastFail: boolean): Promise<DeviceMessage> {
     try {
-      return await this.withRetries(body, attempts, timeoutMs, true);
+      return await this.withRetries(body, attempts, timeoutMs, true, fastFail);
     } catch (err) {
       // A retryable request that got no answer at all means the device stopped talking.
       if (err instanceof DeviceTimeoutError && attempts > 1 && this.state === 'connected') void this.reconnect(err);
@@ -413,14 +502,14 @@ export class DeviceSession extends EventEmitter {
    * Up to `attempts` attempts, each with a new seq. Between attempts, waits for a lost connection
    * to come back when `waitForConnection` (requests of the caller; the handshake itself must not wait).
    */
-  private async withRetries(body: RequestBody, attempts: number, timeoutMs: number, waitForConnection = false): Promise<DeviceMessage> {
+  private async withRetries(body: RequestBody, attempts: number, timeoutMs: number, waitForConnection = false, fastFail = false): Promise<DeviceMessage> {
     let lost: Error | null = null;
     for (let i = 0; i < attempts; i++) {
       if (i > 0) this.stats.retries++;
       if (waitForConnection) await this.whenConnected();
       try {
         // Only a request that may be retried is worth retransmitting early on a lost frame.
-        return await this.attempt(body, timeoutMs, attempts > 1);
+        return await this.attempt(body, timeoutMs, attempts > 1 || fastFail);
       } catch (err) {
         const transient = err instanceof AttemptLost || (err instanceof DeviceGoneError && waitForConnection && this.state === 'reconnecting');
         if (!transient) throw err;
@@ -437,7 +526,7 @@ export class DeviceSession extends EventEmitter {
    */
   private attempt(body: RequestBody, timeoutMs: number, fastRetry = false): Promise<DeviceMessage> {
     const transport = this.transport;
-    if (!transport) return Promise.reject(new DeviceGoneError(`not connected to ${this.target}`));
+    if (!transport) return Promise.reject(new DeviceGoneError(`not connected to ${this.current}`));
     const seq = this.nextSeq();
     const payload = encodeHost({ ...body, seq } as HostMessage);
     const limit = this.deviceInfo?.maxPayload ?? MIN_MAX_PAYLOAD;
@@ -527,6 +616,7 @@ export class DeviceSession extends EventEmitter {
       this.emit('solution', msg);
       return;
     }
+    this.stats.replies++;
     const p = this.pending.get(msg.seq);
     if (!p) {
       this.stats.staleReplies++;

@@ -4,7 +4,7 @@
 // hdl/README.md describes the harness and its options.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -78,6 +78,12 @@ export interface RunningSimulator {
   stop(): Promise<void>;
   /** Resolves when the process has exited, with its exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
+  /**
+   * Whether the process still runs, asked of the kernel (a dead process not yet reaped, whose
+   * 'exit' has not been seen, counts as exited): while it runs it holds its pseudo-terminal, so
+   * `path` is still its own and not one the kernel has given to another process.
+   */
+  running(): boolean;
 }
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
@@ -215,7 +221,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       });
     },
     stop: () => stopChild(child, exited),
+    running: () => child.exitCode === null && child.signalCode === null && alive(child.pid!),
   };
+}
+
+/** The process exists and is not a zombie (Linux /proc; elsewhere, that a signal 0 reaches it). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // pid (comm) STATE ...: comm may hold spaces and parentheses, so read after the last ')'.
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X' && state !== 'x';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && process.platform === 'linux') return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

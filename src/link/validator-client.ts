@@ -5,8 +5,11 @@
 //                                             over a device limit is refused before anything is
 //                                             sent (ProgramCapacityError), a device refusal
 //                                             becomes ProgramLoadError naming the word/variable;
-//                                             a load that timed out or got out of step (a lost
-//                                             or damaged message) starts again from the begin
+//                                             a chunk whose reply was lost is re-sent only when
+//                                             the device did not receive it (src/link/load-sync.ts);
+//                                             the whole load starts again from the begin only when
+//                                             the device refuses it as out of step or damaged
+//                                             (LOAD_ATTEMPTS starts); v.lastLoad counts what it took
 //   for await (const v of client.validate(candidates)) ...
 //                                             packed candidates (Iterable or AsyncIterable), the
 //                                             device's window kept full, verdicts in order; the
@@ -19,6 +22,7 @@ import { wordsToBytes } from '../model/isa.ts';
 import { constraintCount, type Program } from '../model/program.ts';
 import { ChunkKind, ErrorCode, Limit, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceTimeoutError, LinkError } from './errors.ts';
+import { LoadSync, emptyLoadStats, type LoadStats } from './load-sync.ts';
 import { DeviceSession, type DeviceInfo, type SessionOptions } from './session.ts';
 
 /** What a program load sends: the width table, the word bytes and the CRC over both. */
@@ -47,8 +51,41 @@ export const MESSAGE_OVERHEAD = 24;
 
 export type Verdict = DeviceOf<'verdict'>;
 
-/** Attempts at a whole program load before its last failure is thrown. */
+/** Starts of a whole program load (from ProgramBegin) before its last failure is thrown. */
 export const LOAD_ATTEMPTS = 3;
+
+/** Sends of one chunk (or of ProgramEnd) in a row without progress before DeviceTimeoutError. */
+export const CHUNK_SENDS = 16;
+
+/** Chunks shrink to this many data bytes after a loss, and grow back after clean runs. */
+export const MIN_CHUNK_BYTES = 64;
+const GROW_AFTER = 8;
+
+/**
+ * Chunk sizes for a noisy link: halved after a lost chunk (a shorter frame is less often hit),
+ * doubled back after GROW_AFTER chunks in a row got through; always a multiple of `align`.
+ */
+export class ChunkSizer {
+  private size: number;
+  private streak = 0;
+  constructor(private readonly max: number, private readonly align: number) {
+    this.size = max;
+  }
+  next(remaining: number): number {
+    return Math.min(this.size, remaining);
+  }
+  ok(): void {
+    if (++this.streak >= GROW_AFTER) {
+      this.streak = 0;
+      this.size = Math.min(this.max, this.size * 2);
+    }
+  }
+  lost(): void {
+    this.streak = 0;
+    const floor = Math.min(this.max, Math.ceil(MIN_CHUNK_BYTES / this.align) * this.align);
+    this.size = Math.max(floor, Math.floor(this.size / 2 / this.align) * this.align);
+  }
+}
 
 /** A program that does not fit the device: `limit` is the Limit of proto/link.proto. */
 export class ProgramCapacityError extends LinkError {
@@ -82,6 +119,8 @@ export function capacityProblem(program: Program, info: DeviceInfo): ProgramCapa
 
 export class ValidatorClient {
   private loaded: { programId: number; candidateBytes: number } | null = null;
+  /** What the last loadProgram took: starts, chunks sent and re-sent, counter reads. */
+  lastLoad: LoadStats = emptyLoadStats();
 
   constructor(readonly session: DeviceSession) {}
 
@@ -95,6 +134,7 @@ export class ValidatorClient {
     if (problem) throw problem;
     const image = programImage(program);
     this.loaded = null;
+    this.lastLoad = emptyLoadStats();
     for (let attempt = 1; ; attempt++) {
       try {
         await this.sendLoad(program, programId, image, info.maxPayload - MESSAGE_OVERHEAD);
@@ -110,16 +150,67 @@ export class ValidatorClient {
   }
 
   private async sendLoad(program: Program, programId: number, image: ProgramImage, chunk: number): Promise<void> {
+    const stats = this.lastLoad;
+    stats.starts++;
+    // A repeated ProgramBegin starts the load afresh, which is what a retry wants.
     await this.session.request({
       kind: 'programBegin', programId, numVars: program.numVars, numWords: program.words.length,
       numConstraints: constraintCount(program),
-    });
-    for (const [chunkKind, bytes] of [[ChunkKind.WIDTHS, image.widths], [ChunkKind.WORDS, image.words]] as const) {
-      for (let offset = 0; offset < bytes.length; offset += chunk) {
-        await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + chunk) });
+    }, { retry: true });
+    const sync = new LoadSync(this.session, stats);
+    await sync.start();
+    for (const [chunkKind, bytes, align] of [[ChunkKind.WIDTHS, image.widths, 1], [ChunkKind.WORDS, image.words, 8]] as const) {
+      const sizer = new ChunkSizer(Math.floor(chunk / align) * align, align);
+      let sends = 0;
+      for (let offset = 0; offset < bytes.length;) {
+        const n = sizer.next(bytes.length - offset);
+        if (sends++ > 0) stats.chunksResent++;
+        stats.chunksSent++;
+        try {
+          await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + n) }, { fastFail: true });
+        } catch (err) {
+          if (!(err instanceof DeviceTimeoutError)) throw err;
+          // No reply: the device has the chunk or it does not; a chunk at the wrong offset would
+          // be refused and end the load, so ask before sending anything else.
+          if (await sync.received()) {
+            stats.chunksRecovered++;
+          } else {
+            if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`program chunk at byte ${offset}: no reply after ${sends} sends`);
+            sizer.lost();
+            continue;
+          }
+        }
+        sizer.ok();
+        offset += n;
+        sends = 0;
       }
     }
-    await this.session.request({ kind: 'programEnd', crc: image.crc });
+    await this.sendEnd(programId, image.crc, program.candidateBytes);
+  }
+
+  /**
+   * ProgramEnd, and when its reply is lost a candidate to ask whether the program is loaded
+   * (a candidate does not disturb a load in progress): a verdict says it is, ERROR_NO_PROGRAM that
+   * the end did not arrive, so it is sent again (an end the device refused gets ERROR_PROGRAM_STATE
+   * then, and the caller restarts).
+   */
+  private async sendEnd(programId: number, crc: number, candidateBytes: number): Promise<void> {
+    for (let sends = 1; ; sends++) {
+      try {
+        await this.session.request({ kind: 'programEnd', crc }, { fastFail: true });
+        return;
+      } catch (err) {
+        if (!(err instanceof DeviceTimeoutError)) throw err;
+      }
+      try {
+        await this.session.sendCandidate({ programId, values: new Uint8Array(candidateBytes) });
+        return;
+      } catch (err) {
+        const notLoaded = err instanceof DeviceError && (err.code === ErrorCode.NO_PROGRAM || err.code === ErrorCode.WRONG_PROGRAM);
+        if (!notLoaded) throw err;
+      }
+      if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`program end: no reply after ${sends} sends`);
+    }
   }
 
   /**

@@ -3,15 +3,17 @@
 // failures become DeviceLostError, so the solve loop reconnects, reloads and retries the batch;
 // a program the device cannot take becomes ProgramRejectedError, which fails the job at once.
 // A program identical to the one the device still holds is not sent again (a reconnect or a
-// lost batch forgets it). openDevice() also starts the simulator when no device is configured.
+// lost batch forgets it). openDevice() also starts the simulator when no device is configured,
+// and restarts it (a new pty) when it exits.
 
 import type { Logger } from 'pino';
 import { packIndices } from '../model/pack.ts';
 import type { Program } from '../model/program.ts';
 import { ErrorCode } from '../link/codec.ts';
-import { LinkError } from '../link/errors.ts';
-import { DeviceSession, type DeviceInfo } from '../link/session.ts';
-import { startSimulator } from '../link/simulator.ts';
+import { DeviceGoneError, DeviceOpenError, LinkError } from '../link/errors.ts';
+import { DeviceSession, type DeviceInfo, type SessionOptions } from '../link/session.ts';
+import { startSimulator, type RunningSimulator } from '../link/simulator.ts';
+import { openTransport } from '../link/transport.ts';
 import { ProgramCapacityError, ProgramLoadError, ValidatorClient, programImage } from '../link/validator-client.ts';
 import { DeviceSearch } from './device-search.ts';
 import type { DeviceHandle } from './ports.ts';
@@ -102,39 +104,126 @@ export interface OpenedDevice extends DeviceHandle {
   close(): Promise<void>;
 }
 
+/** A simulator this process started is restarted at most this often within RESTART_WINDOW_MS; one more exit and the device is gone. */
+export const SIMULATOR_RESTARTS = 3;
+export const RESTART_WINDOW_MS = 60_000;
+
+export interface OpenDeviceOptions {
+  /** How to start the simulator (tests); default startSimulator(). */
+  startSimulator?: () => Promise<RunningSimulator>;
+}
+
 /**
  * Opens the device at `target` (a serial device at `baud`, default the link's), or starts the
  * simulator and opens that when target is undefined.
+ *
+ * A simulator started here is watched: when it exits, its session is moved at once (relocate) to
+ * a new simulator, started in its place, so the running job sees a DeviceLostError and loads its
+ * program again on the new one. Its pseudo-terminal is never opened again: every open goes
+ * through simulatorOpener(), which refuses a path that is not the current simulator's or whose
+ * simulator no longer runs (a freed /dev/pts/N may belong to another process by then). More than
+ * SIMULATOR_RESTARTS exits within RESTART_WINDOW_MS and the device is gone.
  */
-export async function openDevice(target: string | undefined, logger: Logger, baud?: number): Promise<OpenedDevice> {
-  const simulator = target === undefined ? await startSimulator() : undefined;
+export async function openDevice(
+  target: string | undefined, logger: Logger, baud?: number, options: OpenDeviceOptions = {},
+): Promise<OpenedDevice> {
+  const start = options.startSimulator ?? (() => startSimulator());
+  let simulator = target === undefined ? await start() : undefined;
   const port = target ?? simulator!.path;
   if (simulator) logger.info({ port, pid: simulator.pid }, 'started the simulator');
   let session: DeviceSession;
   try {
-    session = await DeviceSession.open(port, target !== undefined && baud !== undefined ? { baud } : {});
+    session = await DeviceSession.open(port, simulator
+      ? { open: simulatorOpener(() => simulator) }
+      : target !== undefined && baud !== undefined ? { baud } : {});
   } catch (err) {
     await simulator?.stop();
     throw err;
   }
-  session.on('disconnect', (reason: Error) => logger.warn({ port, reason: reason.message }, 'device disconnected, reconnecting'));
-  session.on('reconnect', (info: DeviceInfo) => logger.info({ port, deviceId: info.deviceId }, 'device reconnected'));
+  session.on('disconnect', (reason: Error) => logger.warn({ port: session.target, reason: reason.message }, 'device disconnected, reconnecting'));
+  session.on('reconnect', (info: DeviceInfo) => logger.info({ port: session.target, deviceId: info.deviceId }, 'device reconnected'));
   const gone = new Promise<void>((resolve) => session.once('gone', (err: Error) => {
-    logger.error({ port, err: err.message }, 'device gone');
+    logger.error({ port: session.target, err: err.message }, 'device gone');
     resolve();
   }));
   logger.info({ port, device: session.info }, 'device ready');
+
+  let closing = false;
+  const restarts: number[] = [];
+  const watch = (sim: RunningSimulator): void => {
+    void sim.exited.then((code) => {
+      if (closing || sim !== simulator) return;
+      logger.warn({ port: sim.path, pid: sim.pid, code }, 'the simulator exited; its pty will not be opened again');
+      const now = Date.now();
+      while (restarts.length > 0 && now - restarts[0]! >= RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length >= SIMULATOR_RESTARTS) {
+        session.abandon(new DeviceGoneError(
+          `the simulator exited ${SIMULATOR_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 1000} s; not restarting it again`));
+        return;
+      }
+      restarts.push(now);
+      session.relocate(async () => {
+        let next: RunningSimulator;
+        try {
+          next = await start();
+        } catch (err) {
+          logger.error({ err: (err as Error).message }, 'could not restart the simulator');
+          throw err;
+        }
+        if (closing) {
+          await next.stop();
+          throw new DeviceGoneError('closing');
+        }
+        simulator = next;
+        watch(next);
+        logger.info({ port: next.path, pid: next.pid, previous: sim.path, restart: restarts.length }, 'restarted the simulator');
+        return next.path;
+      });
+    });
+  };
+  if (simulator) watch(simulator);
+
   const validator = new DeviceValidator(session);
   return {
     validator,
     ...(session.info.search ? { search: new DeviceSearch(session, validator) } : {}),
-    port,
+    get port() {
+      return session.target;
+    },
     simulated: simulator !== undefined,
-    handshake: { ...session.info },
+    get handshake() {
+      return { ...session.info };
+    },
     gone,
     async close() {
+      closing = true;
       await session.close();
       await simulator?.stop();
     },
+  };
+}
+
+/**
+ * The transport opener for a session on a simulator this process runs: opens `path` only while it
+ * is the current simulator's and that simulator still runs (before and after the open, so a
+ * simulator that died during it does not count either). A simulator that exited freed its pty
+ * number for anyone; the session must never open it again.
+ */
+export function simulatorOpener(
+  current: () => RunningSimulator | undefined,
+  open: typeof openTransport = openTransport,
+): NonNullable<SessionOptions['open']> {
+  const ours = (path: string): boolean => {
+    const sim = current();
+    return sim !== undefined && sim.path === path && sim.running();
+  };
+  return async (path, handlers, options) => {
+    if (!ours(path)) throw new DeviceOpenError(`${path}: not the pty of a running simulator of this process; not opening it`);
+    const transport = await open(path, handlers, options);
+    if (!ours(path)) {
+      await transport.close();
+      throw new DeviceOpenError(`${path}: its simulator exited while opening it`);
+    }
+    return transport;
   };
 }
