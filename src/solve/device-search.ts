@@ -30,9 +30,12 @@ export class DeviceSearch implements SearchDevice {
   /** Throws SearchUnsupportedError when the device's handshake offers no search engine. */
   constructor(private readonly session: DeviceSession, private readonly validator: DeviceValidator) {
     this.client = new SearchClient(session);
-    session.on('reconnect', () => {
+    // A lost connection resets the device when it comes back: what it held is gone from then on.
+    const forget = () => {
       this.held = null;
-    });
+    };
+    session.on('disconnect', forget);
+    session.on('reconnect', forget);
   }
 
   get deviceId(): string {
@@ -66,9 +69,12 @@ export class DeviceSearch implements SearchDevice {
     } catch (err) {
       throw this.lost(err, 'prior');
     }
+    // A Prior is retried across a reconnection, so it may have reached a device reset meanwhile.
+    if (this.held === null) throw this.gone('prior');
   }
 
   async start(settings: SearchRunSettings): Promise<void> {
+    if (this.held === null) throw this.gone('search start');
     try {
       this.run = await this.client.start({
         programId: this.validator.programId, seed: settings.seed, flipBudget: settings.flipBudget, noise: settings.noise256,
@@ -116,6 +122,13 @@ export class DeviceSearch implements SearchDevice {
   linkBytes(): number {
     const c = this.session.counters();
     return c.bytesTx + c.bytesRx;
+  }
+
+  /** The connection was lost since the tables were loaded: the device holds neither them nor the program. */
+  private gone(what: string): DeviceLostError {
+    this.validator.forget();
+    this.run = null;
+    return new DeviceLostError(`${what}: the connection was lost since the search tables were loaded`);
   }
 
   /** A link failure: the device may hold nothing of ours any more. */

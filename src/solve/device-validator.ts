@@ -33,6 +33,8 @@ export class DeviceValidator implements Validator {
 
   constructor(private readonly session: DeviceSession) {
     this.client = new ValidatorClient(session);
+    // A lost connection resets the device when it comes back: the program is gone from then on.
+    session.on('disconnect', () => (this.held = null));
     session.on('reconnect', () => (this.held = null));
   }
 
