@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto';
 import pino from 'pino';
 import type { ProblemFormat } from '../model/types.ts';
 import { workerConfig } from '../queue/config.ts';
+import { startSimulator, type RunningSimulator } from '../link/simulator.ts';
 import { loadModel } from '../sampler/session.ts';
 import { openDevice, type OpenedDevice } from '../solve/device-validator.ts';
 import { MemorySink } from '../solve/memory-sink.ts';
@@ -27,6 +28,8 @@ export interface DirectSolveHooks {
 export async function solveDirect(
   request: { format: ProblemFormat; source: string; options: Partial<JobOptions> },
   hooks: DirectSolveHooks,
+  /** A simulator the caller started early, so it boots while this module loads; used for the first start only. */
+  early?: Promise<RunningSimulator>,
 ): Promise<FinishedJob> {
   const config = workerConfig();
   const options = withDefaults(request.options, () => randomInt(0, 2 ** 32 - 1));
@@ -35,7 +38,15 @@ export async function solveDirect(
   const createdAt = Date.now();
 
   hooks.onPhase(config.device === undefined ? 'starting the simulator' : `opening ${config.device}`);
-  const opening = openDevice(config.device, logger, config.baud);
+  let first = config.device === undefined ? early : undefined;
+  if (config.device !== undefined) void early?.then((sim) => sim.stop(), () => undefined);
+  const opening = openDevice(config.device, logger, config.baud, {
+    startSimulator: () => {
+      const sim = first ?? startSimulator();
+      first = undefined;
+      return sim;
+    },
+  });
   // Loaded once per process and shared by the sampler; a bad model file fails the solve here.
   const model = loadModel(config.modelPath, config.threads);
   opening.catch(() => undefined);

@@ -238,7 +238,10 @@ export class SearchClient {
       } catch (err) {
         const outOfStep = err instanceof DeviceTimeoutError
           || (err instanceof DeviceError && (err.code === ErrorCode.SEARCH_STATE || err.code === ErrorCode.SEARCH_CRC));
-        if (outOfStep && attempt < LOAD_ATTEMPTS) continue;
+        if (outOfStep && attempt < LOAD_ATTEMPTS) {
+          this.lastLoad.restarts.push(err instanceof Error ? err.message : String(err));
+          continue;
+        }
         throw this.refusal(err, 'search tables', tables);
       }
     }

@@ -142,7 +142,10 @@ export class ValidatorClient {
       } catch (err) {
         const outOfStep = err instanceof DeviceTimeoutError
           || (err instanceof DeviceError && (err.code === ErrorCode.PROGRAM_STATE || err.code === ErrorCode.PROGRAM_CRC));
-        if (outOfStep && attempt < LOAD_ATTEMPTS) continue;
+        if (outOfStep && attempt < LOAD_ATTEMPTS) {
+          this.lastLoad.restarts.push(err instanceof Error ? err.message : String(err));
+          continue;
+        }
         throw err instanceof DeviceError ? loadError(err, program) : err;
       }
     }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { ProblemFormat } from '../../model/types.ts';
 import { OPTION_BOUNDS, SOLVE_MODES, type JobOptions, type SolveMode } from '../../solve/types.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
-import { solveDirect } from '../direct-solve.ts';
+import { startSimulator, type RunningSimulator } from '../../link/simulator.ts';
 import type { EmbeddedService } from '../embedded-service.ts';
 import { EXIT, UsageError } from '../main.ts';
 import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
@@ -103,6 +103,13 @@ export async function run(args: string[]): Promise<number> {
   const interrupts = new Interrupts();
   let job: FinishedJob;
   if (values.server === undefined && !values.embedded) {
+    // The simulator boots while the solve loop's modules load (they are most of a start-up).
+    let early: Promise<RunningSimulator> | undefined;
+    if (!process.env.HILSOLVE_DEVICE) {
+      early = startSimulator();
+      early.catch(() => undefined);
+    }
+    const { solveDirect } = await import('../direct-solve.ts');
     const cancel = new AbortController();
     interrupts.onInterrupt(() => {
       progress.setPhase('cancelling');
@@ -113,7 +120,7 @@ export async function run(args: string[]): Promise<number> {
         onPhase: (phase) => progress.setPhase(phase),
         onProgress: (stats, found) => progress.update(stats, found),
         signal: cancel.signal,
-      });
+      }, early);
     } finally {
       progress.stop();
       interrupts.dispose();
