@@ -256,7 +256,7 @@ BUILTINS.bool_ne_reif = (a, out) => rel(a, out, [a.ref(0), a.ref(1)], ([x, y]) =
 /** What to write instead of float and set variables, and of other unmapped builtins. */
 export const ADVICE = {
   float: 'hilsolve has integer variables only: scale the quantities to integers (cents rather than euros, say)',
-  set: 'hilsolve has no set variables: model a set over 1..n as an array of n var bool (x in s becomes b[x]), and card(s) as sum(b)',
+  set: 'there are no set variables: model a set over 1..n as an array of n var bool (x in s becomes b[x]), and card(s) as sum(b)',
   other: 'rewrite it with comparisons, linear constraints, clauses, element, all_different or table, or give the predicate a decomposition in the model',
 } as const;
 
