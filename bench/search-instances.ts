@@ -7,6 +7,7 @@
 //   npx tsx bench/search-instances.ts                       # every satisfiable instance, search mode
 //   npx tsx bench/search-instances.ts --rows uf50-01,myciel4 --seeds 3 --time-limit 30000
 //   npx tsx bench/search-instances.ts --compare             # search and validate side by side
+//   npx tsx bench/search-instances.ts --no-tree             # the device alone, no host tree search beside it
 //   npx tsx bench/search-instances.ts --instances DIR       # default ../shared/instances
 //
 // It prints a markdown table; --out FILE also writes the runs as JSON.
@@ -60,6 +61,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1' },
     'time-limit': { type: 'string', default: '30000' },
     compare: { type: 'boolean', default: false },
+    'no-tree': { type: 'boolean', default: false },
     instances: { type: 'string', default: `${ROOT}../shared/instances` },
     out: { type: 'string' },
   },
@@ -75,6 +77,7 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
   const file = `${values.instances}/${row.file}`;
   const args = ['bin/hilsolve.js', 'solve', file, '--mode', mode, '--time-limit', String(timeLimit), '--seed', String(seed), '--output', 'json'];
   if (row.colors !== undefined) args.push('--colors', String(row.colors));
+  if (values['no-tree']) args.push('--no-tree');
   const proc = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: timeLimit + 120_000 });
   const base = { id: row.id, mode, seed };
   let job: { solutions: { foundAtMs: number }[]; stats: Record<string, number> };
@@ -140,7 +143,7 @@ for (const row of rows) {
 }
 
 const lines = [
-  `Device search on ../shared/instances (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution)`,
+  `Device search on ../shared/instances (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution; ${values['no-tree'] ? 'the device alone (--no-tree)' : 'with the host tree search beside the device'})`,
   '',
   `Modelled FPGA: device cycles at ${MODEL_HZ / 1e6} MHz + link bytes at ${MODEL_BAUD / 1e6} Mbaud (an ECP5 estimate; no board runs the search engine yet). CaDiCaL: the same file in a fresh process, same run.`,
   '',

@@ -14,7 +14,7 @@ interface JobJson {
   outcome: string;
   stopReason: string | null;
   solutions: { assignment: Record<string, unknown> }[];
-  stats: { mode?: string; deviceFaults: number };
+  stats: { mode?: string; deviceFaults: number; treeNodes?: number; flips?: number };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hilsolve-direct-'));
@@ -26,6 +26,7 @@ writeFileSync(huge, `p cnf 20000 2\n1 20000 0\n-1 -20000 0\n`);   // more variab
 /** Cases: arguments after `solve`, and what both paths must give. */
 const CASES: { name: string; args: string[]; code: number }[] = [
   { name: 'uf20-91, search mode', args: [`${REPO_ROOT}examples/uf20-91.cnf`, '--seed', '3', '--mode', 'search'], code: 0 },
+  { name: 'uf50-218, the device alone (--no-tree)', args: [`${FIXTURES}uf50-218.cnf`, '--seed', '2', '--mode', 'search', '--no-tree'], code: 0 },
   { name: '8-queens, 3 solutions, validate mode', args: [`${FIXTURES}8-queens.json`, '--seed', '5', '--solutions', '3', '--mode', 'validate'], code: 0 },
   { name: 'uf250-1065 within 100 ms: no solution, the time limit', args: [`${FIXTURES}uf250-1065.cnf`, '--seed', '1', '--time-limit', '100'], code: 4 },
   { name: 'a CNF unsatisfiable by propagation', args: [unsat, '--seed', '1'], code: 1 },
@@ -43,6 +44,10 @@ describe('hilsolve solve: in-process and through the embedded service', () => {
       for (const key of ['status', 'outcome', 'stopReason'] as const) expect(a[key], key).toBe(b[key]);
       expect(a.stats.mode).toBe(b.stats.mode);
       expect(a.stats.deviceFaults).toBe(0);
+      if (c.args.includes('--no-tree')) {
+        for (const job of [a, b]) expect(job.stats.treeNodes ?? 0, 'no tree search with --no-tree').toBe(0);
+        expect(a.stats.flips).toBeGreaterThan(0);
+      }
       expect(a.solutions.map((s) => s.assignment)).toEqual(b.solutions.map((s) => s.assignment));
     }, 120_000);
   }

@@ -20,6 +20,7 @@ const jobOptionsSchema = {
       type: 'string', enum: b.mode.values,
       description: 'search: the device searches from the model\'s prior; validate: the host proposes, the device checks; auto (the default): search where the device offers it and the problem fits its search capacities',
     },
+    hostTree: { type: 'boolean', description: 'run the host\'s complete tree search beside the device (default true): it proves unsatisfiability and hands the device assignments to prove; false leaves the search to the device' },
   },
 } as const;
 

@@ -42,12 +42,12 @@ export async function runSolve(
       source = prior;
       result = await runSearchLoop({ ...problem, tables: choice.tables }, {
         device: device.search!, sink, ...(prior ? { prior } : {}),
-      }, { ...settings, seed });
+      }, { ...settings, seed, tree: options.hostTree !== false });
     } else {
       const candidates = await parts.createSource(problem.model, problem.program, seed);
       source = candidates;
       result = await runSolveLoop(problem, { source: candidates, validator: device.validator, sink }, {
-        ...settings, maxCandidates: options.maxCandidates, batchSize: ports.batchSize,
+        ...settings, maxCandidates: options.maxCandidates, batchSize: ports.batchSize, tree: options.hostTree !== false,
       });
     }
     return { ...result, mode: choice.mode, modeReason: choice.reason };

@@ -21,6 +21,12 @@ export interface JobOptions {
    * search tables fit its capacities, else validate.
    */
   mode?: SolveMode;
+  /**
+   * Run the host's complete tree search (src/propagate/) beside the device: it proves
+   * unsatisfiability and hands the device assignments to prove. Default true; false leaves the
+   * search to the device alone (to measure it, or when the host must stay idle).
+   */
+  hostTree?: boolean;
 }
 
 export type SolveMode = 'auto' | 'search' | 'validate';
@@ -52,6 +58,7 @@ export function withDefaults(given: Partial<JobOptions>, randomSeed: () => numbe
     maxCandidates: given.maxCandidates ?? OPTION_BOUNDS.maxCandidates.default,
     ...(given.colors !== undefined ? { colors: given.colors } : {}),
     ...(given.mode !== undefined ? { mode: given.mode } : {}),
+    ...(given.hostTree !== undefined ? { hostTree: given.hostTree } : {}),
   };
 }
 

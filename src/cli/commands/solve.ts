@@ -25,7 +25,7 @@ const b = OPTION_BOUNDS;
 const QUEUED_HINT_MS = 5_000;
 
 export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY | --embedded] [--solutions N] [--time-limit MS]
-                      [--max-candidates N] [--seed S] [--mode auto|search|validate]
+                      [--max-candidates N] [--seed S] [--mode auto|search|validate] [--no-tree]
                       [--format json|cnf|col|fzn] [--colors K] [--output pretty|json|dimacs|competition]
 
 Solve the problem in FILE and print the solutions the device proved and the host re-checked.
@@ -38,6 +38,8 @@ Solve the problem in FILE and print the solutions the device proved and the host
   --time-limit MS     stop after this many milliseconds of solving (default ${b.timeLimitMs.default})
   --max-candidates N  stop after sending this many candidates (default ${b.maxCandidates.default})
   --seed S            sampler seed (default: random; the same seed draws the same candidates)
+  --no-tree           leave the search to the device: no host tree search beside it (which
+                      proves unsatisfiability and hands the device assignments to prove)
   --mode M            search: the device searches from the model's prior (a device with a search
                       engine); validate: the host proposes candidates, the device checks them;
                       auto (default): search where the device offers it and the problem fits
@@ -65,6 +67,7 @@ export async function run(args: string[]): Promise<number> {
     'max-candidates': { type: 'string' },
     seed: { type: 'string' },
     mode: { type: 'string' },
+    'no-tree': { type: 'boolean' },
     output: { type: 'string' },
   }, ['FILE']);
   const file = positionals[0]!;
@@ -89,6 +92,7 @@ export async function run(args: string[]): Promise<number> {
     if (!SOLVE_MODES.includes(values.mode as SolveMode)) throw new UsageError(`unknown mode "${values.mode}" (expected ${SOLVE_MODES.join(', ')})`);
     options.mode = values.mode as SolveMode;
   }
+  if (values['no-tree']) options.hostTree = false;
 
   // Read and parse here: bad input is reported before any service starts, and the model tells
   // how to draw the solutions.
