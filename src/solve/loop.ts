@@ -15,7 +15,8 @@ import { prepareProgram } from '../check/program-checker.ts';
 import { packIndices } from '../model/pack.ts';
 import type { Program } from '../model/program.ts';
 import type { Model } from '../model/types.ts';
-import { TreeCompanion } from './tree-companion.ts';
+import { exhaustedStop, TreeCompanion } from './tree-companion.ts';
+import { throttledProgress } from './progress.ts';
 import { DeviceLostError, type CandidateSource, type SolutionSink, type Validator, type Verdict } from './ports.ts';
 import { emptyStats, type SolveStats, type StopReason } from './types.ts';
 
@@ -73,19 +74,13 @@ export async function runSolveLoop(
   const stats: SolveStats = { ...emptyStats(), ...settings.baseStats, mode: 'validate' };
   const linkStart = ports.validator.linkBytes();
   let found = settings.alreadyFound;
-  let lastProgress = 0;
 
   const snapshot = (): SolveStats => {
     stats.linkBytes = settings.baseStats.linkBytes + (ports.validator.linkBytes() - linkStart);
     stats.elapsedMs = now() - settings.startedAt;
     return { ...stats };
   };
-  const progress = async (force: boolean) => {
-    if (!settings.onProgress) return;
-    if (!force && now() - lastProgress < (settings.progressIntervalMs ?? 250)) return;
-    lastProgress = now();
-    await settings.onProgress(snapshot(), found);
-  };
+  const progress = throttledProgress(settings, now, () => settings.onProgress?.(snapshot(), found));
   const stopReason = (): LoopResult['stop'] | null => {
     if (settings.signal?.aborted) return 'cancelled';
     if (found >= settings.solutions) return 'solutions';
@@ -145,12 +140,7 @@ export async function runSolveLoop(
     if (!tree || tree.done) return null;
     const event = tree.slice(settings.deadline);
     stats.treeNodes = treeBase + tree.nodes;
-    if (event?.kind === 'unsat') {
-      log('tree search exhausted', { nodes: tree.nodes, found });
-      if (found > 0) return 'exhausted';
-      stats.proof = 'search';
-      return 'unsatisfiable';
-    }
+    if (event?.kind === 'unsat') return exhaustedStop(found, stats, tree.nodes, log);
     if (event?.kind !== 'sat') return null;
     const before = found;
     const verdict = await withDevice(async () => {

@@ -50,7 +50,8 @@ import type { LoopResult } from './loop.ts';
 import { DeviceLostError, type PriorSource, type SearchDevice, type SearchProgress, type SolutionSink } from './ports.ts';
 import { resolveSearchOptions, type SearchOptions } from './search-options.ts';
 import { maskHas, type Domains } from '../propagate/index.ts';
-import { TreeCompanion } from './tree-companion.ts';
+import { exhaustedStop, TreeCompanion } from './tree-companion.ts';
+import { throttledProgress } from './progress.ts';
 import { emptyStats, type SolveStats } from './types.ts';
 
 export interface SearchLoopSettings {
@@ -111,7 +112,6 @@ export async function runSearchLoop(
   const base = { ...stats };
   const linkStart = device.linkBytes();
   let found = settings.alreadyFound;
-  let lastProgress = 0;
 
   // Device counters: `done` sums the starts that ended, `current` is the running start's last status.
   const done = { flips: 0, restarts: 0, cycles: 0, rejects: 0 };
@@ -132,12 +132,7 @@ export async function runSearchLoop(
     stats.elapsedMs = now() - settings.startedAt;
     return { ...stats };
   };
-  const progress = async (force: boolean) => {
-    if (!settings.onProgress) return;
-    if (!force && now() - lastProgress < (settings.progressIntervalMs ?? 250)) return;
-    lastProgress = now();
-    await settings.onProgress(snapshot(), found);
-  };
+  const progress = throttledProgress(settings, now, () => settings.onProgress?.(snapshot(), found));
   const stopReason = (): LoopResult['stop'] | null => {
     if (settings.signal?.aborted) return 'cancelled';
     if (found >= settings.solutions) return 'solutions';
@@ -306,12 +301,7 @@ export async function runSearchLoop(
     }
     const event = tree.slice(settings.deadline);
     stats.treeNodes = treeBase + tree.nodes;
-    if (event?.kind === 'unsat') {
-      log('tree search exhausted', { nodes: tree.nodes, found });
-      if (found > 0) return 'exhausted';
-      stats.proof = 'search';
-      return 'unsatisfiable';
-    }
+    if (event?.kind === 'unsat') return exhaustedStop(found, stats, tree.nodes, log);
     if (event?.kind !== 'sat') return null;
     pinned = { indices: event.indices, since: now() };
     const pin = new Uint8Array(tables.numValues);

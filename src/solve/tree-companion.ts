@@ -22,6 +22,7 @@
 // next stall moves the device to a node that is still open.
 
 import type { Model } from '../model/types.ts';
+import type { SolveStats } from './types.ts';
 import { TreeSearch, type Domains, type ValuePrior } from '../propagate/index.ts';
 
 /** Nodes per slice of tree search. */
@@ -91,4 +92,17 @@ export class TreeCompanion {
     if (open.length === 0) return null;
     return open[this.nextNode++ % open.length]!.domains;
   }
+}
+
+/**
+ * How a run ends when its tree is exhausted: with solutions found, 'exhausted' (there are no
+ * more); without, 'unsatisfiable', with stats.proof 'search'. Both loops end this way.
+ */
+export function exhaustedStop(
+  found: number, stats: SolveStats, nodes: number, log: (message: string, fields: Record<string, unknown>) => void,
+): 'exhausted' | 'unsatisfiable' {
+  log('tree search exhausted', { nodes, found });
+  if (found > 0) return 'exhausted';
+  stats.proof = 'search';
+  return 'unsatisfiable';
 }
