@@ -8,12 +8,20 @@
 // attempt ended without a reply was received exactly when `lost` grew by one for it, or when its
 // reply came after the attempt gave up (a stale reply: LinkCounters.staleReplies).
 //
-// The answer is a best guess when the Counters requests themselves lost replies (or a heartbeat
-// did meanwhile); a wrong guess is always caught by the device (a chunk at the wrong offset,
-// a table CRC mismatch), and the caller then restarts the load from its begin.
+// When Counters attempts fail too, how they failed says whether they arrived:
+// - a reply that comes after its attempt gave up (the attempt stops at the first garbled frame,
+//   which may be an earlier one) is reported by the session as stale, with its kind: a stale Ack
+//   or Error is the chunk's own reply, so the chunk arrived; a stale Counters reply is an attempt
+//   that arrived;
+// - an attempt that failed on a garbled frame received here (its reply) arrived; one that failed
+//   on the device's Error for a garbled frame of ours (its request) did not.
+// The answer is a best guess only where those signs are missing or mixed (timeouts; a heartbeat
+// that lost its reply meanwhile); a wrong guess is always caught by the device (a chunk at the
+// wrong offset, a table CRC mismatch), and the caller then restarts the load from its begin.
 //
 // docs/link-protocol.md, "Program load" and "Retries, timeouts and reconnection".
 
+import type { DeviceMessage } from './codec.ts';
 import { DeviceTimeoutError } from './errors.ts';
 import type { DeviceSession } from './session.ts';
 
@@ -43,13 +51,27 @@ export function emptyLoadStats(): LoadStats {
 export class LoadSync {
   private lost = 0;
   private stale = 0;
+  /** Stale replies since the last sync: Counters replies, and the chunk's own (Ack or Error). */
+  private staleCounters = 0;
+  private staleChunk = 0;
+  private readonly onStale = (reply: DeviceMessage) => {
+    if (reply.kind === 'counters') this.staleCounters++;
+    else if (reply.kind === 'ack' || reply.kind === 'error') this.staleChunk++;
+  };
 
   constructor(private readonly session: DeviceSession, private readonly stats: LoadStats) {}
 
-  /** Read the baseline (call right after the begin message was acknowledged). */
+  /** Read the baseline (call right after the begin message was acknowledged); `close` when done. */
   async start(): Promise<void> {
+    this.session.on('stale', this.onStale);
     this.lost = (await this.read()).lost;
     this.stale = this.session.counters().staleReplies;
+    this.staleCounters = 0;
+    this.staleChunk = 0;
+  }
+
+  close(): void {
+    this.session.off('stale', this.onStale);
   }
 
   /**
@@ -58,27 +80,55 @@ export class LoadSync {
    */
   async received(): Promise<boolean> {
     const before = this.lost;
-    const { lost, failed } = await this.read();
+    const { lost, failed, garbledThere, garbledHere } = await this.read();
     this.lost = lost;
     const stale = this.session.counters().staleReplies;
     // Frames the device received since the last sync whose reply never matched: lost or late.
     const grew = lost - before + (stale - this.stale);
     this.stale = stale;
-    // Each failed Counters attempt may or may not have reached the device: only the two ends are
-    // certain. In between, guess "not received" (a chunk is a long frame, its reply a short one).
-    if (grew <= 0) return false;
+    const { staleCounters, staleChunk } = this;
+    this.staleCounters = 0;
+    this.staleChunk = 0;
+    if (staleChunk > 0) return true;
     if (failed === 0) return grew === 1;
-    return grew === failed + 1;
+    // Every failed Counters attempt that arrived added one to `grew` (its reply came late or was
+    // garbled). Those that failed on a garbled reply here arrived; those that failed on the
+    // device's Error for a garbled frame did not (the garbled frame was the request); a late
+    // reply is one that arrived whatever the sign. What is left of `grew` is the chunk's.
+    if (garbledThere + garbledHere === failed) {
+      const rest = grew - staleCounters - garbledHere;
+      if (rest === 0 || rest === 1) return rest === 1;
+    }
+    // Otherwise (timeouts, mixed signs): only the two ends are certain; in between, guess "not
+    // received" (a chunk is a long frame).
+    const doubtful = failed - staleCounters;
+    const rest = grew - staleCounters;
+    if (rest <= 0) return false;
+    if (doubtful <= 0) return rest === 1;
+    return rest === doubtful + 1;
   }
 
-  private async read(): Promise<{ lost: number; failed: number }> {
+  /**
+   * One Counters read (retried up to SYNC_ATTEMPTS): `lost`, and how the failed attempts failed:
+   * on the device's Error for a garbled frame of ours (`garbledThere`) or on a garbled frame
+   * received here (`garbledHere`), one sign and not the other.
+   */
+  private async read(): Promise<{ lost: number; failed: number; garbledThere: number; garbledHere: number }> {
+    let garbledThere = 0;
+    let garbledHere = 0;
     for (let failed = 0; failed < SYNC_ATTEMPTS; failed++) {
       this.stats.syncs++;
+      const c0 = this.session.counters();
       try {
         const c = await this.session.request({ kind: 'counters' }, { retry: false, fastFail: true });
-        return { lost: (c.framesRx - this.session.counters().replies) | 0, failed };
+        return { lost: (c.framesRx - this.session.counters().replies) | 0, failed, garbledThere, garbledHere };
       } catch (err) {
         if (!(err instanceof DeviceTimeoutError)) throw err;
+        const c1 = this.session.counters();
+        const there = c1.deviceFrameErrors - c0.deviceFrameErrors;
+        const here = c1.crcErrors + c1.frameErrors + c1.decodeErrors - (c0.crcErrors + c0.frameErrors + c0.decodeErrors);
+        if (there > 0 && here === 0) garbledThere++;
+        if (here > 0 && there === 0) garbledHere++;
       }
     }
     throw new DeviceTimeoutError(`no reply to counters after ${SYNC_ATTEMPTS} attempts (load resync)`);

@@ -266,31 +266,35 @@ export class SearchClient {
     const sync = new LoadSync(this.session, stats);
     await sync.start();
     let crc = 0;
-    for (const [section, name] of SECTION_ORDER) {
-      const bytes = sectionBytes(tables.sections[name]);
-      const sizer = new ChunkSizer(chunkBytes, 4);
-      let sends = 0;
-      for (let offset = 0; offset < bytes.length;) {
-        const data = bytes.subarray(offset, offset + sizer.next(bytes.length - offset));
-        if (sends++ > 0) stats.chunksResent++;
-        stats.chunksSent++;
-        try {
-          await this.session.request({ kind: 'searchChunk', section, offset: offset / 4, data }, { fastFail: true });
-        } catch (err) {
-          if (!(err instanceof DeviceTimeoutError)) throw err;
-          if (await sync.received()) {
-            stats.chunksRecovered++;
-          } else {
-            if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`search chunk at word ${offset / 4} of section ${name}: no reply after ${sends} sends`);
-            sizer.lost();
-            continue;
+    try {
+      for (const [section, name] of SECTION_ORDER) {
+        const bytes = sectionBytes(tables.sections[name]);
+        const sizer = new ChunkSizer(chunkBytes, 4);
+        let sends = 0;
+        for (let offset = 0; offset < bytes.length;) {
+          const data = bytes.subarray(offset, offset + sizer.next(bytes.length - offset));
+          if (sends++ > 0) stats.chunksResent++;
+          stats.chunksSent++;
+          try {
+            await this.session.request({ kind: 'searchChunk', section, offset: offset / 4, data }, { fastFail: true });
+          } catch (err) {
+            if (!(err instanceof DeviceTimeoutError)) throw err;
+            if (await sync.received()) {
+              stats.chunksRecovered++;
+            } else {
+              if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`search chunk at word ${offset / 4} of section ${name}: no reply after ${sends} sends`);
+              sizer.lost();
+              continue;
+            }
           }
+          crc = crc32(data, crc);
+          sizer.ok();
+          offset += data.length;
+          sends = 0;
         }
-        crc = crc32(data, crc);
-        sizer.ok();
-        offset += data.length;
-        sends = 0;
       }
+    } finally {
+      sync.close();
     }
     await this.sendEnd(crc);
   }

@@ -32,6 +32,9 @@
 //                                   reply, so never matched against the requests in flight and
 //                                   never stale; src/link/search-client.ts reassembles the parts.
 //                                   Emitted synchronously from the reader, in arrival order.
+//   s.on('stale', (reply: DeviceMessage) => ...) a reply to a seq nobody waits for any more (its
+//                                   attempt gave up first); src/link/load-sync.ts tells by its kind
+//                                   which lost attempt reached the device
 //   await s.close()
 // Errors: DeviceTimeoutError, DeviceGoneError, DeviceError (an Error frame), ProtocolError,
 // DeviceOpenError (from open) in ./errors.ts.
@@ -620,6 +623,8 @@ export class DeviceSession extends EventEmitter {
     const p = this.pending.get(msg.seq);
     if (!p) {
       this.stats.staleReplies++;
+      // Whose reply it was tells src/link/load-sync.ts which lost attempt reached the device.
+      this.emit('stale', msg);
       return;
     }
     if (msg.kind === 'error') p.reject(new DeviceError(msg.code, msg.arg, msg.seq, p.context));

@@ -162,31 +162,35 @@ export class ValidatorClient {
     }, { retry: true });
     const sync = new LoadSync(this.session, stats);
     await sync.start();
-    for (const [chunkKind, bytes, align] of [[ChunkKind.WIDTHS, image.widths, 1], [ChunkKind.WORDS, image.words, 8]] as const) {
-      const sizer = new ChunkSizer(Math.floor(chunk / align) * align, align);
-      let sends = 0;
-      for (let offset = 0; offset < bytes.length;) {
-        const n = sizer.next(bytes.length - offset);
-        if (sends++ > 0) stats.chunksResent++;
-        stats.chunksSent++;
-        try {
-          await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + n) }, { fastFail: true });
-        } catch (err) {
-          if (!(err instanceof DeviceTimeoutError)) throw err;
-          // No reply: the device has the chunk or it does not; a chunk at the wrong offset would
-          // be refused and end the load, so ask before sending anything else.
-          if (await sync.received()) {
-            stats.chunksRecovered++;
-          } else {
-            if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`program chunk at byte ${offset}: no reply after ${sends} sends`);
-            sizer.lost();
-            continue;
+    try {
+      for (const [chunkKind, bytes, align] of [[ChunkKind.WIDTHS, image.widths, 1], [ChunkKind.WORDS, image.words, 8]] as const) {
+        const sizer = new ChunkSizer(Math.floor(chunk / align) * align, align);
+        let sends = 0;
+        for (let offset = 0; offset < bytes.length;) {
+          const n = sizer.next(bytes.length - offset);
+          if (sends++ > 0) stats.chunksResent++;
+          stats.chunksSent++;
+          try {
+            await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + n) }, { fastFail: true });
+          } catch (err) {
+            if (!(err instanceof DeviceTimeoutError)) throw err;
+            // No reply: the device has the chunk or it does not; a chunk at the wrong offset would
+            // be refused and end the load, so ask before sending anything else.
+            if (await sync.received()) {
+              stats.chunksRecovered++;
+            } else {
+              if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`program chunk at byte ${offset}: no reply after ${sends} sends`);
+              sizer.lost();
+              continue;
+            }
           }
+          sizer.ok();
+          offset += n;
+          sends = 0;
         }
-        sizer.ok();
-        offset += n;
-        sends = 0;
       }
+    } finally {
+      sync.close();
     }
     await this.sendEnd(programId, image.crc, program.candidateBytes);
   }
