@@ -97,7 +97,10 @@ describe('two workers', { timeout: 300_000 }, () => {
     const victim = (await devices()).find((d) => d.workerId === running.worker)!;
     const stopped = workers.find((w) => w.child.pid === victim.pid)!;
     expect(await stopped.stop()).toBe(0);
-    const job = await waitForJob(api.app, id, 240_000);
+    const job = await waitForJob(api.app, id, 240_000).catch((err: Error) => {
+      // What each worker logged says which side dropped the hand-over.
+      throw new Error(`${err.message}\n${workers.map((w) => `--- worker ${w.child.pid}\n${w.output().slice(-6000)}`).join('\n')}`);
+    });
     expect(job).toMatchObject({ status: 'succeeded', solutionCount: wanted, runs: 2 });
     expect(job.worker).not.toBe(victim.workerId);
     expect(new Set(job.solutions.map((s: { assignment: Rendered }) => JSON.stringify(s.assignment))).size).toBe(wanted);
