@@ -13,15 +13,20 @@
 // It prints a markdown table; --out FILE also writes the runs as JSON.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
+import { parseProblem } from '../src/model/parse.ts';
+import { compileSearchTables } from '../src/model/search-tables.ts';
+import { plantedColoring } from './gen/coloring.ts';
+import { plantedSat } from './gen/sat.ts';
+
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Every satisfiable instance of the shared set, with the colour count a .col file needs. */
-const ROWS: { id: string; file: string; colors?: number }[] = [
+const ROWS: { id: string; file: string; colors?: number; generate?: () => string }[] = [
   ...['uf20-01', 'uf50-01', 'uf75-01', 'uf100-01', 'uf125-01', 'uf175-01'].map((id) => ({ id, file: `sat-uniform/${id}.cnf` })),
   ...['flat50-1000', 'flat100-1'].map((id) => ({ id, file: `sat-flat/${id}.cnf` })),
   ...['par8-1-c', 'medium', 'anomaly', 'logistics.a', 'bmc-ibm-2'].map((id) => ({ id, file: `sat-structured/${id}.cnf` })),
@@ -35,6 +40,10 @@ const ROWS: { id: string; file: string; colors?: number }[] = [
   { id: 'jean', file: 'col/jean.col', colors: 10 },
   { id: 'le450_5a', file: 'col/le450_5a.col', colors: 5 },
   ...['hardest-01', 'hardest-02', 'top95-01'].map((id) => ({ id, file: `sudoku/${id}.json` })),
+  // The sizes the issue's targets name and the shared set lacks, generated with a planted
+  // solution (so easier than SATLIB's filtered files of the same size): written to GEN_DIR.
+  { id: 'uf250-planted', file: 'gen/uf250-planted.cnf', generate: () => plantedSat(250, 1065, 1).cnf },
+  { id: 'flat200-planted', file: 'gen/flat200-planted.col', colors: 3, generate: () => plantedColoring(200, 3, 479, 1).col },
 ];
 
 interface Run {
@@ -73,8 +82,20 @@ const seeds = Number(values.seeds);
 const timeLimit = Number(values['time-limit']);
 const modes = values.compare ? ['search', 'validate'] : ['search'];
 
+const GEN_DIR = `${tmpdir()}/hilsolve-bench-gen`;
+/** Where a row's file is: the shared set, or (generated rows) written to GEN_DIR first. */
+function rowFile(row: (typeof ROWS)[number]): string {
+  if (!row.generate) return `${values.instances}/${row.file}`;
+  const file = `${GEN_DIR}/${row.file.slice('gen/'.length)}`;
+  if (!existsSync(file)) {
+    mkdirSync(GEN_DIR, { recursive: true });
+    writeFileSync(file, row.generate());
+  }
+  return file;
+}
+
 function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
-  const file = `${values.instances}/${row.file}`;
+  const file = rowFile(row);
   const args = ['bin/hilsolve.js', 'solve', file, '--mode', mode, '--time-limit', String(timeLimit), '--seed', String(seed), '--output', 'json'];
   if (row.colors !== undefined) args.push('--colors', String(row.colors));
   if (values['no-tree']) args.push('--no-tree');
@@ -102,25 +123,72 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
   };
 }
 
-/** CaDiCaL on a CNF file, the same way (a fresh process): wall seconds, or null when it did not answer SAT. */
-function cadical(file: string): number | null {
-  // SATLIB files end with a `%` line that CaDiCaL refuses; it gets the file without it.
+/**
+ * The file as DIMACS CNF for the SAT peers: a .cnf as it is (without SATLIB's trailing `%`
+ * line, which CaDiCaL refuses); a .col with `colors` in the direct encoding SATLIB's flat files
+ * use (a colour per vertex, at most one, no edge with both ends the same colour). Null for the rest.
+ */
+function asCnf(file: string, colors: number | undefined): string | null {
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.cnf')) return text.split(/^%/m)[0]!;
+  if (!file.endsWith('.col') || colors === undefined) return null;
+  let n = 0;
+  const edges: [number, number][] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'p') n = Number(f[2]);
+    if (f[0] === 'e') edges.push([Number(f[1]), Number(f[2])]);
+  }
+  const v = (x: number, c: number) => (x - 1) * colors + c + 1;
+  const clauses: number[][] = [];
+  for (let x = 1; x <= n; x++) {
+    clauses.push(Array.from({ length: colors }, (_, c) => v(x, c)));
+    for (let a = 0; a < colors; a++) for (let b = a + 1; b < colors; b++) clauses.push([-v(x, a), -v(x, b)]);
+  }
+  for (const [x, y] of edges) for (let c = 0; c < colors; c++) clauses.push([-v(x, c), -v(y, c)]);
+  return `p cnf ${n * colors} ${clauses.length}\n${clauses.map((c) => `${c.join(' ')} 0`).join('\n')}\n`;
+}
+
+/** A SAT peer on the CNF, in a fresh process: wall seconds, or null when it did not answer SAT. */
+function satPeer(command: 'cadical' | 'cryptominisat5', cnf: string): number | null {
   const clean = `${tmpdir()}/hilsolve-bench-${process.pid}.cnf`;
-  writeFileSync(clean, readFileSync(file, 'utf8').split(/^%/m)[0]!);
+  writeFileSync(clean, cnf);
+  const args = command === 'cadical' ? ['-q', clean] : ['--verb', '0', clean];
   const t0 = performance.now();
-  const r = spawnSync('cadical', ['-q', clean], { encoding: 'utf8', timeout: timeLimit });
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: timeLimit });
   return r.status === 10 ? (performance.now() - t0) / 1000 : null;
 }
 
 /**
- * MODELLED time to the first solution on an FPGA with the search engine: the device cycles the
- * simulator counted at MODEL_HZ, plus the link bytes at MODEL_BAUD (10 bits a byte). No board
- * with the search engine exists yet (the UP5K cannot hold it; hdl/README.md): this is an estimate
- * for an ECP5 at an assumed clock, not a measurement.
+ * MODELLED times to the first solution on an FPGA with the search engine: the device cycles the
+ * simulator counted, at the part's clock, plus the link bytes at the line's baud (10 bits a byte).
+ * The host's own time (parse, compile, prior) is left out; "time to first (sim)" has it.
+ * - iCEBreaker: the UP5K search build (hdl/rtl/hilsolve_icebreaker.v), 12 MHz, which its place
+ *   and route meets (hdl/README.md); at the 115,200 baud it starts with and the 3 Mbaud it
+ *   negotiates. Only problems within the board's search capacities (BOARD_SEARCH); the others
+ *   run in validate mode on that board, which this bench does not model.
+ * - ECP5-85F: an estimate (yosys synth_ecp5 of the core, no place and route here), 1 chain at an
+ *   assumed 50 MHz, 3 Mbaud.
  */
-const MODEL_HZ = 50e6;
-const MODEL_BAUD = 3e6;
-const modelled = (r: Run) => r.deviceCycles / MODEL_HZ + (r.linkBytes * 10) / MODEL_BAUD;
+interface Model { id: string; label: string; hz: number; baud: number; board: boolean }
+const MODELS: Model[] = [
+  { id: 'ice115k', label: 'iCEBreaker 12 MHz, 115,200 baud', hz: 12e6, baud: 115_200, board: true },
+  { id: 'ice3m', label: 'iCEBreaker 12 MHz, 3 Mbaud', hz: 12e6, baud: 3e6, board: true },
+  { id: 'ecp5', label: 'ECP5 estimate, 50 MHz, 3 Mbaud', hz: 50e6, baud: 3e6, board: false },
+];
+/** The board build's search capacities (hdl/README.md, parameters of hilsolve_icebreaker). */
+const BOARD_SEARCH = { vars: 512, values: 2048, clauses: 2048, literals: 8192 };
+const modelled = (r: Run, m: Model) => r.deviceCycles / m.hz + (r.linkBytes * 10) / m.baud;
+
+/** Whether the row's search tables fit the board build. */
+function fitsBoard(row: (typeof ROWS)[number]): boolean {
+  const file = rowFile(row);
+  const format = file.endsWith('.cnf') ? 'cnf' : file.endsWith('.col') ? 'col' : 'json';
+  const model = parseProblem(readFileSync(file), { format, ...(row.colors ? { colors: row.colors } : {}) });
+  const t = compileSearchTables(model);
+  const b = BOARD_SEARCH;
+  return model.variables.length <= b.vars && t.numValues <= b.values && t.numClauses <= b.clauses && t.numLiterals <= b.literals;
+}
 
 const median = (xs: number[]) => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -129,7 +197,7 @@ const median = (xs: number[]) => {
 
 const runs: Run[] = [];
 for (const row of rows) {
-  if (!existsSync(`${values.instances}/${row.file}`)) {
+  if (!row.generate && !existsSync(`${values.instances}/${row.file}`)) {
     process.stderr.write(`skipping ${row.id}: ${row.file} is not in ${values.instances}\n`);
     continue;
   }
@@ -142,28 +210,30 @@ for (const row of rows) {
   }
 }
 
+const secs = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `${x.toFixed(3)} s`);
 const lines = [
-  `Device search on ../shared/instances (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution; ${values['no-tree'] ? 'the device alone (--no-tree)' : 'with the host tree search beside the device'})`,
+  `Device search on ../shared/instances and two generated rows (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution; ${values['no-tree'] ? 'the device alone (--no-tree)' : 'with the host tree search beside the device'})`,
   '',
-  `Modelled FPGA: device cycles at ${MODEL_HZ / 1e6} MHz + link bytes at ${MODEL_BAUD / 1e6} Mbaud (an ECP5 estimate; no board runs the search engine yet). CaDiCaL: the same file in a fresh process, same run.`,
+  `MODELLED (not measured on a board): device cycles at the clock + link bytes at the baud, host time left out. ${MODELS.map((m) => `${m.label}${m.board ? ` (only problems within the board's search capacities, ${BOARD_SEARCH.vars} variables / ${BOARD_SEARCH.values} values / ${BOARD_SEARCH.clauses} clauses / ${BOARD_SEARCH.literals} literals)` : ' (an estimate: no place and route)'}`).join('; ')}. CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run. Flips/s: the device's own rate at 12 MHz (cycles per flip of the run).`,
   '',
-  '| instance | mode | solved | time to first (sim) | modelled FPGA | CaDiCaL | flips | device cycles | cycles/flip | link bytes | device faults | found by |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  `| instance | mode | solved | time to first (sim) | ${MODELS.map((m) => m.label).join(' | ')} | CaDiCaL | CryptoMiniSat | flips | cycles/flip | flips/s at 12 MHz | link bytes | device faults | found by |`,
+  `|---|---|---|---|${MODELS.map(() => '---|').join('')}---|---|---|---|---|---|---|---|`,
 ];
 for (const row of rows) {
+  const cnf = asCnf(rowFile(row), row.colors);
+  const peers = cnf === null ? [null, null] : [satPeer('cadical', cnf), satPeer('cryptominisat5', cnf)];
+  const onBoard = fitsBoard(row);
   for (const mode of modes) {
     const rs = runs.filter((r) => r.id === row.id && r.mode === mode);
     if (rs.length === 0) continue;
     const solved = rs.filter((r) => r.solved);
     const t = median(rs.map((r) => (r.solved ? r.firstMs! : Infinity)));
     const flips = median(rs.map((r) => r.flips));
-    const cycles = median(rs.map((r) => r.deviceCycles));
     const cpf = flips > 0 ? (median(rs.map((r) => (r.flips > 0 ? r.deviceCycles / r.flips : NaN)).filter(Number.isFinite))) : NaN;
-    const fpga = median(solved.map(modelled));
-    const cad = row.file.endsWith('.cnf') ? cadical(`${values.instances}/${row.file}`) : null;
+    const models = MODELS.map((m) => (solved.length === 0 ? '-' : m.board && !onBoard ? 'does not fit' : secs(median(solved.map((r) => modelled(r, m))))));
     lines.push(`| ${row.id} | ${mode} | ${solved.length}/${rs.length} | ${Number.isFinite(t) ? `${(t / 1000).toFixed(2)} s` : 'no solution in limit'} | ` +
-      `${solved.length > 0 ? `${fpga.toFixed(3)} s` : '-'} | ${cad === null ? '-' : `${cad.toFixed(3)} s`} | ` +
-      `${flips.toLocaleString('en')} | ${cycles.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ` +
+      `${models.join(' | ')} | ${secs(peers[0]!)} | ${secs(peers[1]!)} | ` +
+      `${flips.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ${Number.isFinite(cpf) ? `${(12e6 / cpf / 1e3).toFixed(0)} k` : '-'} | ` +
       `${median(rs.map((r) => r.linkBytes)).toLocaleString('en')} | ${rs.reduce((a, r) => a + r.deviceFaults, 0)} | ` +
       `${rs.some((r) => r.treeSolutions > 0) ? `tree (${median(rs.map((r) => r.treeNodes))} nodes), device-proven` : 'device search'} |`);
   }
