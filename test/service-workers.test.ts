@@ -89,8 +89,14 @@ describe('two workers', { timeout: 300_000 }, () => {
   it('a worker stopped with SIGTERM mid-job hands the job over and exits 0', async () => {
     // A new worker on the killed worker's simulator, so that two are running again.
     const free = simulators.find((sim) => !workers.some((w) => w.child.exitCode === null && w.child.signalCode === null && w.device === sim.path))!;
-    workers.push(spawnWorker(api.prefix, { HILSOLVE_DEVICE: free.path }));
-    while ((await devices()).length < 2) await new Promise((r) => setTimeout(r, 200));
+    const fresh = spawnWorker(api.prefix, { HILSOLVE_DEVICE: free.path });
+    workers.push(fresh);
+    // Wait for this worker's own record: the killed worker's record outlives it for a few heartbeats.
+    const deadline = Date.now() + 120_000;
+    while (!(await devices()).some((d) => d.pid === fresh.child.pid)) {
+      if (fresh.child.exitCode !== null || Date.now() > deadline) throw new Error(`the new worker did not register: ${fresh.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const wanted = 100;
     const id = await submit({ format: 'cnf', source: UF50, options: { solutions: wanted, seed: 7, timeLimitMs: 600_000 } });
     const running = await waitForJobState(api.app, id, (j) => j.status === 'running' && j.solutionCount >= 3 && j.solutionCount < wanted, 120_000);
