@@ -17,14 +17,14 @@ function value(v: unknown): string {
 
 function card(d: Device): HTMLElement {
   const hs = d.handshake ?? {};
-  // search: [chains, maxVars, maxValues, maxClauses, maxLiterals], empty without a search engine.
-  const search = Array.isArray(hs.search) ? hs.search as number[] : [];
+  // The search engine's capacities; absent (or null) when the device has none.
+  const search = typeof hs.search === 'object' && hs.search !== null ? hs.search as Record<string, number> : null;
   return h('article', { class: 'device', 'data-device': d.id },
     h('h3', {}, d.deviceId ?? 'unknown device', ' ', h('span', { class: `badge ${d.busy ? 'busy' : 'free'}` }, d.busy ? 'busy' : 'free'),
       ' ', h('span', { class: 'badge kind' }, d.simulated ? 'simulated' : 'board')),
     h('p', {}, `worker ${d.id} · up since ${new Date(d.startedAt).toLocaleString()} · seen ${new Date(d.lastSeen).toLocaleTimeString()}`,
-      h('span', { class: 'search' }, search.length > 0
-        ? ` · search engine: ${search[0]} chains, up to ${search[1]} variables, ${search[2]} values, ${search[3]} clauses, ${search[4]} literals`
+      h('span', { class: 'search' }, search !== null
+        ? ` · search engine: ${search.chains} chains, up to ${search.maxVars} variables, ${search.maxValues} values, ${search.maxClauses} clauses, ${search.maxLiterals} literals`
         : ' · no search engine (validate mode only)')),
     h('table', { class: 'handshake' }, h('tbody', {}, ...Object.entries(hs).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, value(v)))))));
 }
