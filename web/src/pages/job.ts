@@ -67,7 +67,10 @@ export async function jobPage(root: HTMLElement, id: string, signal: AbortSignal
   setStatus(job);
   setStats(job.stats, job.solutionCount);
   for (const s of job.solutions) addSolution(s);
-  if (!ACTIVE.has(job.status)) return;
+  if (!ACTIVE.has(job.status)) {
+    chart.el.replaceWith(h('p', { class: 'note' }, 'The chart follows a job while it runs; this one has finished.'));
+    return;
+  }
   await follow(id, job.solutionCount, (ev) => {
     if (ev.event === 'solution') addSolution(ev.data as Solution);
     else if (ev.event === 'progress') {
