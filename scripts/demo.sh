@@ -89,5 +89,7 @@ printf 'demo: next: node bin/hilsolve.js solve examples/8-queens.json --solution
 
 if [ "${HILSOLVE_DEMO_KEEP:-}" = 1 ]; then
   printf '\ndemo: the service stays up: open %s/ and enter the API key %s (Ctrl-C stops it)\n' "$url" "$key"
+  # Stopping it now is the end asked for, not a failure.
+  trap 'exit 0' INT TERM
   wait "${pids[@]}"
 fi
