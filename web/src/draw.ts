@@ -92,9 +92,11 @@ export const colour = (c: number): string => PALETTE[c] ?? `hsl(${Math.round((c 
 
 interface Node extends SimulationNodeDatum { index: number }
 
-/** The graph in a force layout, each vertex in its colour; an edge joining one colour twice is red. */
-function graph(p: ProblemView, a: Assignment): Element {
-  const size = 520;
+/** Each vertex's place in a square of side `size`: one force layout per problem, shared by its solutions. */
+const layouts = new WeakMap<ProblemView, [number, number][]>();
+function layout(p: ProblemView, size: number): [number, number][] {
+  const known = layouts.get(p);
+  if (known) return known;
   const nodes: Node[] = p.variables.map((_, index) => ({ index }));
   const links = p.edges.map(([source, target]) => ({ source, target }));
   const simulation = forceSimulation(nodes)
@@ -107,19 +109,26 @@ function graph(p: ProblemView, a: Assignment): Element {
   const ys = nodes.map((n) => n.y ?? 0);
   const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const scale = (size - 40) / Math.max(maxX - minX, maxY - minY, 1);
-  const at = (n: Node) => [20 + ((n.x ?? 0) - minX) * scale, 20 + ((n.y ?? 0) - minY) * scale];
+  const places = nodes.map((n): [number, number] => [20 + ((n.x ?? 0) - minX) * scale, 20 + ((n.y ?? 0) - minY) * scale]);
+  layouts.set(p, places);
+  return places;
+}
+
+/** The graph in a force layout, each vertex in its colour; an edge joining one colour twice is red. */
+function graph(p: ProblemView, a: Assignment): Element {
+  const size = 520;
+  const places = layout(p, size);
   const value = (i: number) => Number(a[p.variables[i]!.name]);
   const picture = svg('svg', { class: 'graph', viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: 'img' });
   let conflicts = 0;
   for (const [u, v] of p.edges) {
-    const [x1, y1] = at(nodes[u]!);
-    const [x2, y2] = at(nodes[v]!);
+    const [x1, y1] = places[u]!;
+    const [x2, y2] = places[v]!;
     const conflict = value(u) === value(v);
     if (conflict) conflicts++;
     picture.append(svg('line', { class: conflict ? 'edge conflict' : 'edge', x1, y1, x2, y2, 'data-u': u, 'data-v': v }));
   }
-  nodes.forEach((n, i) => {
-    const [cx, cy] = at(n);
+  places.forEach(([cx, cy], i) => {
     picture.append(svg('circle', { class: 'vertex', cx, cy, r: 6, fill: colour(value(i)), 'data-vertex': i, 'data-colour': value(i) },
       svg('title', {}, `vertex ${p.variables[i]!.name}: colour ${value(i)}`)));
   });
