@@ -23,6 +23,8 @@ let page: Page;
 let base: string;
 /** Dialogs opened, errors thrown and console errors (a CSP violation is one) in the page. */
 const incidents: string[] = [];
+/** The page's requests to the API, in order. */
+const apiRequests: string[] = [];
 
 beforeAll(async () => {
   // The bundle as `npm run build` makes it (web/ is not part of the dist/ freshness check).
@@ -34,6 +36,7 @@ beforeAll(async () => {
   browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage();
   await page.setViewport({ width: 1100, height: 800 });
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/v1/')) apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`); });
   page.on('dialog', (d) => { incidents.push(`dialog: ${d.message()}`); void d.dismiss(); });
   page.on('pageerror', (e) => incidents.push(`page error: ${(e as Error).message}`));
   // The 400 of the refused submission below is an answer the page shows, not an incident.
@@ -162,6 +165,7 @@ describe('the web page', () => {
   });
 
   it('follows a running job live and cancels it', async () => {
+    const sent = apiRequests.length;
     const id = await submit('json', JSON.stringify(hardPigeons()), { timeLimitS: 120 });
     await waitForStatus('running', 30_000);
     await page.waitForFunction('Number(document.querySelector(".chart")?.dataset.points) >= 3', { timeout: 30_000 });
@@ -170,6 +174,9 @@ describe('the web page', () => {
     await page.waitForFunction(`Number(document.querySelector('[data-stat="elapsedMs"]')?.textContent) > ${first}`, { timeout: 10_000 });
     expect(await page.$eval('.chart canvas', (c) => c.width)).toBeGreaterThan(0);
     await page.screenshot({ path: `${REPO_ROOT}build/web-job-live.png`, fullPage: true });
+    // Live progress comes over one stream: the page does not poll (the API's rate limit is per key).
+    expect(apiRequests.slice(sent).filter((r) => r.endsWith('/events'))).toHaveLength(1);
+    expect(apiRequests.slice(sent)).toEqual(['POST /v1/jobs', `GET /v1/jobs/${id}`, `GET /v1/jobs/${id}/problem`, `GET /v1/jobs/${id}/events`]);
     expect(await page.$eval('#cancel', (b) => b.hasAttribute('disabled'))).toBe(false);
     await page.click('#cancel');
     await waitForStatus('cancelled', 15_000);
@@ -219,5 +226,25 @@ describe('the web page', () => {
     expect(cards[0]).toContain(search ? `search engine: ${search.chains} chains, up to ${search.maxVars} variables` : 'no search engine');
     await page.screenshot({ path: `${REPO_ROOT}build/web-devices.png`, fullPage: true });
     expect(incidents).toEqual([]);
+  });
+
+  it('reports the API\'s rate limit in words', async () => {
+    // An API of its own with a limit of 3 requests a minute per key, on the same Redis and jobs.
+    const limited = await startApi(uniquePrefix('web-page-limit'), { rateLimitMax: 3, rateLimitWindowMs: 60_000 });
+    try {
+      const url = await limited.app.listen({ port: 0, host: '127.0.0.1' });
+      // Another port, another origin: the key is entered there again.
+      await page.goto(`${url}/#/jobs`);
+      await page.evaluate(`localStorage.setItem('hilsolve.apiKey', ${JSON.stringify(KEY_A)})`);
+      await page.reload();
+      for (let i = 0; i < 4; i++) {
+        await page.evaluate('location.hash = "#/devices"');
+        await page.evaluate('location.hash = "#/jobs"');
+      }
+      await page.waitForSelector('main .error');
+      expect(await page.$eval('main .error', (e) => e.textContent)).toMatch(/^rate limit of 3 requests per 60 s for this API key exceeded; retry in \d+ s$/);
+    } finally {
+      await limited.close();
+    }
   });
 });
