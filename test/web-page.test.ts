@@ -154,8 +154,13 @@ describe('the web page', () => {
     }
   });
 
-  it('draws a CNF assignment as a bit strip with its counts', async () => {
-    await submit('cnf', fixture('uf20-91.cnf'));
+  it('takes an uploaded file, its format from the name, and draws a CNF assignment as a bit strip', async () => {
+    await page.goto(`${base}/#/submit`);
+    const input = await page.waitForSelector('#file');
+    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(`${REPO_ROOT}test/fixtures/uf20-91.cnf`);
+    await page.waitForFunction('document.querySelector("#source").value.includes("p cnf 20 91")');
+    expect(await page.$eval('#format', (e) => (e as unknown as { value: string }).value)).toBe('cnf');
+    await page.click('#submit');
     await waitForStatus('succeeded');
     await page.waitForSelector('.solution .bits');
     const on = await page.$$eval('.solution .bit.on', (els) => els.length);

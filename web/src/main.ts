@@ -45,8 +45,10 @@ function route(): void {
     : section === 'jobs' ? jobsPage
       : section === 'devices' ? devicesPage
         : submitPage;
-  void Promise.resolve(page(main, leave.signal)).catch((err: Error) => {
-    if (!leave.signal.aborted) main.append(h('p', { class: 'error' }, err.message));
+  // This page's own signal: a page left behind fails quietly (its aborted requests), never on the next page.
+  const { signal } = leave;
+  void Promise.resolve(page(main, signal)).catch((err: Error) => {
+    if (!signal.aborted) main.append(h('p', { class: 'error' }, err.message));
   });
 }
 
