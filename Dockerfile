@@ -15,6 +15,7 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY bin ./bin
 COPY src ./src
+COPY web ./web
 COPY proto ./proto
 COPY models ./models
 COPY hdl ./hdl

@@ -3,18 +3,29 @@
 # missing (scripts/setup.sh), finds or starts a Redis (scripts/with-redis.sh), starts the HTTP API
 # and a worker with the simulated FPGA, solves the problems in examples/ through the API with
 # `hilsolve solve --server`, prints the proven solutions, and stops everything it started.
-# --no-setup skips the installation step (for a machine already set up).
+# --no-setup skips the installation step (for a machine already set up). --keep-running leaves
+# the API and the worker up after the examples, so the web page (docs/web.md) can be opened at
+# the address printed, with the demo's API key; Ctrl-C stops everything.
 # Exit status: 0 when every example was solved, otherwise the first failing `hilsolve` status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-case "${1:-}" in
-  --with-redis) ;; # run again by scripts/with-redis.sh below, with REDIS_URL answering
-  --no-setup | "")
-    [ "${1:-}" = --no-setup ] || bash scripts/setup.sh
-    exec bash scripts/with-redis.sh bash scripts/demo.sh --with-redis ;;
-  *) echo "usage: bash scripts/demo.sh [--no-setup]" >&2; exit 2 ;;
-esac
+usage() { echo "usage: bash scripts/demo.sh [--no-setup] [--keep-running]" >&2; exit 2; }
+if [ "${1:-}" != --with-redis ]; then
+  # First pass: read the flags, install, then run again with a Redis that answers.
+  setup=yes
+  unset HILSOLVE_DEMO_KEEP
+  for arg in "$@"; do
+    case "$arg" in
+      --no-setup) setup=no ;;
+      --keep-running) export HILSOLVE_DEMO_KEEP=1 ;;
+      *) usage ;;
+    esac
+  done
+  [ "$setup" = no ] || bash scripts/setup.sh
+  exec bash scripts/with-redis.sh bash scripts/demo.sh --with-redis
+fi
+[ $# -eq 1 ] || usage
 
 hilsolve() { node bin/hilsolve.js "$@"; }
 # GET url [api key]: succeeds when the answer is 2xx; prints the body.
@@ -62,6 +73,7 @@ for _ in $(seq 600); do
 done
 [[ "${devices:-}" == *'"workerId"'* ]] || { echo "demo: no worker registered a device in 300 s" >&2; exit 3; }
 echo "demo: device ready: $(node -e 'const d=JSON.parse(process.argv[1]).devices[0]; console.log(`${d.handshake.deviceId} on ${d.port}`)' "$devices")" >&2
+echo "demo: the web page is at $url/ (API key: $key)" >&2
 
 solve() {
   local title=$1; shift
@@ -74,3 +86,10 @@ solve "a SAT instance, 20 variables, 91 clauses (examples/uf20-91.cnf)" examples
 
 printf '\ndemo: every solution above was proven by the simulated FPGA and re-checked by the host.\n'
 printf 'demo: next: node bin/hilsolve.js solve examples/8-queens.json --solutions 5   (docs in README.md)\n'
+
+if [ "${HILSOLVE_DEMO_KEEP:-}" = 1 ]; then
+  printf '\ndemo: the service stays up: open %s/ and enter the API key %s (Ctrl-C stops it)\n' "$url" "$key"
+  # Stopping it now is the end asked for, not a failure.
+  trap 'exit 0' INT TERM
+  wait "${pids[@]}"
+fi

@@ -19,7 +19,9 @@ import { createMetrics } from './metrics.ts';
 import { registerProtobuf } from './protobuf.ts';
 import { eventRoutes } from './routes/events.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { problemRoutes } from './routes/problem.ts';
 import { serviceRoutes } from './routes/service.ts';
+import { webRoutes } from './routes/web.ts';
 
 /** How often Node looks for requests past requestTimeout or headersTimeout, ms. */
 const CONNECTIONS_CHECK_MS = 1_000;
@@ -108,9 +110,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (v1) => {
     v1.addHook('onRoute', authAfterRateLimit(auth));
     await v1.register(jobRoutes, { queue, devices });
+    await v1.register(problemRoutes, { queue });
     await v1.register(eventRoutes, { queue, hub, heartbeatMs: config.sseHeartbeatMs, streams });
   });
   await app.register(serviceRoutes, { redis, devices, metrics, auth });
+  await app.register(webRoutes);
 
   app.addHook('preClose', async () => {
     for (const stream of streams) {
