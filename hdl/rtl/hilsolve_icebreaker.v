@@ -4,7 +4,16 @@
 // green LED shows `busy`.
 `default_nettype none
 
-module hilsolve_icebreaker (
+module hilsolve_icebreaker #(
+    // The board has no device search: with it the design does not fit the UP5K (hdl/README.md,
+    // "Device search on the board"). SEARCH = 1 (hdl/synth/synth.sh SEARCH=1) builds the attempt
+    // with the smallest search capacities, to measure it.
+    parameter integer SEARCH              = 0,
+    parameter integer SEARCH_MAX_VARS     = 512,    // at least MAX_PAYLOAD (the Solution buffer)
+    parameter integer SEARCH_MAX_VALUES   = 512,    // at least 512 (search_core)
+    parameter integer SEARCH_MAX_CLAUSES  = 512,
+    parameter integer SEARCH_MAX_LITERALS = 2048
+) (
     input  wire CLK,
     input  wire RX,
     output wire TX,
@@ -19,11 +28,12 @@ module hilsolve_icebreaker (
     wire       byte_in_ready, byte_out_valid;
     wire [7:0] byte_out_data;
     /* verilator lint_on UNUSEDSIGNAL */
-    // Today's validator sizes (the UP5K's SPRAM holds 16K words) and no device search: the
-    // search core's memories do not fit beside the validator yet (hdl/README.md).
+    // Today's validator sizes (the UP5K's SPRAM holds 16K words).
     hilsolve_top #(
         .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k"),
-        .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384), .SEARCH(0)
+        .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384),
+        .SEARCH(SEARCH), .SEARCH_MAX_VARS(SEARCH_MAX_VARS), .SEARCH_MAX_VALUES(SEARCH_MAX_VALUES),
+        .SEARCH_MAX_CLAUSES(SEARCH_MAX_CLAUSES), .SEARCH_MAX_LITERALS(SEARCH_MAX_LITERALS)
     ) top (
         .clk(CLK), .rst(!por[6]), .uart_rx(RX), .uart_tx(TX),
         .byte_link(1'b0), .byte_in_valid(1'b0), .byte_in_ready(byte_in_ready), .byte_in_data(8'd0),
