@@ -1,7 +1,8 @@
 // The board build: synthesis, place and route and icepack of the iCEBreaker top run in the suite
 // (npm run synth), and its gate (hdl/synth/gate.sh) fails a design that does not fit the UP5K or
 // whose placed-and-routed clock is below the board's 12 MHz. The gate is shown failing on logs
-// made for the purpose, not by breaking the design.
+// made for the purpose, not by breaking the design. The board is built without device search
+// (SEARCH=0): with it the design does not fit (hdl/README.md, "Device search on the board").
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -51,9 +52,16 @@ describe('board gate (hdl/synth/gate.sh)', () => {
 });
 
 describe('board build (npm run synth)', () => {
+  it('refuses a SEARCH setting other than 0 or 1 before running any tool', () => {
+    const run = spawnSync('bash', ['hdl/synth/synth.sh'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, SEARCH: 'yes' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("SEARCH must be 0 or 1, not 'yes'");
+  });
+
   it('synthesises, places and routes the iCEBreaker top within the UP5K at 12 MHz and packs a bitstream', { timeout: 600_000 }, () => {
-    const run = spawnSync('bash', ['hdl/synth/synth.sh'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync('bash', ['hdl/synth/synth.sh'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, SEARCH: '0' } });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/device search none/);
     process.stdout.write(`board build:\n${run.stdout}`);
     const bitstream = `${REPO_ROOT}build/synth/hilsolve_icebreaker.bin`;
     expect(existsSync(bitstream)).toBe(true);

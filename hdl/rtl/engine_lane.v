@@ -23,7 +23,7 @@ module engine_lane #(
     parameter MAX_VARS = 1024,
     parameter CIDX_W = 14,
     parameter K = 8,
-    parameter GW = 16                            // bits of a seen-set generation, a multiple of 8
+    parameter GW = 16                            // bits of a seen-set generation
 ) (
     input  wire                        clk,
     // unpacker write port: bank, variable, index
@@ -119,14 +119,8 @@ module engine_lane #(
     wire          tag_we = sweep || (step3 && adiff3);
     reg  [7:0]    slot3;
     wire [7:0]    tag_waddr = sweep ? sweep_addr : slot3;
-    genvar b;
-    generate
-        for (b = 0; b < GW / 8; b = b + 1) begin : g_tag
-            frame_ram #(.AW(8)) tags (
-                .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen[8*b +: 8]), .raddr(slot2),
-                .rdata(tag[8*b +: 8]));
-        end
-    endgenerate
+    frame_ram #(.AW(8), .DW(GW)) tags (
+        .clk(clk), .we(tag_we), .waddr(tag_waddr), .wdata(gen), .raddr(slot2), .rdata(tag));
 
     // ---------------------------------------------------------------- stage 3
     reg         lit3;
@@ -141,27 +135,17 @@ module engine_lane #(
     wire t = tfresh_n ? mode3 : term_n;
     wire cons_n = cfresh ? t : mode3 ? (cons || t) : (cons && t);
 
-    // The first K violated indices in byte-wide block RAMs (two for 16K constraints; 256 deep so
-    // that yosys maps them to block RAM; entries 0..K-1 are used).
+    // The first K violated indices in a block RAM (256 x NW, one EBR up to 16 bits: 32K
+    // constraints; 256 deep so that yosys maps it to block RAM; entries 0..K-1 are used).
     localparam LW = $clog2(K);
     localparam NW = CIDX_W + 1;
-    localparam EB = (NW + 7) / 8;                // bytes of an entry
     localparam [NW-1:0] K_NW = K;
     wire        list_we = step3 && ec3 && !cons_n && count < K_NW;
     wire [7:0]  list_waddr = {{(8-LW){1'b0}}, count[LW-1:0]};
     wire [7:0]  list_raddr = {{(8-LW){1'b0}}, list_index};
-    wire [8*EB-1:0] cidx_wide = {{(8*EB-CIDX_W){1'b0}}, cidx};
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [8*EB-1:0] entry_wide;                  // the bits above NW stay 0
-    /* verilator lint_on UNUSEDSIGNAL */
-    generate
-        for (b = 0; b < EB; b = b + 1) begin : g_list
-            frame_ram #(.AW(8)) list (
-                .clk(clk), .we(list_we), .waddr(list_waddr), .wdata(cidx_wide[8*b +: 8]),
-                .raddr(list_raddr), .rdata(entry_wide[8*b +: 8]));
-        end
-    endgenerate
-    assign list_entry = entry_wide[NW-1:0];
+    frame_ram #(.AW(8), .DW(NW)) list (
+        .clk(clk), .we(list_we), .waddr(list_waddr), .wdata({1'b0, cidx}), .raddr(list_raddr),
+        .rdata(list_entry));
 
     always @(posedge clk) begin
         lit3 <= lit2;

@@ -1,16 +1,26 @@
 // Board top for the iCEBreaker (iCE40 UP5K): 12 MHz oscillator, UART through the FTDI chip at
 // 115200 baud (12 MHz / 104 = 115385 baud, 0.16 % off). A power-on reset holds the design for
-// 16 cycles after configuration; the green LED shows `busy`.
+// 64 cycles after configuration (iCE40 block RAM reads return 0 for about the first 36); the
+// green LED shows `busy`.
 `default_nettype none
 
-module hilsolve_icebreaker (
+module hilsolve_icebreaker #(
+    // The board has no device search: with it the design does not fit the UP5K (hdl/README.md,
+    // "Device search on the board"). SEARCH = 1 (hdl/synth/synth.sh SEARCH=1) builds the attempt
+    // with the smallest search capacities, to measure it.
+    parameter integer SEARCH              = 0,
+    parameter integer SEARCH_MAX_VARS     = 512,    // at least MAX_PAYLOAD (the Solution buffer)
+    parameter integer SEARCH_MAX_VALUES   = 512,    // at least 512 (search_core)
+    parameter integer SEARCH_MAX_CLAUSES  = 512,
+    parameter integer SEARCH_MAX_LITERALS = 2048
+) (
     input  wire CLK,
     input  wire RX,
     output wire TX,
     output wire LEDG_N
 );
-    reg [4:0] por = 5'd0;   // counts up after configuration; the design runs from 16 on
-    always @(posedge CLK) if (!por[4]) por <= por + 5'd1;
+    reg [6:0] por = 7'd0;   // counts up after configuration; the design runs from 64 on
+    always @(posedge CLK) if (!por[6]) por <= por + 7'd1;
 
     wire busy;
     // The byte link is the simulator's; the board talks through the UART only.
@@ -18,13 +28,14 @@ module hilsolve_icebreaker (
     wire       byte_in_ready, byte_out_valid;
     wire [7:0] byte_out_data;
     /* verilator lint_on UNUSEDSIGNAL */
-    // Today's validator sizes (the UP5K's SPRAM holds 16K words) and no device search: the
-    // search core's memories do not fit beside the validator yet (hdl/README.md).
+    // Today's validator sizes (the UP5K's SPRAM holds 16K words).
     hilsolve_top #(
         .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k"),
-        .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384), .SEARCH(0)
+        .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384),
+        .SEARCH(SEARCH), .SEARCH_MAX_VARS(SEARCH_MAX_VARS), .SEARCH_MAX_VALUES(SEARCH_MAX_VALUES),
+        .SEARCH_MAX_CLAUSES(SEARCH_MAX_CLAUSES), .SEARCH_MAX_LITERALS(SEARCH_MAX_LITERALS)
     ) top (
-        .clk(CLK), .rst(!por[4]), .uart_rx(RX), .uart_tx(TX),
+        .clk(CLK), .rst(!por[6]), .uart_rx(RX), .uart_tx(TX),
         .byte_link(1'b0), .byte_in_valid(1'b0), .byte_in_ready(byte_in_ready), .byte_in_data(8'd0),
         .byte_out_valid(byte_out_valid), .byte_out_ready(1'b0), .byte_out_data(byte_out_data),
         .busy(busy));

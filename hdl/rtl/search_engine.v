@@ -242,7 +242,11 @@ module search_engine #(
     wire [7:0]   buf_rdata;
     reg  [BW:0]  part_off;           // first byte of the Solution part on offer
     reg  [BW:0]  part_len;
-    wire [BW-1:0] item_addr = part_off[BW-1:0] + {{(BW-AW-1){1'b0}}, rep_item};
+    // rep_item is below MAX_PAYLOAD <= MAX_VARS, so its low BW bits hold it (BW may equal AW)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0]   rep_item32 = {{(31-AW){1'b0}}, rep_item};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [BW-1:0] item_addr = part_off[BW-1:0] + rep_item32[BW-1:0];
     wire [BW-1:0] buf_raddr = state == S_SEND ? item_addr : v_req_addr;
     frame_ram #(.AW(BW)) candidate_buffer (
         .clk(clk), .we(buf_we), .waddr(total[BW-1:0]), .wdata(pk_sum[3] && pk2 ? pk_join[7:0] : pk_acc),

@@ -86,14 +86,57 @@ module validator_engine #(
     wire cmd_ready;
     assign req_ready = cmd_ready && !reset_due;
 
-    // Bytes field: the core names the byte it wants next, so req_data holds the wanted byte
-    // once the first read of a request has come back.
-    reg         primed;
+    // Bytes field: read ahead into a two-byte buffer from a registered address, so that no
+    // combinational path runs from the core's handshake to the frame RAM's address. The first
+    // read goes out in the request's first cycle and every cycle after while fewer than two
+    // bytes are buffered or on their way; the core takes byte `taken` from the buffer's head (or
+    // straight from req_data), a byte a cycle from the request's second cycle on, as when it
+    // named the byte it wanted next (the stream it sees is the same cycle for cycle).
+    wire        pf_run = cmd_valid && !cmd_ready && !reset_due;
+    reg         primed;                // the request's second cycle or later
+    reg  [15:0] pf_addr;               // next byte to read
+    reg         pf_rv;                 // req_data holds the byte read last cycle
+    reg  [1:0]  pf_n;                  // bytes buffered
+    reg  [7:0]  pf_b0, pf_b1;          // the buffer, head first
+    wire        pf_issue = pf_run && {1'b0, pf_n} + {2'd0, pf_rv} < 3'd2;
+    wire        core_data_ready;
+    wire [7:0]  core_data = pf_n != 2'd0 ? pf_b0 : req_data;
+    wire        core_data_valid = primed && (pf_n != 2'd0 || pf_rv);
+    wire        pf_pop = core_data_valid && core_data_ready;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [15:0] data_index;            // below MAX_REQUEST
+    wire [15:0] data_index;            // the core's own look-ahead index, unused here
     wire [31:0] req_len32 = {{(31-RW){1'b0}}, req_len};
     /* verilator lint_on UNUSEDSIGNAL */
-    assign req_addr = data_index[RW-1:0];
+    assign req_addr = pf_addr[RW-1:0];
+
+    always @(posedge clk) begin
+        primed <= pf_run;
+        pf_rv <= pf_issue;
+        if (pf_issue) pf_addr <= pf_addr + 16'd1;
+        // the byte arriving (pf_rv) goes to the buffer unless the core takes it at once
+        case ({pf_pop, pf_rv})
+            2'b01: begin
+                if (pf_n == 2'd0) pf_b0 <= req_data; else pf_b1 <= req_data;
+                pf_n <= pf_n + 2'd1;
+            end
+            2'b10: begin
+                pf_b0 <= pf_b1;
+                pf_n <= pf_n - 2'd1;
+            end
+            2'b11:
+                if (pf_n == 2'd2) begin
+                    pf_b0 <= pf_b1;
+                    pf_b1 <= req_data;
+                end else if (pf_n == 2'd1) pf_b0 <= req_data;
+            default: ;
+        endcase
+        if (rst || !pf_run) begin
+            pf_addr <= 16'd0;
+            pf_rv <= 1'b0;
+            pf_n <= 2'd0;
+        end
+        if (rst) primed <= 1'b0;
+    end
 
     wire [1:0]      kind;
     wire [31:0]     seq, program_id, digest, cycles, code_arg;
@@ -109,9 +152,8 @@ module validator_engine #(
         .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_op(cmd_op), .cmd_seq(req_f1),
         .cmd_a(req_f2), .cmd_b(req_f3), .cmd_c(req_f4), .cmd_d(req_f5),
         .cmd_len(reset_due ? 16'd0 : req_len32[15:0]),
-        /* verilator lint_off PINCONNECTEMPTY */
-        .data_valid(primed), .data_ready(), .data(req_data), .data_index(data_index),
-        /* verilator lint_on PINCONNECTEMPTY */
+        .data_valid(core_data_valid), .data_ready(core_data_ready), .data(core_data),
+        .data_index(data_index),
         .rep_valid(rep_valid), .rep_ready(rep_ready), .rep_kind(kind), .rep_seq(seq),
         .rep_code(code), .rep_arg(code_arg), .rep_program_id(program_id), .rep_ok(ok),
         .rep_count(count), .rep_index(rep_item[KW-1:0]), .rep_entry(entry), .rep_digest(digest),
@@ -151,12 +193,10 @@ module validator_engine #(
         if (executing) busy_cycles <= busy_cycles + 32'd1;
         if (clear) reset_due <= 1'b1;
         else if (cmd_ready) reset_due <= 1'b0;
-        primed <= !cmd_ready && cmd_valid && !reset_due;
         if (rst) begin
             candidates <= 32'd0;
             busy_cycles <= 32'd0;
             reset_due <= 1'b0;
-            primed <= 1'b0;
         end
     end
 
