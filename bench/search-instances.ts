@@ -18,8 +18,6 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { parseProblem } from '../src/model/parse.ts';
-import { compileSearchTables } from '../src/model/search-tables.ts';
 import { plantedColoring } from './gen/coloring.ts';
 import { plantedSat } from './gen/sat.ts';
 
@@ -163,32 +161,18 @@ function satPeer(command: 'cadical' | 'cryptominisat5', cnf: string): number | n
  * MODELLED times to the first solution on an FPGA with the search engine: the device cycles the
  * simulator counted, at the part's clock, plus the link bytes at the line's baud (10 bits a byte).
  * The host's own time (parse, compile, prior) is left out; "time to first (sim)" has it.
- * - iCEBreaker: the UP5K search build (hdl/rtl/hilsolve_icebreaker.v), 12 MHz, which its place
- *   and route meets (hdl/README.md); at the 115,200 baud it starts with and the 3 Mbaud it
- *   negotiates. Only problems within the board's search capacities (BOARD_SEARCH); the others
- *   run in validate mode on that board, which this bench does not model.
- * - ECP5-85F: an estimate (yosys synth_ecp5 of the core, no place and route here), 1 chain at an
- *   assumed 50 MHz, 3 Mbaud.
+ * No board build holds the search engine: on the iCEBreaker's UP5K the search alone needs about
+ * as many logic cells as the part has (hdl/README.md), so jobs on that board run in validate
+ * mode (bench/compare.ts models those). The part modelled is an ECP5-85F: an estimate (yosys
+ * synth_ecp5 of the core, no place and route here), 1 chain at an assumed 50 MHz, at the 115,200
+ * baud every serial link starts at and at the 3 Mbaud it negotiates (docs/link-protocol.md).
  */
-interface Model { id: string; label: string; hz: number; baud: number; board: boolean }
+interface Model { id: string; label: string; hz: number; baud: number }
 const MODELS: Model[] = [
-  { id: 'ice115k', label: 'iCEBreaker 12 MHz, 115,200 baud', hz: 12e6, baud: 115_200, board: true },
-  { id: 'ice3m', label: 'iCEBreaker 12 MHz, 3 Mbaud', hz: 12e6, baud: 3e6, board: true },
-  { id: 'ecp5', label: 'ECP5 estimate, 50 MHz, 3 Mbaud', hz: 50e6, baud: 3e6, board: false },
+  { id: 'ecp5-115k', label: 'ECP5 est. 50 MHz, 115,200 baud', hz: 50e6, baud: 115_200 },
+  { id: 'ecp5-3m', label: 'ECP5 est. 50 MHz, 3 Mbaud', hz: 50e6, baud: 3e6 },
 ];
-/** The board build's search capacities (hdl/README.md, parameters of hilsolve_icebreaker). */
-const BOARD_SEARCH = { vars: 512, values: 2048, clauses: 2048, literals: 8192 };
 const modelled = (r: Run, m: Model) => r.deviceCycles / m.hz + (r.linkBytes * 10) / m.baud;
-
-/** Whether the row's search tables fit the board build. */
-function fitsBoard(row: (typeof ROWS)[number]): boolean {
-  const file = rowFile(row);
-  const format = file.endsWith('.cnf') ? 'cnf' : file.endsWith('.col') ? 'col' : 'json';
-  const model = parseProblem(readFileSync(file), { format, ...(row.colors ? { colors: row.colors } : {}) });
-  const t = compileSearchTables(model);
-  const b = BOARD_SEARCH;
-  return model.variables.length <= b.vars && t.numValues <= b.values && t.numClauses <= b.clauses && t.numLiterals <= b.literals;
-}
 
 const median = (xs: number[]) => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -214,15 +198,14 @@ const secs = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `$
 const lines = [
   `Device search on ../shared/instances and two generated rows (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution; ${values['no-tree'] ? 'the device alone (--no-tree)' : 'with the host tree search beside the device'})`,
   '',
-  `MODELLED (not measured on a board): device cycles at the clock + link bytes at the baud, host time left out. ${MODELS.map((m) => `${m.label}${m.board ? ` (only problems within the board's search capacities, ${BOARD_SEARCH.vars} variables / ${BOARD_SEARCH.values} values / ${BOARD_SEARCH.clauses} clauses / ${BOARD_SEARCH.literals} literals)` : ' (an estimate: no place and route)'}`).join('; ')}. CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run. Flips/s: the device's own rate at 12 MHz (cycles per flip of the run).`,
+  `MODELLED (not measured on a board): device cycles at the clock + link bytes at the baud, host time left out; an ECP5-85F estimate (yosys synth_ecp5, no place and route), 1 chain at an assumed 50 MHz. No board build holds the search engine (hdl/README.md). CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run. Flips/s: the core's own rate at 50 MHz (cycles per flip of the run).`,
   '',
-  `| instance | mode | solved | time to first (sim) | ${MODELS.map((m) => m.label).join(' | ')} | CaDiCaL | CryptoMiniSat | flips | cycles/flip | flips/s at 12 MHz | link bytes | device faults | found by |`,
+  `| instance | mode | solved | time to first (sim) | ${MODELS.map((m) => m.label).join(' | ')} | CaDiCaL | CryptoMiniSat | flips | cycles/flip | flips/s at 50 MHz | link bytes | device faults | found by |`,
   `|---|---|---|---|${MODELS.map(() => '---|').join('')}---|---|---|---|---|---|---|---|`,
 ];
 for (const row of rows) {
   const cnf = asCnf(rowFile(row), row.colors);
   const peers = cnf === null ? [null, null] : [satPeer('cadical', cnf), satPeer('cryptominisat5', cnf)];
-  const onBoard = fitsBoard(row);
   for (const mode of modes) {
     const rs = runs.filter((r) => r.id === row.id && r.mode === mode);
     if (rs.length === 0) continue;
@@ -230,10 +213,10 @@ for (const row of rows) {
     const t = median(rs.map((r) => (r.solved ? r.firstMs! : Infinity)));
     const flips = median(rs.map((r) => r.flips));
     const cpf = flips > 0 ? (median(rs.map((r) => (r.flips > 0 ? r.deviceCycles / r.flips : NaN)).filter(Number.isFinite))) : NaN;
-    const models = MODELS.map((m) => (solved.length === 0 ? '-' : m.board && !onBoard ? 'does not fit' : secs(median(solved.map((r) => modelled(r, m))))));
+    const models = MODELS.map((m) => (solved.length === 0 ? '-' : secs(median(solved.map((r) => modelled(r, m))))));
     lines.push(`| ${row.id} | ${mode} | ${solved.length}/${rs.length} | ${Number.isFinite(t) ? `${(t / 1000).toFixed(2)} s` : 'no solution in limit'} | ` +
       `${models.join(' | ')} | ${secs(peers[0]!)} | ${secs(peers[1]!)} | ` +
-      `${flips.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ${Number.isFinite(cpf) ? `${(12e6 / cpf / 1e3).toFixed(0)} k` : '-'} | ` +
+      `${flips.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ${Number.isFinite(cpf) ? `${(50e6 / cpf / 1e6).toFixed(2)} M` : '-'} | ` +
       `${median(rs.map((r) => r.linkBytes)).toLocaleString('en')} | ${rs.reduce((a, r) => a + r.deviceFaults, 0)} | ` +
       `${rs.some((r) => r.treeSolutions > 0) ? `tree (${median(rs.map((r) => r.treeNodes))} nodes), device-proven` : 'device search'} |`);
   }
