@@ -16,7 +16,7 @@ export const OUTPUTS = ['pretty', 'json', 'dimacs', 'competition'] as const;
 export type OutputForm = (typeof OUTPUTS)[number];
 
 /**
- * 0 solved (at least one proven solution), 1 proven unsatisfiable, 2 the problem does not fit
+ * 0 solved (at least one proven solution; OPTIMAL or not), 1 proven unsatisfiable, 2 the problem does not fit
  * the device or is unusable input, 3 the job failed otherwise (device, service), 4 no solution
  * within the limits (time, budget, cancel). `competition`: 10 / 20 / 0 for SATISFIABLE /
  * UNSATISFIABLE / anything else, as SAT solvers exit.
@@ -64,10 +64,12 @@ export function summary(model: Model, job: FinishedJob): string {
   if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
   if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail?.replace(/^unsatisfiable: /, '') ?? 'proven to have no solution'}`;
   const found = job.solutions.length;
+  if (job.outcome === 'OPTIMAL') return `${name}OPTIMAL: ${found} improving ${found === 1 ? 'solution' : 'solutions'}, ${job.detail?.replace(/^optimal: /, '') ?? 'the last proven best'} (${work})`;
   const wanted = job.options.solutions;
   const why = STOP_REASONS[job.stopReason ?? ''] ?? job.stopReason ?? job.status;
   if (found === 0) return `${name}UNKNOWN: no solution found, ${why} (${work})`;
   const plural = found === 1 ? 'solution' : 'solutions';
+  if (model.objective) return `${name}SATISFIED: ${found} improving ${plural}, the last not proven optimal: ${why} (${work})`;
   return `${name}SATISFIED: ${found} ${plural}${found < wanted ? ` of ${wanted} wanted, ${why}` : ''} (${work})`;
 }
 
@@ -78,6 +80,7 @@ const STOP_REASONS: Record<string, string> = {
   exhausted: 'no solution left (the sampler had no new candidate, or the tree search found every solution)',
   cancelled: 'cancelled',
   error: 'stopped by an error',
+  optimal: 'proven optimal',
 };
 
 function dimacsReport(model: Model, job: FinishedJob): string {
