@@ -33,7 +33,7 @@ export const submitBodySchema = {
     problem: { type: 'object', description: 'the problem as a JSON document (format json only)' },
     source: { type: 'string', maxLength: LIMITS.maxSourceBytes, description: 'the problem as text in the given format' },
     data: {
-      type: ['string', 'object'], maxLength: LIMITS.maxSourceBytes,
+      anyOf: [{ type: 'string', maxLength: LIMITS.maxSourceBytes }, { type: 'object' }],
       description: 'format mzn only: the model\'s data, as .dzn text or a JSON data object',
     },
     options: jobOptionsSchema,
