@@ -173,6 +173,8 @@ function valueOf(model: Model, r: FznRef, assignment: RenderedAssignment): numbe
 export function statistics(model: Model, job: FinishedJob, elapsedMs: number): string {
   const s: SolveStats = job.stats;
   const bools = model.variables.filter((v) => v.kind === 'bool').length;
+  const solve = model.meta.fzn!.solve;
+  const last = job.solutions.at(-1);
   const lines: [string, string | number][] = [
     ['solutions', job.solutions.length],
     ['variables', model.variables.length],
@@ -186,6 +188,7 @@ export function statistics(model: Model, job: FinishedJob, elapsedMs: number): s
     ['deviceFaults', s.deviceFaults],
     ['mode', JSON.stringify(s.mode ?? 'none')],
     ['stopReason', JSON.stringify(job.stopReason ?? 'none')],
+    ...(solve.method !== 'satisfy' && last ? [['objective', valueOf(model, solve.objective, last.assignment)] as [string, number]] : []),
     ['solveTime', (s.elapsedMs / 1000).toFixed(3)],
     ['time', (elapsedMs / 1000).toFixed(3)],
   ];
