@@ -66,6 +66,9 @@ describe('format mzn', () => {
     const missing = await post({ format: 'mzn', source: PAIR });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.message).toMatch(/^MiniZinc: .*k/s);
+    const include = await post({ format: 'mzn', source: 'include "/etc/passwd";\nvar 0..1: x;\nsolve satisfy;\n' });
+    expect(include.statusCode).toBe(400);
+    expect(include.json().error.message).toBe('format mzn: include "/etc/passwd" names a path; include library files by name only (e.g. "globals.mzn")');
     const misplaced = await post({ format: 'fzn', source: 'var 0..1: x;\nsolve satisfy;\n', data: 'k = 1;' });
     expect(misplaced.statusCode).toBe(400);
     expect(misplaced.json().error.message).toBe('$.data: applies to format mzn only, not fzn');

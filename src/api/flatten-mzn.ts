@@ -1,7 +1,8 @@
 // Jobs submitted as `format: "mzn"` (docs/api.md): the MiniZinc model and its optional data are
 // flattened here, on the API, by the installed `minizinc` with hilsolve's solver library
 // (`minizinc -c --solver minizinc/hilsolve.msc`), and the job is queued as the FlatZinc it wrote.
-// minizinc runs without a shell, in a private temporary directory, for at most FLATTEN_MS, and
+// Includes name library files only, never paths (checkIncludes). minizinc runs without a shell,
+// in a private temporary directory, for at most FLATTEN_MS, and
 // at most MAX_FLATTENS at a time; a model error is a 400 with MiniZinc's own message (the
 // temporary paths removed), FlatZinc larger than LIMITS.maxSourceBytes a 400 too.
 
@@ -23,8 +24,23 @@ const MAX_MESSAGE = 4000;
 
 let running = 0;
 
+/**
+ * A model may include library files by name (`include "globals.mzn";`), never a path: that
+ * would let a client have the API host read its files, and echo them in MiniZinc's errors.
+ */
+function checkIncludes(model: string): void {
+  for (const m of model.matchAll(/\binclude\s*"([^"]*)"/g)) {
+    const name = m[1]!;
+    if (/[/\\]/.test(name) || name.startsWith('.')) {
+      throw new ApiError(400, 'invalid_problem', `format mzn: include "${name}" names a path; include library files by name only (e.g. "globals.mzn")`);
+    }
+  }
+}
+
 /** The FlatZinc text of a MiniZinc model with its data (`.dzn` text, or a JSON data object). */
 export async function flattenMzn(model: string, data: string | Record<string, unknown> | undefined, timeoutMs = FLATTEN_MS): Promise<string> {
+  checkIncludes(model);
+  if (typeof data === 'string') checkIncludes(data);
   if (running >= MAX_FLATTENS) throw new ApiError(503, 'busy', `${MAX_FLATTENS} MiniZinc models are being flattened already; try again shortly`);
   running++;
   const dir = await mkdtemp(join(tmpdir(), 'hilsolve-mzn-'));
