@@ -18,7 +18,7 @@ describe('proto/api.proto', () => {
       expect(root.lookupType(`hilsolve.api.${name}`).name).toBe(name);
     }
     expect(Object.keys(root.lookupEnum('hilsolve.api.JobStatus').values)).toEqual(['JOB_STATUS_UNSPECIFIED', 'queued', 'running', 'succeeded', 'failed', 'cancelled']);
-    expect(Object.keys(root.lookupEnum('hilsolve.api.Outcome').values)).toEqual(['OUTCOME_UNSPECIFIED', 'SATISFIED', 'UNSATISFIABLE', 'UNKNOWN']);
+    expect(Object.keys(root.lookupEnum('hilsolve.api.Outcome').values)).toEqual(['OUTCOME_UNSPECIFIED', 'SATISFIED', 'UNSATISFIABLE', 'UNKNOWN', 'OPTIMAL']);
     expect(Object.keys(root.lookupEnum('hilsolve.api.ProblemFormat').values)).toEqual(['PROBLEM_FORMAT_UNSPECIFIED', 'json', 'cnf', 'col']);
   });
 

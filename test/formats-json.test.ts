@@ -128,7 +128,7 @@ describe('JSON problems: constraints', () => {
   });
 
   it('names paths of keys that are not identifiers with brackets', () => {
-    expect(errorOf(JSON.stringify({ variables: [], constraints: [], 'my key': 1 }))).toBe('$["my key"]: unknown field "my key" (expected variables, constraints, name)');
+    expect(errorOf(JSON.stringify({ variables: [], constraints: [], 'my key': 1 }))).toBe('$["my key"]: unknown field "my key" (expected variables, constraints, name, objective)');
   });
 
   it('stops expanding a list of arrays as soon as it passes the arity limit', () => {

@@ -10,7 +10,7 @@ const jobOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    solutions: { type: 'integer', minimum: b.solutions.min, maximum: b.solutions.max, default: b.solutions.default, description: 'distinct solutions wanted' },
+    solutions: { type: 'integer', minimum: b.solutions.min, maximum: b.solutions.max, description: `distinct solutions wanted (default ${b.solutions.default}); optimisation: improving solutions kept at most (default ${b.solutions.max})` },
     timeLimitMs: { type: 'integer', minimum: b.timeLimitMs.min, maximum: b.timeLimitMs.max, default: b.timeLimitMs.default, description: 'wall-clock limit from the job\'s start' },
     seed: { type: 'integer', minimum: b.seed.min, maximum: b.seed.max, description: 'sampler seed; random when left out' },
     maxCandidates: { type: 'integer', minimum: b.maxCandidates.min, maximum: b.maxCandidates.max, default: b.maxCandidates.default, description: 'candidate budget' },
@@ -29,9 +29,13 @@ export const submitBodySchema = {
   additionalProperties: false,
   required: ['format'],
   properties: {
-    format: { type: 'string', enum: ['json', 'cnf', 'col', 'fzn'] },
+    format: { type: 'string', enum: ['json', 'cnf', 'col', 'fzn', 'mzn'], description: 'mzn: a MiniZinc model, flattened by the API; the job then shows format fzn' },
     problem: { type: 'object', description: 'the problem as a JSON document (format json only)' },
     source: { type: 'string', maxLength: LIMITS.maxSourceBytes, description: 'the problem as text in the given format' },
+    data: {
+      anyOf: [{ type: 'string', maxLength: LIMITS.maxSourceBytes }, { type: 'object' }],
+      description: 'format mzn only: the model\'s data, as .dzn text or a JSON data object',
+    },
     options: jobOptionsSchema,
   },
 } as const;
@@ -49,7 +53,7 @@ const statsSchema = {
     treeNodes: { type: 'integer', description: 'nodes of the host\'s complete tree search' },
     treeSolutions: { type: 'integer', description: 'tree assignments the device proved and the host stored' },
     subproblems: { type: 'integer', description: 'search mode: open tree nodes sent to the device after a stall' },
-    proof: { type: 'string', enum: ['root', 'search'], description: 'UNSATISFIABLE: proved by propagation at the root, or by the exhausted tree (treeNodes nodes)' },
+    proof: { type: 'string', enum: ['root', 'search'], description: 'UNSATISFIABLE (or OPTIMAL: no better solution): proved by propagation at the root, or by the exhausted tree (treeNodes nodes)' },
   },
 } as const;
 
@@ -64,7 +68,7 @@ const solutionSchema = {
 } as const;
 
 const statusEnum = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-const outcomeEnum = ['SATISFIED', 'UNSATISFIABLE', 'UNKNOWN'];
+const outcomeEnum = ['OPTIMAL', 'SATISFIED', 'UNSATISFIABLE', 'UNKNOWN'];
 
 export const jobSchema = {
   type: 'object',
@@ -72,7 +76,7 @@ export const jobSchema = {
     id: { type: 'string' },
     status: { type: 'string', enum: statusEnum },
     outcome: { type: 'string', enum: outcomeEnum },
-    stopReason: { type: ['string', 'null'], enum: ['solutions', 'timeLimit', 'candidateBudget', 'exhausted', 'cancelled', 'unsatisfiable', 'error', null] },
+    stopReason: { type: ['string', 'null'], enum: ['solutions', 'timeLimit', 'candidateBudget', 'exhausted', 'cancelled', 'unsatisfiable', 'optimal', 'error', null] },
     solutionCount: { type: 'integer' },
     solutions: { type: 'array', items: solutionSchema },
     stats: statsSchema,

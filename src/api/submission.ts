@@ -16,11 +16,15 @@ import { prepareProblem, type PreparedProblem } from '../solve/prepare.ts';
 import { compileSearchTables, type SearchTables } from '../model/search-tables.ts';
 import { withDefaults, type JobOptions, type SolveRequest } from '../solve/types.ts';
 import { ApiError } from './errors.ts';
+import { flattenMzn } from './flatten-mzn.ts';
 
 export interface SubmitBody {
-  format: ProblemFormat;
+  /** `mzn`: a MiniZinc model, flattened here (flatten-mzn.ts) and queued as the FlatZinc it gives. */
+  format: ProblemFormat | 'mzn';
   problem?: Record<string, unknown>;
   source?: string;
+  /** format mzn only: the data, as `.dzn` text or a JSON data object. */
+  data?: string | Record<string, unknown>;
   options?: Partial<JobOptions>;
 }
 
@@ -34,15 +38,24 @@ export interface Submission {
   problem?: PreparedProblem;
 }
 
-export function toSubmission(body: SubmitBody): Submission {
-  const source = problemSource(body);
+export async function toSubmission(body: SubmitBody): Promise<Submission> {
+  const text = problemSource(body);
   const given = body.options ?? {};
   if (given.colors !== undefined && body.format !== 'col') {
     throw new ApiError(400, 'invalid_request', `$.options.colors: applies to format col only, not ${body.format}`);
   }
+  if (body.data !== undefined && body.format !== 'mzn') {
+    throw new ApiError(400, 'invalid_request', `$.data: applies to format mzn only, not ${body.format}`);
+  }
+  if (typeof body.data === 'object' && exceedsDepth(body.data, LIMITS.maxJsonDepth)) {
+    throw new ApiError(400, 'invalid_problem', `$.data: nesting deeper than ${LIMITS.maxJsonDepth} levels`);
+  }
+  const fingerprint = sha256(JSON.stringify([body.format, text, given, ...(body.data !== undefined ? [body.data] : [])]));
+  // The job holds the FlatZinc: the worker never needs minizinc.
+  const format = body.format === 'mzn' ? 'fzn' : body.format;
+  const source = body.format === 'mzn' ? await flattenMzn(text, body.data) : text;
   const options: JobOptions = withDefaults(given, () => randomInt(0, 2 ** 32 - 1));
-  const request: SolveRequest = { format: body.format, source, options };
-  const fingerprint = sha256(JSON.stringify([body.format, source, given]));
+  const request: SolveRequest = { format, source, options };
   let problem: PreparedProblem;
   try {
     problem = prepareProblem(request);
@@ -50,6 +63,8 @@ export function toSubmission(body: SubmitBody): Submission {
     if (err instanceof UnsatisfiableError) return { request, fingerprint, unsatisfiable: err.message };
     throw err;
   }
+  // An optimisation keeps every improving solution unless told otherwise.
+  if (problem.model.objective && given.solutions === undefined) request.options = withDefaults(given, () => options.seed, true);
   return { request, fingerprint, problem };
 }
 

@@ -13,6 +13,7 @@ import { startSimulator, type RunningSimulator } from '../link/simulator.ts';
 import { loadModel } from '../sampler/session.ts';
 import { openDevice, type OpenedDevice } from '../solve/device-validator.ts';
 import { MemorySink } from '../solve/memory-sink.ts';
+import type { SolutionSink } from '../solve/ports.ts';
 import { failureOutcome, runOutcome, runSolve } from '../solve/run-solve.ts';
 import { emptyStats, withDefaults, type JobOptions, type Solution, type SolveStats } from '../solve/types.ts';
 import { solveParts } from './solve-parts.ts';
@@ -21,6 +22,8 @@ import type { FinishedJob } from './service-client.ts';
 export interface DirectSolveHooks {
   onPhase(phase: string): void;
   onProgress(stats: SolveStats, found: number): void;
+  /** Each solution as soon as it is proven, re-checked and kept (optimisation: each improving one). */
+  onSolution?(solution: Solution): void;
   /** Aborting cancels the solve: the solutions found so far are kept. */
   signal: AbortSignal;
 }
@@ -32,7 +35,7 @@ export async function solveDirect(
   early?: Promise<RunningSimulator>,
 ): Promise<FinishedJob> {
   const config = workerConfig();
-  const options = withDefaults(request.options, () => randomInt(0, 2 ** 32 - 1));
+  let options = withDefaults(request.options, () => randomInt(0, 2 ** 32 - 1));
   const logger = pino({ level: process.env.HILSOLVE_LOG_LEVEL ?? 'error' }, pino.destination(2));
   const parts = solveParts(config);
   const createdAt = Date.now();
@@ -52,14 +55,24 @@ export async function solveDirect(
   opening.catch(() => undefined);
   model.catch(() => undefined);
 
-  const sink = new MemorySink();
+  const memory = new MemorySink();
   let device: OpenedDevice | undefined;
   let problem: ReturnType<typeof parts.prepare> | undefined;
   let startedAt = createdAt;
+  const solution = (i: number): Solution => {
+    const s = memory.solutions[i]!;
+    return { index: i + 1, assignment: parts.render(problem!.model, s.indices), foundAtMs: s.foundAtMs, device: s.device };
+  };
+  // Kept in memory, and handed to onSolution at once.
+  const sink: SolutionSink = {
+    add: async (indices, foundAtMs, id) => {
+      const isNew = await memory.add(indices, foundAtMs, id);
+      if (isNew) hooks.onSolution?.(solution(memory.solutions.length - 1));
+      return isNew;
+    },
+  };
   const finished = (fields: Pick<FinishedJob, 'status' | 'outcome' | 'stopReason' | 'stats' | 'error' | 'detail'>): FinishedJob => {
-    const solutions: Solution[] = problem === undefined ? [] : sink.solutions.map((s, i) => ({
-      index: i + 1, assignment: parts.render(problem!.model, s.indices), foundAtMs: s.foundAtMs, device: s.device,
-    }));
+    const solutions: Solution[] = problem === undefined ? [] : memory.solutions.map((_, i) => solution(i));
     const iso = (t: number) => new Date(t).toISOString();
     return {
       id: 'local', ...fields, solutionCount: solutions.length, solutions, format: request.format, options, runs: 1,
@@ -69,6 +82,7 @@ export async function solveDirect(
 
   try {
     problem = parts.prepare({ format: request.format, source: request.source, options });
+    if (problem.model.objective && request.options.solutions === undefined) options = { ...options, solutions: withDefaults(request.options, () => options.seed, true).solutions };
     [device] = await Promise.all([opening, model]);
     if (hooks.signal.aborted) {
       return finished({ status: 'cancelled', outcome: 'UNKNOWN', stopReason: 'cancelled', stats: emptyStats(), error: null, detail: null });
@@ -105,7 +119,7 @@ export async function solveDirect(
     }
     // The service retries such a run on another worker; one process has nothing to retry on.
     return finished({
-      status: 'failed', outcome: sink.solutions.length > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error', stats: emptyStats(),
+      status: 'failed', outcome: memory.solutions.length > 0 ? 'SATISFIED' : 'UNKNOWN', stopReason: 'error', stats: emptyStats(),
       error: { code: failure.code, message: failure.message }, detail: null,
     });
   } finally {

@@ -25,7 +25,7 @@ const COMMANDS: Record<string, [string, string]> = {
 };
 
 /** 0 solved, 1 proven unsatisfiable, 2 unusable input, 3 failed, 4 no solution within the limits. */
-export const EXIT = { OK: 0, NO: 1, INPUT: 2, FAILURE: 3, UNKNOWN: 4 } as const;
+export const EXIT = { OK: 0, NO: 1, INPUT: 2, FAILURE: 3, UNKNOWN: 4, UNPROVEN: 5 } as const;
 
 export class UsageError extends Error {
   override name = 'UsageError';

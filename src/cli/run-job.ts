@@ -2,9 +2,8 @@
 // three paths as `hilsolve solve`): by default the solve loop in this process
 // (src/cli/direct-solve.ts); with `embedded` the whole service inside this process
 // (src/cli/embedded-service.ts), stopped when the job ends; with `server` a running service.
-// Updates arrive through `onUpdate` while the job runs (on the direct path the solutions come
-// when it ends: solveDirect has no per-solution hook yet); the finished job, with every
-// solution, is returned. Errors: InputError for a request the service refuses, ServiceError
+// Updates arrive through `onUpdate` while the job runs, each solution as it is proven on every
+// path; the finished job, with every solution, is returned. Errors: InputError for a request the service refuses, ServiceError
 // when it cannot be reached, anything the start-up throws.
 
 import { solveDirect } from './direct-solve.ts';
@@ -34,9 +33,9 @@ export async function runJob(o: RunJobOptions): Promise<FinishedJob> {
     const job = await solveDirect(o.submission, {
       onPhase: o.onPhase ?? (() => undefined),
       onProgress: (stats, solutionCount) => o.onUpdate?.({ type: 'progress', stats, solutionCount }),
+      onSolution: (solution) => o.onUpdate?.({ type: 'solution', solution }),
       signal: cancel.signal,
     });
-    for (const solution of job.solutions) o.onUpdate?.({ type: 'solution', solution });
     return job;
   }
   let embedded: EmbeddedService | undefined;

@@ -16,18 +16,20 @@ export const OUTPUTS = ['pretty', 'json', 'dimacs', 'competition'] as const;
 export type OutputForm = (typeof OUTPUTS)[number];
 
 /**
- * 0 solved (at least one proven solution), 1 proven unsatisfiable, 2 the problem does not fit
+ * 0 solved (at least one proven solution; for an optimisation problem (`optimising`), the last
+ * one proven optimal, outcome OPTIMAL), 5 an optimisation's solutions without that proof (the
+ * best found within the limits), 1 proven unsatisfiable, 2 the problem does not fit
  * the device or is unusable input, 3 the job failed otherwise (device, service), 4 no solution
  * within the limits (time, budget, cancel). `competition`: 10 / 20 / 0 for SATISFIABLE /
  * UNSATISFIABLE / anything else, as SAT solvers exit.
  */
-export function exitStatus(job: FinishedJob, output: OutputForm = 'pretty'): number {
+export function exitStatus(job: FinishedJob, output: OutputForm = 'pretty', optimising = false): number {
   if (output === 'competition') {
     if (job.solutions.length > 0) return 10;
     return job.status !== 'failed' && job.outcome === 'UNSATISFIABLE' ? 20 : 0;
   }
   if (job.status === 'failed') return job.error?.code === 'device_capacity' || job.error?.code === 'input' ? EXIT.INPUT : EXIT.FAILURE;
-  if (job.solutions.length > 0) return EXIT.OK;
+  if (job.solutions.length > 0) return optimising && job.outcome !== 'OPTIMAL' ? EXIT.UNPROVEN : EXIT.OK;
   return job.outcome === 'UNSATISFIABLE' ? EXIT.NO : EXIT.UNKNOWN;
 }
 
@@ -64,10 +66,12 @@ export function summary(model: Model, job: FinishedJob): string {
   if (job.status === 'failed') return `${name}FAILED: ${job.error?.message ?? 'the job failed'} (${work})`;
   if (job.outcome === 'UNSATISFIABLE') return `${name}UNSATISFIABLE: ${job.detail?.replace(/^unsatisfiable: /, '') ?? 'proven to have no solution'}`;
   const found = job.solutions.length;
+  if (job.outcome === 'OPTIMAL') return `${name}OPTIMAL: ${found} improving ${found === 1 ? 'solution' : 'solutions'}, ${job.detail?.replace(/^optimal: /, '') ?? 'the last proven best'} (${work})`;
   const wanted = job.options.solutions;
   const why = STOP_REASONS[job.stopReason ?? ''] ?? job.stopReason ?? job.status;
   if (found === 0) return `${name}UNKNOWN: no solution found, ${why} (${work})`;
   const plural = found === 1 ? 'solution' : 'solutions';
+  if (model.objective) return `${name}SATISFIED: ${found} improving ${plural}, the last not proven optimal: ${why} (${work})`;
   return `${name}SATISFIED: ${found} ${plural}${found < wanted ? ` of ${wanted} wanted, ${why}` : ''} (${work})`;
 }
 
@@ -78,6 +82,7 @@ const STOP_REASONS: Record<string, string> = {
   exhausted: 'no solution left (the sampler had no new candidate, or the tree search found every solution)',
   cancelled: 'cancelled',
   error: 'stopped by an error',
+  optimal: 'proven optimal',
 };
 
 function dimacsReport(model: Model, job: FinishedJob): string {

@@ -4,6 +4,7 @@
 
 import { InputError } from './errors.ts';
 import { LIMITS } from './limits.ts';
+import { validateObjective } from './objective.ts';
 import { COMPARE_OPS, type CompareOp, type Constraint, type Model } from './types.ts';
 
 export function validateModel(model: Model): void {
@@ -23,6 +24,7 @@ export function validateModel(model: Model): void {
     if (v.allowed.length !== v.size) throw new InputError(`${where}: domain bitmask has ${v.allowed.length} entries for ${v.size} values`);
   });
   model.constraints.forEach((c, i) => validateConstraint(c, `constraint ${i} (${c.type})`, n));
+  validateObjective(model);
 }
 
 function isValue(v: number): boolean {

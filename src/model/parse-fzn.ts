@@ -72,6 +72,12 @@ class FznReader {
     this.deferred?.();
     this.checkTotalTerms();
     const model: Model = { format: 'fzn', variables: this.variables, constraints: this.constraints, meta: { fzn: { outputs: this.outputs, solve } } };
+    if (solve.method !== 'satisfy') {
+      const o = solve.objective;
+      model.objective = 'var' in o
+        ? { sense: solve.method, terms: [{ coef: 1, var: o.var }], constant: 0 }
+        : { sense: solve.method, terms: [], constant: o.value };
+    }
     if (name !== undefined) model.meta.name = name;
     return model;
   }

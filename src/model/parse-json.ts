@@ -6,13 +6,14 @@ import { childPath, fail, readArray, readInt, readObject, readString, readTag } 
 import { LIMITS } from './limits.ts';
 import { describeDomain } from './render.ts';
 import {
-  COMPARE_OPS, type CompareOp, type Constraint, type Literal, type Model, type Variable,
+  COMPARE_OPS, type CompareOp, type Constraint, type LinearTerm, type Literal, type Model, type Objective, type Variable,
 } from './types.ts';
 
 /** Declared names: letters, digits, `_` and `.`; array elements are then `name[i]`. */
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.]*$/;
 const CONSTRAINT_TYPES = ['clause', 'compare', 'allDifferent', 'table', 'linear'] as const;
 const LITERAL_OPS = ['=', '!=', 'in', 'notIn'] as const;
+const SENSES = ['minimize', 'maximize'] as const;
 
 /** Parse JSON problem text. `name` is used when the document has no `name` field. */
 export function parseJsonProblem(text: string, name?: string): Model {
@@ -31,7 +32,7 @@ class JsonProblemReader {
   private totalTerms = 0;
 
   read(doc: unknown, name?: string): Model {
-    const top = readObject(doc, '$', ['variables', 'constraints'], ['name']);
+    const top = readObject(doc, '$', ['variables', 'constraints'], ['name', 'objective']);
     const model: Model = { format: 'json', variables: this.variables, constraints: [], meta: {} };
     if (top.name !== undefined) model.meta.name = readString(top.name, '$.name');
     else if (name !== undefined) model.meta.name = name;
@@ -41,7 +42,30 @@ class JsonProblemReader {
       fail('$.constraints', `${constraints.length} constraints, over the limit of ${LIMITS.maxConstraints}`);
     }
     model.constraints = constraints.map((c, i) => this.constraint(c, `$.constraints[${i}]`));
+    if (top.objective !== undefined) model.objective = this.objective(top.objective, '$.objective');
     return model;
+  }
+
+  /** `{ "sense": "minimize" | "maximize", "terms": [{ "coef", "var" }...], "constant"?: c }`. */
+  private objective(value: unknown, path: string): Objective {
+    const o = readObject(value, path, ['sense', 'terms'], ['constant']);
+    const sense = readString(o.sense, `${path}.sense`);
+    if (!(SENSES as readonly string[]).includes(sense)) fail(`${path}.sense`, `unknown sense "${sense}" (expected ${SENSES.join(' or ')})`);
+    const raw = this.countTerms(readArray(o.terms, `${path}.terms`), `${path}.terms`);
+    if (raw.length === 0) fail(`${path}.terms`, 'an objective needs at least one term');
+    return {
+      sense: sense as Objective['sense'],
+      terms: raw.map((t, i) => this.term(t, `${path}.terms[${i}]`)),
+      constant: o.constant === undefined ? 0 : readInt(o.constant, `${path}.constant`),
+    };
+  }
+
+  private term(value: unknown, path: string): LinearTerm {
+    const term = readObject(value, path, ['coef', 'var']);
+    return {
+      coef: readInt(term.coef, `${path}.coef`, LIMITS.minCoefficient, LIMITS.maxCoefficient, 'coefficient'),
+      var: this.variable(term.var, `${path}.var`),
+    };
   }
 
   private declare(value: unknown, path: string): void {
@@ -175,14 +199,7 @@ class JsonProblemReader {
         const c = readObject(value, path, ['type', 'terms', 'op', 'rhs']);
         const raw = this.countTerms(readArray(c.terms, `${path}.terms`), `${path}.terms`);
         if (raw.length === 0) fail(`${path}.terms`, 'a linear constraint needs at least one term');
-        const terms = raw.map((t, i) => {
-          const termPath = `${path}.terms[${i}]`;
-          const term = readObject(t, termPath, ['coef', 'var']);
-          return {
-            coef: readInt(term.coef, `${termPath}.coef`, LIMITS.minCoefficient, LIMITS.maxCoefficient, 'coefficient'),
-            var: this.variable(term.var, `${termPath}.var`),
-          };
-        });
+        const terms = raw.map((t, i) => this.term(t, `${path}.terms[${i}]`));
         return { type, terms, op: readCompareOp(c.op, `${path}.op`), rhs: readInt(c.rhs, `${path}.rhs`) };
       }
       default:
@@ -302,7 +319,11 @@ export function writeJsonProblem(model: Model): string {
   });
   const items = (xs: object[]): string => (xs.length === 0 ? '[]' : `[\n    ${xs.map((x) => JSON.stringify(x)).join(',\n    ')}\n  ]`);
   const head = model.meta.name !== undefined ? `  "name": ${JSON.stringify(model.meta.name)},\n` : '';
-  return `{\n${head}  "variables": ${items(declarations)},\n  "constraints": ${items(constraints)}\n}\n`;
+  const o = model.objective;
+  const tail = o === undefined ? '' : `,\n  "objective": ${JSON.stringify({
+    sense: o.sense, terms: o.terms.map((t) => ({ coef: t.coef, var: name(t.var) })), ...(o.constant !== 0 ? { constant: o.constant } : {}),
+  })}`;
+  return `{\n${head}  "variables": ${items(declarations)},\n  "constraints": ${items(constraints)}${tail}\n}\n`;
 }
 
 function sameDomain(a: Variable, b: Variable): boolean {

@@ -81,10 +81,22 @@ export type Constraint =
 
 export type ProblemFormat = 'json' | 'cnf' | 'col' | 'fzn';
 
+/**
+ * What an optimisation problem minimises or maximises: sum(coef_i * x_i) + constant over values
+ * (not indices). A model without one is a satisfaction problem. src/model/objective.ts.
+ */
+export interface Objective {
+  sense: 'minimize' | 'maximize';
+  terms: LinearTerm[];
+  constant: number;
+}
+
 export interface Model {
   format: ProblemFormat;
   variables: Variable[];
   constraints: Constraint[];
+  /** Optimisation problems only (JSON `objective`, FlatZinc `solve minimize/maximize`). */
+  objective?: Objective;
   /** Format-specific facts kept for rendering and for the user (e.g. CNF `c ind` sampling set, colour count). */
   meta: {
     /** DIMACS CNF: variables named in `c ind` lines (1-based numbers), if any. */

@@ -9,7 +9,8 @@
 // (~15 ms) before each batch, values in lowest-index order (validate mode has no soft domains):
 // an assignment it finds is sent to the device as a batch of one and goes through the same
 // judge (device proof, host re-check, store) as a sampled candidate; an exhausted tree ends the
-// job `unsatisfiable` (no solution found) or `exhausted` (every solution found).
+// job `unsatisfiable` (no solution found) or `exhausted` (every solution found). A sampler with
+// no new candidate ends the job `exhausted` only once the tree is done too (or absent).
 
 import { prepareProgram } from '../check/program-checker.ts';
 import { packIndices } from '../model/pack.ts';
@@ -156,14 +157,24 @@ export async function runSolveLoop(
 
   await withDevice(async () => undefined);
   let stop = stopReason();
+  // Set when the sampler has no new candidate: the tree, if it is still running, goes on alone.
+  let sourceDone = false;
   while (stop === null) {
     stop = (await treeSlice()) ?? stopReason();
     if (stop !== null) break;
+    if (sourceDone) {
+      if (tree && !tree.done) {
+        await progress(false);
+        continue;
+      }
+      stop = 'exhausted';
+      break;
+    }
     const n = Math.min(settings.batchSize, settings.maxCandidates - stats.candidates);
     const batch = await ports.source.nextBatch(n);
     if (batch.length === 0) {
-      stop = 'exhausted';
-      break;
+      sourceDone = true;
+      continue;
     }
     // Verdicts are judged as they stream in, so a batch stops at the first verdict after which
     // the job is done (enough solutions, cancel, deadline); after a reconnect the batch resumes

@@ -12,6 +12,7 @@ import type { Model } from '../model/types.ts';
 import type { Program } from '../model/program.ts';
 import { runSolveLoop, type LoopResult, type LoopSettings } from './loop.ts';
 import { chooseMode } from './mode.ts';
+import { runOptimise } from './optimise.ts';
 import { DeviceLostError, ProgramRejectedError, type DeviceHandle, type SolutionSink, type SolveParts } from './ports.ts';
 import { runSearchLoop } from './search-loop.ts';
 import type { JobOptions, Outcome, StopReason } from './types.ts';
@@ -23,13 +24,29 @@ export interface RunResult extends LoopResult {
   mode: 'search' | 'validate';
   /** Why that mode (src/solve/mode.ts). */
   modeReason: string;
+  /** Optimisation: the objective value of the last (best) solution found. */
+  best?: number;
 }
 
+type RunPorts = { device: DeviceHandle; parts: SolveParts; sink: SolutionSink; batchSize: number };
+
+/** A satisfaction problem: one run of the loop; an optimisation problem: runs under a tightening bound (optimise.ts). */
 export async function runSolve(
   problem: { model: Model; program: Program },
   options: JobOptions,
   seed: number,
-  ports: { device: DeviceHandle; parts: SolveParts; sink: SolutionSink; batchSize: number },
+  ports: RunPorts,
+  settings: RunSettings,
+): Promise<RunResult> {
+  if (!problem.model.objective) return runOnce(problem, options, seed, ports, settings);
+  return runOptimise(problem, seed, ports.sink, settings, (p, s, sink, set) => runOnce(p, options, s, { ...ports, sink }, set));
+}
+
+async function runOnce(
+  problem: { model: Model; program: Program },
+  options: JobOptions,
+  seed: number,
+  ports: RunPorts,
   settings: RunSettings,
 ): Promise<RunResult> {
   const { device, parts, sink } = ports;
@@ -57,10 +74,17 @@ export async function runSolve(
 }
 
 /**
- * The outcome of a run that ended (not by an error): SATISFIED with solutions, UNSATISFIABLE
- * when the tree search proved there is none (detail says how, stats.proof 'search'), else UNKNOWN.
+ * The outcome of a run that ended (not by an error): OPTIMAL when an optimisation proved its last
+ * solution best (stop 'optimal'; detail says how), SATISFIED with solutions, UNSATISFIABLE when
+ * the tree search proved there is none (detail says how, stats.proof 'search'), else UNKNOWN.
  */
-export function runOutcome(result: Pick<LoopResult, 'stop' | 'found' | 'stats'>, full = false): { outcome: Outcome; detail?: string } {
+export function runOutcome(result: Pick<RunResult, 'stop' | 'found' | 'stats' | 'best'>, full = false): { outcome: Outcome; detail?: string } {
+  if (result.stop === 'optimal') {
+    const how = result.stats.proof === 'root'
+      ? 'propagation refutes any better solution'
+      : `the tree search found no better solution in ${result.stats.treeNodes ?? 0} nodes (over every run)`;
+    return { outcome: 'OPTIMAL', detail: `optimal: objective ${result.best ?? '?'} is the best value: ${how}` };
+  }
   if (result.found > 0 || full) return { outcome: 'SATISFIED' };
   if (result.stop === 'unsatisfiable') {
     return {

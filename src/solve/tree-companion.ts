@@ -42,12 +42,16 @@ export class TreeCompanion {
   private pending = false;
   private nextNode = 0;
 
-  /** `soft`: the sampler's soft domains, [numVars x stride], as the value order; null: lowest index first. */
+  /**
+   * `soft`: the sampler's soft domains, [numVars x stride], as the value order; null: lowest index
+   * first. An optimisation's objective variables try their better values first (objectiveOrder).
+   */
   constructor(model: Model, soft: ArrayLike<number> | null, private readonly now: () => number) {
     const n = model.variables.length;
     const stride = soft && n > 0 ? soft.length / n : 0;
     const widest = Math.max(0, ...model.variables.map((v) => v.size));
-    const prior: ValuePrior | undefined = soft && Number.isInteger(stride) && stride >= widest ? { scores: soft, stride } : undefined;
+    let prior: ValuePrior | undefined = soft && Number.isInteger(stride) && stride >= widest ? { scores: soft, stride } : undefined;
+    if (model.objective) prior = objectiveOrder(model, prior, widest);
     this.tree = new TreeSearch(model, prior ? { prior } : {});
   }
 
@@ -92,6 +96,26 @@ export class TreeCompanion {
     if (open.length === 0) return null;
     return open[this.nextNode++ % open.length]!.domains;
   }
+}
+
+/**
+ * The value order of an optimisation's tree: on each variable of the objective, values by how
+ * much they improve it (coef * value, sign by the sense), so the first solutions the tree finds are
+ * good ones and fewer bound-tightening rounds follow (src/solve/optimise.ts); the other variables
+ * keep `base` (the soft domains), or lowest index first (score 0 everywhere: ties go to the lowest).
+ */
+function objectiveOrder(model: Model, base: ValuePrior | undefined, widest: number): ValuePrior {
+  const stride = base?.stride ?? Math.max(1, widest);
+  const scores = Float64Array.from({ length: stride * model.variables.length }, (_, k) => (base ? base.scores[k]! : 0));
+  const sign = model.objective!.sense === 'maximize' ? 1 : -1;
+  const weight = new Map<number, number>();
+  for (const t of model.objective!.terms) weight.set(t.var, (weight.get(t.var) ?? 0) + sign * t.coef);
+  for (const [x, w] of weight) {
+    const v = model.variables[x]!;
+    // Larger than any soft-domain score (at most 1), so the objective decides these variables.
+    for (let i = 0; i < v.size; i++) scores[x * stride + i] = w * (v.min + i) * 2 + (base ? base.scores[x * stride + i]! : 0);
+  }
+  return { scores, stride };
 }
 
 /**

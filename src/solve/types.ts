@@ -49,10 +49,14 @@ export const OPTION_BOUNDS = {
   mode: { values: SOLVE_MODES, default: 'auto' },
 } as const;
 
-/** The options of a job with every default filled in; `seed` is the caller's random choice when absent. */
-export function withDefaults(given: Partial<JobOptions>, randomSeed: () => number): JobOptions {
+/**
+ * The options of a job with every default filled in; `seed` is the caller's random choice when
+ * absent. An optimisation problem (`optimising`) stores every improving solution: `solutions`
+ * defaults to the most a job may hold, so only the proof of optimality or a limit ends it.
+ */
+export function withDefaults(given: Partial<JobOptions>, randomSeed: () => number, optimising = false): JobOptions {
   return {
-    solutions: given.solutions ?? OPTION_BOUNDS.solutions.default,
+    solutions: given.solutions ?? (optimising ? OPTION_BOUNDS.solutions.max : OPTION_BOUNDS.solutions.default),
     timeLimitMs: given.timeLimitMs ?? OPTION_BOUNDS.timeLimitMs.default,
     seed: given.seed ?? randomSeed(),
     maxCandidates: given.maxCandidates ?? OPTION_BOUNDS.maxCandidates.default,
@@ -65,8 +69,12 @@ export function withDefaults(given: Partial<JobOptions>, randomSeed: () => numbe
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-/** SATISFIED: at least one proven solution. UNSATISFIABLE: proven to have none. UNKNOWN: neither (yet). */
-export type Outcome = 'SATISFIED' | 'UNSATISFIABLE' | 'UNKNOWN';
+/**
+ * OPTIMAL: an optimisation problem's last solution is proven best. SATISFIED: at least one proven
+ * solution (for an optimisation problem: the best found, optimality not proven). UNSATISFIABLE:
+ * proven to have none. UNKNOWN: neither (yet).
+ */
+export type Outcome = 'OPTIMAL' | 'SATISFIED' | 'UNSATISFIABLE' | 'UNKNOWN';
 
 /** Why a job stopped. */
 export type StopReason =
@@ -76,6 +84,7 @@ export type StopReason =
   | 'exhausted' // the sampler has no candidate left that it has not proposed before
   | 'cancelled'
   | 'unsatisfiable'
+  | 'optimal' // optimisation: no better solution than the last one exists (proven)
   | 'error';
 
 export interface SolveStats {
@@ -107,7 +116,10 @@ export interface SolveStats {
   treeSolutions?: number;
   /** Search mode: sub-problems (open tree nodes) the device was sent to search after a stall. */
   subproblems?: number;
-  /** UNSATISFIABLE jobs: how it was proved, 'root' (propagation) or 'search' (the exhausted tree, after treeNodes nodes). */
+  /**
+   * UNSATISFIABLE jobs: how it was proved, 'root' (propagation) or 'search' (the exhausted tree,
+   * after treeNodes nodes); OPTIMAL jobs: how it was proved that no better solution exists.
+   */
   proof?: 'root' | 'search';
   /** The mode the last run of the job ran in (absent before it started). */
   mode?: 'search' | 'validate';

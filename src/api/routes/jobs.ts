@@ -31,7 +31,7 @@ export async function jobRoutes(app: FastifyInstance, { queue, devices }: { queu
       response: { 202: submitResponseSchema, ...errors, 413: errorBodySchema, 415: errorBodySchema, 422: errorBodySchema },
     },
   }, async (request, reply) => {
-    const submission = toSubmission(request.body);
+    const submission = await toSubmission(request.body);
     const refusal = await deviceRefusal(devices, submission);
     if (refusal !== null) throw new ApiError(422, 'no_device_fits', refusal);
     const idempotencyKey = request.headers['idempotency-key'];

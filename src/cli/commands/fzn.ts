@@ -1,15 +1,17 @@
 // `hilsolve fzn FILE.fzn`: the FlatZinc solver executable that minizinc runs for
 // `--solver hilsolve` (minizinc/hilsolve.msc, via minizinc/fzn-hilsolve). It honours the standard
 // flags -a -n -r -t -s -p and prints in the FlatZinc output format: each solution as
-// `name = value;` lines for the output-annotated variables, then `----------`; at the end
-// `=====UNSATISFIABLE=====` when the compiler proved there is none, `=====UNKNOWN=====` when none
-// was found. `==========` (search complete) is never printed: hilsolve's search is incomplete and
-// proves neither that no other solution exists nor that a solution is optimal.
+// `name = value;` lines for the output-annotated variables, then `----------`, as soon as it is
+// proven (on every path: in-process, --embedded, --server); at the end `==========` when an
+// optimisation's last solution is proven optimal (job outcome OPTIMAL: the tree search found no
+// better one under the bound, src/solve/optimise.ts), `=====UNSATISFIABLE=====` when it is proven
+// that there is none, `=====UNKNOWN=====` when none was found. A satisfaction problem never gets
+// `==========`: nothing proves that the solutions printed are all there are.
 //
 // The job runs like `hilsolve solve` (src/cli/run-job.ts): the solve loop in this process, the
-// whole service in this process (--embedded), or a running service (--server URL --api-key KEY). For `solve minimize/maximize`
-// the solutions the device proves are filtered to the improving ones (with -a each is printed
-// as it comes; without, the best at the end); optimality is never claimed.
+// whole service in this process (--embedded), or a running service (--server URL --api-key KEY).
+// For `solve minimize/maximize` each solution the service reports is better than the last; with
+// -a each is printed as it comes, without it the best at the end.
 
 import { readFileSync } from 'node:fs';
 import type { FznOutput, FznRef, Model, RenderedAssignment } from '../../model/types.ts';
@@ -37,8 +39,8 @@ MiniZinc's format. This is the executable behind \`minizinc --solver hilsolve\` 
   --embedded          run the whole service (Redis, API, worker) in this process instead
   --api-key KEY       API key for --server (default HILSOLVE_API_KEY)
   --mode M            search, validate or auto (default), as for \`hilsolve solve\`
-"==========" is never printed: the search cannot prove it has seen every solution, or that the
-best one found is optimal. "=====UNSATISFIABLE=====" only when compiling proves it.
+"==========" follows the last solution of an optimisation only when it is proven optimal (the
+tree search exhausted the space under the bound); "=====UNSATISFIABLE=====" only when proven.
 Exit status: 0 the search ran (whatever it found), 2 unusable input or options, 3 service or device failure.`;
 
 export async function run(args: string[]): Promise<number> {
@@ -99,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`hilsolve fzn: ${job.error?.message ?? 'the job failed'}\n`);
     return EXIT.FAILURE;
   }
-  printer.finish(job.outcome === 'UNSATISFIABLE');
+  printer.finish(job.outcome === 'UNSATISFIABLE', job.outcome === 'OPTIMAL');
   if (values.statistics) process.stdout.write(statistics(model, job, Date.now() - started));
   return EXIT.OK;
 }
@@ -133,9 +135,11 @@ export class SolutionPrinter {
     if (this.intermediate) this.write(text);
   }
 
-  finish(unsatisfiable: boolean): void {
+  /** The end: the best solution (without -a), then `==========` if `optimal`, or the status line when nothing was printed. */
+  finish(unsatisfiable: boolean, optimal = false): void {
     if (!this.intermediate && this.bestText !== undefined) this.write(this.bestText);
     if (this.printed === 0) this.write(unsatisfiable ? '=====UNSATISFIABLE=====\n' : '=====UNKNOWN=====\n');
+    else if (optimal && this.best !== undefined) this.write('==========\n');
   }
 
   get objective(): number | undefined {
@@ -169,6 +173,8 @@ function valueOf(model: Model, r: FznRef, assignment: RenderedAssignment): numbe
 export function statistics(model: Model, job: FinishedJob, elapsedMs: number): string {
   const s: SolveStats = job.stats;
   const bools = model.variables.filter((v) => v.kind === 'bool').length;
+  const solve = model.meta.fzn!.solve;
+  const last = job.solutions.at(-1);
   const lines: [string, string | number][] = [
     ['solutions', job.solutions.length],
     ['variables', model.variables.length],
@@ -182,6 +188,7 @@ export function statistics(model: Model, job: FinishedJob, elapsedMs: number): s
     ['deviceFaults', s.deviceFaults],
     ['mode', JSON.stringify(s.mode ?? 'none')],
     ['stopReason', JSON.stringify(job.stopReason ?? 'none')],
+    ...(solve.method !== 'satisfy' && last ? [['objective', valueOf(model, solve.objective, last.assignment)] as [string, number]] : []),
     ['solveTime', (s.elapsedMs / 1000).toFixed(3)],
     ['time', (elapsedMs / 1000).toFixed(3)],
   ];

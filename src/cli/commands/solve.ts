@@ -34,7 +34,8 @@ Solve the problem in FILE and print the solutions the device proved and the host
   --embedded          run the whole service in this process instead: Redis (REDIS_URL, or a
                       private redis-server on a free port), the API and a worker
   --api-key KEY       API key for --server (default HILSOLVE_API_KEY)
-  --solutions N       distinct solutions wanted (default ${b.solutions.default}, at most ${b.solutions.max})
+  --solutions N       distinct solutions wanted (default ${b.solutions.default}, at most ${b.solutions.max});
+                      an optimisation: improving solutions kept at most (default ${b.solutions.max})
   --time-limit MS     stop after this many milliseconds of solving (default ${b.timeLimitMs.default})
   --max-candidates N  stop after sending this many candidates (default ${b.maxCandidates.default})
   --seed S            sampler seed (default: random; the same seed draws the same candidates)
@@ -52,9 +53,10 @@ Solve the problem in FILE and print the solutions the device proved and the host
                       competition: as dimacs, exit 10 SATISFIABLE, 20 UNSATISFIABLE, 0 UNKNOWN
 A progress line is shown on stderr when it is a terminal. Ctrl-C cancels the job and prints
 the solutions found so far; a second Ctrl-C quits at once.
-Exit status: 0 solved, 1 proven unsatisfiable (by propagation or the exhausted tree search),
-2 unusable input or options (also: no live device can run the problem), 3 service or device failure,
-4 no solution found within the limits (UNKNOWN).`;
+Exit status: 0 solved (an optimisation: proven OPTIMAL), 1 proven unsatisfiable (by propagation or
+the exhausted tree search), 2 unusable input or options (also: no live device can run the problem),
+3 service or device failure, 4 no solution found within the limits (UNKNOWN), 5 an optimisation's
+best solution found within the limits, not proven optimal.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -136,7 +138,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   process.stdout.write(formatReport(model, job, output));
-  const status = exitStatus(job, output);
+  const status = exitStatus(job, output, model.objective !== undefined);
   if (output !== 'pretty' && job.solutions.length === 0) process.stderr.write(`hilsolve solve: ${summary(model, job)}\n`);
   return status;
 }
