@@ -103,9 +103,11 @@ describe('optimisation jobs', () => {
     expect(job).toMatchObject({ status: 'succeeded', outcome: 'OPTIMAL', stopReason: 'optimal' });
     expect(job.detail).toMatch(new RegExp(`^optimal: objective ${optimum()} is the best value: `));
     expect(job.options.solutions).toBe(1000);
-    const values = (job.solutions as { index: number; assignment: Rendered; foundAtMs: number }[]).map((s, i) => {
+    const values = (job.solutions as { index: number; assignment: Rendered; foundAtMs: number; objective: number }[]).map((s, i) => {
       expect(s.index).toBe(i + 1);
       expect(weight(pick(s.assignment))).toBeLessThanOrEqual(CAP);
+      // Each solution carries its objective value (a resumed run goes on from the best stored).
+      expect(s.objective).toBe(value(pick(s.assignment)));
       return value(pick(s.assignment));
     });
     expect(values.length).toBeGreaterThan(0);

@@ -159,6 +159,21 @@ describe('the anytime loop (src/solve/optimise.ts)', () => {
     expect(runOutcome(result).outcome).toBe('SATISFIED');
   });
 
+  it('a resumed run goes on from the best an earlier run stored: every solution beats it', async () => {
+    const model = propagateRoot(parseJsonProblem(knapsack()));
+    const optimum = bruteBest();
+    const stored = optimum - 10;
+    const found: number[] = [];
+    const sink = { add: async (indices: number[]) => { found.push(objectiveValue(model.objective!, indices.map((i, x) => model.variables[x]!.min + i))); return true; } };
+    const result = await runOptimise({ model, program: compile(model) }, 1, sink, { ...settings(), alreadyFound: 3, bestSoFar: stored }, treeRun);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((v) => v > stored), found.join(', ')).toBe(true);
+    expect(result).toMatchObject({ stop: 'optimal', found: 3 + found.length, best: optimum });
+    // Resumed at the optimum itself: nothing beats it, which is the proof.
+    const again = await runOptimise({ model, program: compile(model) }, 1, { add: async () => true }, { ...settings(), alreadyFound: 4, bestSoFar: optimum }, treeRun);
+    expect(again).toMatchObject({ stop: 'optimal', found: 4, best: optimum });
+  });
+
   it('solutions caps the improving solutions kept', async () => {
     const model = propagateRoot(parseJsonProblem(knapsack()));
     const result = await runOptimise({ model, program: compile(model) }, 1, { add: async () => true }, { ...settings(), solutions: 1 }, treeRun);

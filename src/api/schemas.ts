@@ -64,6 +64,7 @@ const solutionSchema = {
     assignment: { type: 'object', additionalProperties: { type: ['integer', 'boolean'] }, description: '{ name: value }' },
     foundAtMs: { type: 'integer' },
     device: { type: 'string' },
+    objective: { type: 'integer', description: 'optimisation: the objective value of this solution' },
   },
 } as const;
 

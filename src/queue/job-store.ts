@@ -218,7 +218,10 @@ export class JobStore {
     opts: { fence?: Fence; max?: number; stats?: SolveStats } = {},
   ): Promise<number> {
     const k = this.keys(id);
-    const json = JSON.stringify({ assignment: solution.assignment, foundAtMs: solution.foundAtMs, device: solution.device });
+    const json = JSON.stringify({
+      assignment: solution.assignment, foundAtMs: solution.foundAtMs, device: solution.device,
+      ...(solution.objective !== undefined ? { objective: solution.objective } : {}),
+    });
     const n = (await this.redis.eval(
       ADD_SOLUTION, 4, lockKey(this.prefix, id), k.meta, k.seen, k.solutions,
       opts.fence?.token ?? '', canonical, json, k.events, String(opts.max ?? OPTION_BOUNDS.solutions.max),

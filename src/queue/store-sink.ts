@@ -18,6 +18,8 @@ export interface StoreSinkOptions {
   onFull?: () => void;
   /** Wraps each store call (RunGuard.write). */
   write?: <T>(op: () => Promise<T>) => Promise<T>;
+  /** Optimisation: the objective value of a solution, stored with it. */
+  objective?: (indices: number[]) => number;
 }
 
 export class StoreSink implements SolutionSink {
@@ -30,7 +32,10 @@ export class StoreSink implements SolutionSink {
 
   async add(indices: number[], foundAtMs: number, device: string, stats?: SolveStats): Promise<boolean> {
     const canonical = canonicalKey(indices);
-    const solution = { assignment: this.render(indices), foundAtMs, device };
+    const solution = {
+      assignment: this.render(indices), foundAtMs, device,
+      ...(this.opts.objective ? { objective: this.opts.objective(indices) } : {}),
+    };
     const { fence, max } = this.opts;
     const op = () => this.store.addSolution(this.jobId, canonical, solution, {
       ...(fence ? { fence } : {}), ...(max !== undefined ? { max } : {}), ...(stats ? { stats } : {}),

@@ -14,6 +14,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Worker, WaitingError, type Job } from 'bullmq';
+import { better, objectiveValue } from '../model/objective.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DeviceHandle, SolveParts } from '../solve/ports.ts';
@@ -192,8 +193,19 @@ export class SolveWorker {
       const problem = this.opts.parts.prepare(record.request);
       // Another run draws other candidates: the seed moves on with the run number.
       const seed = (options.seed + start.run - 1) >>> 0;
+      const { objective } = problem.model;
+      const valueOf = objective
+        ? (indices: number[]) => objectiveValue(objective, indices.map((i, x) => problem.model.variables[x]!.min + i))
+        : undefined;
+      // An optimisation resumed by this run goes on from the best its earlier runs stored.
+      let bestSoFar: number | undefined;
+      if (objective && start.solutionCount > 0) {
+        for (const s of await w(() => this.store.solutions(id))) {
+          if (s.objective !== undefined && (bestSoFar === undefined || better(objective, s.objective, bestSoFar))) bestSoFar = s.objective;
+        }
+      }
       const sink = new StoreSink(this.store, id, (indices) => this.opts.parts.render(problem.model, indices), {
-        fence, max: options.solutions, write: w,
+        fence, max: options.solutions, write: w, ...(valueOf ? { objective: valueOf } : {}),
         onFull: () => {
           full = true;
           stop.abort();
@@ -207,6 +219,7 @@ export class SolveWorker {
         deadline: startedAt + options.timeLimitMs,
         startedAt,
         baseStats: start.stats,
+        ...(bestSoFar !== undefined ? { bestSoFar } : {}),
         signal: stop.signal,
         progressIntervalMs: this.opts.progressIntervalMs ?? 250,
         onProgress: (stats) => w(() => this.store.progress(id, stats, fence)),

@@ -38,6 +38,26 @@ export async function runOptimise(
   let stats = settings.baseStats;
   let best: number | undefined;
   let current = problem;
+  /** The model with the bound "strictly better than `value`"; null when that is refuted at the root. */
+  const bounded = (value: number): { model: Model; program: Program } | null => {
+    try {
+      const m = propagateRoot(withBound(model, value));
+      return { model: m, program: compile(m) };
+    } catch (err) {
+      if (!(err instanceof UnsatisfiableError)) throw err;
+      return null;
+    }
+  };
+  // A resumed job (an earlier run stored solutions) goes on from its best, so every solution it
+  // stores still improves on the last one stored.
+  if (settings.bestSoFar !== undefined && found > 0) {
+    best = settings.bestSoFar;
+    const next = bounded(best);
+    if (next === null) {
+      return { stop: 'optimal', found, stats: { ...stats, proof: 'root' }, best, mode: 'validate', modeReason: 'the earlier runs\' best is optimal: the bound is refuted at the root' };
+    }
+    current = next;
+  }
   for (let round = 0; ; round++) {
     let last: number[] | null = null;
     const recording: SolutionSink = {
@@ -65,13 +85,11 @@ export async function runOptimise(
     best = objectiveValue(objective, (last as number[]).map((i, x) => model.variables[x]!.min + i));
     log('improving solution', { objective: best, found, round });
     if (r.stop !== 'solutions' || found >= settings.solutions) return done(r.stop);
-    try {
-      const bounded = propagateRoot(withBound(model, best));
-      current = { model: bounded, program: compile(bounded) };
-    } catch (err) {
-      if (!(err instanceof UnsatisfiableError)) throw err;
+    const next = bounded(best);
+    if (next === null) {
       stats = { ...stats, proof: 'root' };
       return done('optimal');
     }
+    current = next;
   }
 }

@@ -18,7 +18,10 @@ import { runSearchLoop } from './search-loop.ts';
 import type { JobOptions, Outcome, StopReason } from './types.ts';
 
 /** The loop settings both modes share; the mode-specific ones come from the options. */
-export type RunSettings = Omit<LoopSettings, 'maxCandidates' | 'batchSize'>;
+export type RunSettings = Omit<LoopSettings, 'maxCandidates' | 'batchSize'> & {
+  /** Optimisation: the best objective value earlier runs of the job stored (they found `alreadyFound`). */
+  bestSoFar?: number;
+};
 
 export interface RunResult extends LoopResult {
   mode: 'search' | 'validate';

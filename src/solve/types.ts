@@ -140,4 +140,6 @@ export interface Solution {
   foundAtMs: number;
   /** Identity of the device that proved it. */
   device: string;
+  /** Optimisation: the solution's objective value. */
+  objective?: number;
 }
