@@ -48,10 +48,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 class LearnedPrior(nn.Module):
-    def __init__(self, rounds, hidden):
+    def __init__(self, rounds, hidden, symmetry_breaking=True):
         super().__init__()
         self.rounds = rounds
-        self.noise = nn.Parameter(torch.tensor(0.5))
+        # With symmetry breaking off the hash input stays in the graph at weight 0.
+        self.noise = nn.Parameter(torch.tensor(0.5 if symmetry_breaking else 0.0), requires_grad=symmetry_breaking)
         self.scale = nn.Parameter(torch.ones(rounds, 3))  # per round: pair, clause, linear penalty scale
         self.damp = nn.Parameter(torch.zeros(rounds))  # sigmoid: 0.5, the default model's damping
         self.out_scale = nn.Parameter(torch.ones(3))
@@ -242,12 +243,17 @@ def main():
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--lr', type=float, default=0.03)
     ap.add_argument('--energy-weight', type=float, default=1.0)
+    ap.add_argument('--no-symmetry-breaking', action='store_true', help='keep the hash input at weight 0 (not learned)')
     ap.add_argument('--work', default=None, help='directory for the generated data (default: beside --out)')
     args = ap.parse_args()
-    steps = args.steps or (4 if args.tiny else 300)
-    rounds = args.rounds or (2 if args.tiny else 10)
-    hidden = args.hidden or (2 if args.tiny else 8)
-    per_size = args.per_size or (1 if args.tiny else 6)
+    pick = lambda given, tiny, full: given if given is not None else (tiny if args.tiny else full)
+    steps = pick(args.steps, 4, 300)
+    rounds = pick(args.rounds, 2, 10)
+    hidden = pick(args.hidden, 2, 8)
+    per_size = pick(args.per_size, 1, 6)
+    for name, v, least in (('steps', steps, 0), ('rounds', rounds, 1), ('hidden', hidden, 1), ('per-size', per_size, 1), ('batch', args.batch, 1)):
+        if v < least:
+            ap.error(f'--{name} must be at least {least}, got {v}')
     torch.manual_seed(0)
     torch.set_num_threads(1)
     started = time.time()
@@ -264,8 +270,8 @@ def main():
     os.remove(train_path)
     os.remove(val_path)
 
-    model = LearnedPrior(rounds, hidden)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    model = LearnedPrior(rounds, hidden, not args.no_symmetry_breaking)
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     gen = torch.Generator().manual_seed(0)
     curve = []
     v0, per0 = evaluate(model, val, args.energy_weight)
@@ -303,7 +309,7 @@ def main():
             'labels': 'planted solutions (sat3, col3, col4, sudoku); hilsolve search reference (queens); with symmetry images',
         },
         'hyperparameters': {'rounds': rounds, 'hidden': hidden, 'steps': steps, 'batch': args.batch, 'lr': args.lr,
-                            'energy_weight': args.energy_weight, 'optimizer': 'Adam', 'seed': 0, 'threads': 1},
+                            'energy_weight': args.energy_weight, 'symmetry_breaking': not args.no_symmetry_breaking, 'optimizer': 'Adam', 'seed': 0, 'threads': 1},
         'torch': torch.__version__,
         'seconds': round(time.time() - started, 1),
         'validation_before': per0, 'validation_after': per1,
