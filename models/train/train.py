@@ -73,7 +73,8 @@ class LearnedPrior(nn.Module):
     def masked(z, mask):
         return z * mask + (1 - mask) * MASKED_LOGIT
 
-    def penalties(self, q, f):
+    @staticmethod
+    def penalties(q, f):
         """Per group [V, D] expected violation of each factor if x took index a (the default model's P)."""
         (mask, _soft, pair_src, pair_dst, pair_kind, pair_shift, pair_flip, pair_weight, lit_clause, lit_var,
          lit_mask, clause_weight, term_con, term_var, term_coef, linear_lo, linear_hi, linear_weight) = f
@@ -130,13 +131,13 @@ class LearnedPrior(nn.Module):
         return self.masked(z, mask)
 
 
-def expected_violations(model, logits, f):
+def expected_violations(logits, f):
     """Expected violated factors under softmax(logits): pair edges (each counted from both ends, halved) and clauses."""
     q = torch.softmax(logits, 1)
     unit = list(f)
     unit[7] = torch.ones_like(f[7])  # pair weights 1: count edges, not weights
     unit[11] = torch.ones_like(f[11])
-    pp, _pc, _pl, clause_sum = model.penalties(q, unit)
+    pp, _pc, _pl, clause_sum = LearnedPrior.penalties(q, unit)
     return 0.5 * torch.sum(q * pp) + torch.sum(torch.exp(clause_sum))
 
 
@@ -161,7 +162,7 @@ def instance_loss(model, inst, energy_weight):
     logits = model(*inst['feeds'])
     logq = torch.log_softmax(logits, 1)
     nll = -torch.gather(logq.unsqueeze(0).expand(inst['labels'].shape[0], -1, -1), 2, inst['labels'].unsqueeze(2)).squeeze(2).mean(1).min()
-    energy = expected_violations(model, logits, inst['feeds']) / inst['V']
+    energy = expected_violations(logits, inst['feeds']) / inst['V']
     hard = hard_violations(logits, inst)
     return nll + energy_weight * energy, nll, energy, hard
 
@@ -172,7 +173,7 @@ def hard_violations(logits, inst):
         a = torch.argmax(logits, 1)
         one = torch.nn.functional.one_hot(a, logits.shape[1]).to(torch.float32)
         f = inst['feeds']
-        pp, _pc, _pl, clause_sum = LearnedPrior.penalties(None, one, [*f[:7], torch.ones_like(f[7]), *f[8:11], torch.ones_like(f[11]), *f[12:]])
+        pp, _pc, _pl, clause_sum = LearnedPrior.penalties(one, [*f[:7], torch.ones_like(f[7]), *f[8:11], torch.ones_like(f[11]), *f[12:]])
         return float((0.5 * torch.sum(one * pp) + torch.sum(torch.exp(clause_sum) > 0.5)) / inst['V'])
 
 
@@ -249,7 +250,7 @@ def main():
     args = ap.parse_args()
     pick = lambda given, tiny, full: given if given is not None else (tiny if args.tiny else full)
     steps = pick(args.steps, 4, 300)
-    rounds = pick(args.rounds, 2, 20)
+    rounds = pick(args.rounds, 2, 30)
     hidden = pick(args.hidden, 2, 8)
     per_size = pick(args.per_size, 1, 6)
     for name, v, least in (('steps', steps, 0), ('rounds', rounds, 1), ('hidden', hidden, 1), ('per-size', per_size, 1), ('batch', args.batch, 1)):
