@@ -145,6 +145,7 @@ const REPLY_KINDS = {
   searchStart: 'ack',
   searchStop: 'searchStatus',
   searchStatus: 'searchStatus',
+  setBaud: 'ack',
 } as const satisfies Record<HostKind, DeviceKind>;
 
 // A Prior rewrites the same bytes, a status read or a stop changes nothing the second time; table
