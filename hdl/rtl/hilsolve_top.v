@@ -168,6 +168,7 @@ module hilsolve_top #(
         .srch_max_clauses(srch_max_clauses), .srch_max_literals(srch_max_literals),
         .eng_clear(eng_clear),
         .baud_set(baud_set), .baud_divider(baud_divider), .min_divider(byte_link ? 16'd0 : MIN_DIV16),
+        .divider(byte_link ? 16'd0 : divider),
         .eng_max_vars(max_vars), .eng_max_domain(max_domain), .eng_max_words(max_words),
         .eng_max_constraints(max_constraints), .eng_max_violations(max_violations),
         .eng_engines(engines), .eng_candidates(candidates), .eng_busy_cycles(busy_cycles),

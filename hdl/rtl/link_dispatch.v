@@ -58,7 +58,7 @@ module link_dispatch #(
     input  wire          rep_ready,
     output reg  [3:0]    rep_kind,
     input  wire [3:0]    rep_fld,
-    input  wire          rep_fld_hi,       // rep_fld + 16 (HelloReply.min_divider)
+    input  wire          rep_fld_hi,       // rep_fld + 16 (HelloReply.min_divider, divider)
     output reg  [31:0]   rep_val,
     input  wire [AW-1:0] rep_item,
     output wire [31:0]   rep_item_val,
@@ -89,6 +89,7 @@ module link_dispatch #(
     output reg           baud_set,
     output wire [15:0]   baud_divider,
     input  wire [15:0]   min_divider,
+    input  wire [15:0]   divider,          // the bit period in use (HelloReply.divider)
     input  wire [31:0]   eng_max_vars,
     input  wire [31:0]   eng_max_domain,
     input  wire [31:0]   eng_max_words,
@@ -202,7 +203,8 @@ module link_dispatch #(
 
     always @* begin
         rep_val = 32'd0;
-        if (rep_fld_hi) rep_val = rep_kind == KIND_HELLO && rep_fld == 4'd0 ? {16'd0, min_divider} : 32'd0;
+        if (rep_fld_hi) rep_val = rep_kind != KIND_HELLO ? 32'd0
+                                : rep_fld == 4'd0 ? {16'd0, min_divider} : rep_fld == 4'd1 ? {16'd0, divider} : 32'd0;
         else if (rep_fld == 4'd1) rep_val = seq_read ? eng_req_f1 : 32'd0;
         else case (rep_kind)
             KIND_HELLO: case (rep_fld)

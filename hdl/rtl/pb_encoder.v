@@ -7,7 +7,8 @@
 //   item_sel -> item_val, one cycle later: byte item_sel of the bytes field (low 8 bits) or
 //              element item_sel of the packed field; fld_sel names that field meanwhile, so a
 //              body with a bytes and a packed field (HelloReply) can tell their items apart.
-// The encoder walks fields 1..16 twice (16, HelloReply.min_divider, has a two-byte key): first to size the body (whose length prefix comes
+// The encoder walks fields 1..17 twice (16 and 17, HelloReply.min_divider and divider, have
+// two-byte keys): first to size the body (whose length prefix comes
 // first), then to send it. It reads each field value once, in the first walk, and keeps it in a
 // small block RAM for the second, so a source may answer with live values (counters that keep
 // counting); only the items of a bytes or packed field are read again and must stay put until
@@ -42,7 +43,7 @@ module pb_encoder #(
                      S_HEADER = 4'd4, S_VARINT = 4'd5, S_FIXED = 4'd6, S_ITEM_RD = 4'd7,
                      S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10,
                      S_FETCH = 4'd11, S_CAPTURE = 4'd12, S_NEXT = 4'd13, S_KEY2 = 4'd14;
-    localparam [4:0] FLD_END = 5'd17;
+    localparam [4:0] FLD_END = 5'd18;
 
     // Type of field `f` of DeviceMessage body `k` (see proto/link.proto).
     function [2:0] dev_field_type(input [3:0] k, input [4:0] f);
@@ -51,7 +52,7 @@ module pb_encoder #(
             case (k)
                 4'd1: if (f == 5'd3) dev_field_type = T_BYTES;                          // HelloReply
                       else if (f == 5'd15) dev_field_type = T_PACKED;
-                      else if (f >= 5'd1 && f <= 5'd16) dev_field_type = T_VARINT;
+                      else if (f >= 5'd1 && f <= 5'd17) dev_field_type = T_VARINT;
                 4'd2: if (f == 5'd1) dev_field_type = T_VARINT;                         // Echo
                       else if (f == 5'd2) dev_field_type = T_BYTES;
                 4'd3: if (f >= 5'd1 && f <= 5'd10) dev_field_type = T_VARINT;          // Counters
@@ -86,7 +87,7 @@ module pb_encoder #(
     reg [3:0]    state, after_out, after_value, after_key;
     reg [3:0]    kind;
     reg          sending;        // second walk: emit
-    reg [4:0]    fld;            // 1..16, FLD_END = end of the walk
+    reg [4:0]    fld;            // 1..17, FLD_END = end of the walk
     reg [2:0]    cur_type;       // type of the field being sent
     reg [LW-1:0] body_len;
     reg [LW-1:0] packed_len;     // bytes of the packed field's elements

@@ -282,21 +282,21 @@ function deviceCases(): { name: string; note: string; msg?: DeviceMessage; raw?:
     { name: 'hello-reply', note: 'a HelloReply with every field set but search (a device without a search engine)', msg: {
       kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 3, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
-      maxViolations: 8, engines: 1, search: [], minDivider: 0 } },
-    { name: 'hello-reply-min-divider', note: 'a board\'s HelloReply: 115,200 baud after reset, SetBaud down to 4 cycles per bit (field 16, a two-byte key)', msg: {
+      maxViolations: 8, engines: 1, search: [], minDivider: 0, divider: 0 } },
+    { name: 'hello-reply-min-divider', note: 'a board\'s HelloReply: 115,200 baud after reset, SetBaud down to 4 cycles per bit, 104 in use (fields 16 and 17, two-byte keys)', msg: {
       kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-up5k')), build: 1, maxPayload: 512,
       window: 4, clockHz: 12_000_000, baud: 115_384, maxVars: 1024, maxDomain: 256, maxWords: 16384, maxConstraints: 16384,
-      maxViolations: 8, engines: 1, search: [], minDivider: 4 } },
+      maxViolations: 8, engines: 1, search: [], minDivider: 4, divider: 104 } },
     { name: 'hello-reply-search', note: 'a HelloReply of a device with search: [chains, max_vars, max_values, max_clauses, max_literals], packed', msg: {
       kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 4, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
-      maxViolations: 8, engines: 1, search: [1, 1024, 8192, 16384, 65536], minDivider: 0 } },
+      maxViolations: 8, engines: 1, search: [1, 1024, 8192, 16384, 65536], minDivider: 0, divider: 0 } },
     { name: 'hello-reply-search-unpacked', note: 'HelloReply.search as separate varint fields: decoders must accept this too',
       raw: lfield(DEVICE_HELLO, [...vfield(1, 1), ...vfield(2, 1), ...vfield(5, 512), ...vfield(6, 4),
         ...vfield(15, 1), ...vfield(15, 64), ...vfield(15, 256), ...vfield(15, 512), ...vfield(15, 2048)]),
       expect: {
         kind: 'hello', seq: 1, protocolVersion: 1, deviceId: new Uint8Array(), build: 0, maxPayload: 512, window: 4, clockHz: 0, baud: 0,
-        maxVars: 0, maxDomain: 0, maxWords: 0, maxConstraints: 0, maxViolations: 0, engines: 0, search: [1, 64, 256, 512, 2048], minDivider: 0 } },
+        maxVars: 0, maxDomain: 0, maxWords: 0, maxConstraints: 0, maxViolations: 0, engines: 0, search: [1, 64, 256, 512, 2048], minDivider: 0, divider: 0 } },
     { name: 'solution', note: 'one part of a Solution: bytes 0..2 of a 5-byte assignment', msg: {
       kind: 'solution', seq: 57, programId: 0x5a, index: 3, digest: 0xcafef00d, flips: 1234, cycles: 56789, restarts: 2,
       offset: 0, total: 5, values: Uint8Array.of(0x12, 0x00, 0x34) } },

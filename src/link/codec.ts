@@ -37,6 +37,8 @@ export interface HelloReply {
    * field is absent): a fixed rate. Optional only so that hand-made replies may leave it out.
    */
   minDivider?: number;
+  /** The bit period in use now (clock cycles per bit); 0 or absent: not a UART, or an older build. */
+  divider?: number;
 }
 export interface Echo { seq: number; data: Uint8Array }
 export interface CountersRequest { seq: number }
