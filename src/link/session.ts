@@ -400,7 +400,8 @@ export class DeviceSession extends EventEmitter {
     const t = this.transport!;
     if (t.setBaud === undefined || t.baud === undefined) return { baud: 0, divider: 0, mode: 'tcp' };
     const safeBaud = t.baud;
-    const safeDivider = reply.baud > 0 ? Math.round(reply.clockHz / reply.baud) : 0;
+    // The device's own report (0 on the byte link, where a rate means nothing, and on older builds).
+    const safeDivider = reply.divider ?? 0;
     if (this.opts.baud !== undefined) return { baud: safeBaud, divider: safeDivider, mode: 'fixed' };
     const choices = this.opts.negotiate ? rateChoices(reply.clockHz, reply.minDivider ?? 0, safeBaud, this.opts.rates) : [];
     const failures: string[] = [];
