@@ -5,8 +5,10 @@
 // negotiate; a host whose line cannot follow must fall back; the device's watchdog and break
 // detection must bring it back to the safe rate; SetBaud's range is checked in RTL.
 
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, decodeDevice, encodeHost, type DeviceMessage, type HostMessage } from '../src/link/codec.ts';
+import { VECTORS_PATH, messageToJson, type GoldenFile } from '../proto/golden/generate.ts';
+import { ErrorCode, decodeDevice, decodeHost, encodeHost, type DeviceMessage, type HostMessage } from '../src/link/codec.ts';
 import { Deframer, PAYLOAD_LIMIT, encodeFrame, type FrameEvent } from '../src/link/frame.ts';
 import { HOST_RATES, rateChoices } from '../src/link/link-speed.ts';
 import { DeviceSession } from '../src/link/session.ts';
@@ -45,6 +47,8 @@ async function rawSerial(path: string) {
     close: () => t.close(),
   };
 }
+
+const decodeHostFrame = (payloadHex: string) => decodeHost(Uint8Array.from(Buffer.from(payloadHex, 'hex')));
 
 /**
  * Wait until the simulator has run `cycles` more cycles, or has gone to sleep (nothing to do:
@@ -210,6 +214,28 @@ describe('a host line that cannot follow the switch', () => {
       expect(Buffer.from(await s.echo(Uint8Array.of(7, 8, 9)))).toEqual(Buffer.from([7, 8, 9]));
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('the uart golden vectors', () => {
+  it('a bit-level device whose host follows answers them and then runs at the new divider', async () => {
+    const sim = await startSimulator({ clksPerBit: BOARD, linkLevel: 'bit' });   // hostRate follow
+    const link = await rawSerial(sim.path);
+    try {
+      const file = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as GoldenFile;
+      const uart = file.vectors.filter((v) => v.layer === 'uart');
+      expect(uart.map((v) => v.name)).toEqual(['set-baud']);
+      for (const v of uart) {
+        link.send(decodeHostFrame(v.payload!));
+        const got = messageToJson((await link.next())!);
+        for (const [field, value] of Object.entries(v.reply!)) expect(got[field], `${v.name} ${field}`).toEqual(value);
+      }
+      link.send({ kind: 'hello', seq: 61, protocolVersion: 1 });
+      expect(await link.next()).toMatchObject({ kind: 'hello', seq: 61, divider: 4 });
+    } finally {
+      await link.close();
+      await sim.stop();
     }
   });
 });
