@@ -76,6 +76,39 @@ module link_baud #(
             end
         end
     end
+
+`ifdef FORMAL
+    // hdl/formal/link_baud.ys: the divider changes only to the safe one or at a switch while the
+    // line is idle; the watchdog runs at most WATCHDOG + 1 cycles (not counting SetBaud pulses),
+    // and when it ends without a good frame the divider is the safe one again.
+    reg          f_past_valid = 1'b0;
+    reg          f_past2 = 1'b0;
+    reg [WW:0]   f_armed_run;
+    always @(posedge clk) begin
+        f_past_valid <= 1'b1;
+        f_past2      <= f_past_valid;
+    end
+    always @(*) if (!f_past_valid) assume(rst);
+    // SetBaud comes from link_dispatch as a one-cycle pulse.
+    always @(posedge clk) if (f_past_valid && $past(set_valid)) assume(!set_valid);
+    always @(posedge clk) begin
+        if (armed && !set_valid) f_armed_run <= f_armed_run + 1'b1;
+        if (!armed) f_armed_run <= 0;
+        if (!set_valid && pending && line_idle) f_armed_run <= 0;   // a switch restarts it
+        if (rst) f_armed_run <= 0;
+    end
+    always @(*) if (f_past_valid && !rst) begin
+        if (armed) assert(wd_count <= WATCHDOG_END);
+        assert(f_armed_run <= WATCHDOG32[WW:0] + 1'b1);
+    end
+    always @(posedge clk) if (f_past2 && !$past(rst) && !rst) begin
+        if (divider != $past(divider)) assert(divider == SAFE_DIV || ($past(pending) && $past(line_idle)));
+        if ($past(armed) && !armed && !$past(good_frame) && !$past(set_valid)) assert(divider == SAFE_DIV);
+    end
+    always @(posedge clk) cover(f_past2 && $past(armed) && !armed && divider == SAFE_DIV && !$past(broken));
+    always @(posedge clk) cover(f_past2 && $past(divider) != SAFE_DIV && divider == SAFE_DIV && $past(broken));
+    always @(posedge clk) cover(f_past_valid && divider != SAFE_DIV && !armed);
+`endif
 endmodule
 
 `default_nettype wire
