@@ -28,7 +28,8 @@
 // byte_out_valid stay low) and the UART works as it always has.
 // Link speed: the UART's bit period starts at CLKS_PER_BIT and SetBaud changes it (link_baud);
 // HelloReply.min_divider offers MIN_DIVIDER on the UART and 0 on the byte link, where a rate
-// means nothing. `line_divider` shows the period now in use (the simulator's line model).
+// means nothing. The period register has BAUD_DW bits (8, so SetBaud takes up to 255, unless
+// CLKS_PER_BIT needs more). `line_divider` shows the period now in use (the simulator's line model).
 `default_nettype none
 
 module hilsolve_top #(
@@ -74,17 +75,21 @@ module hilsolve_top #(
                                                                                        : MAX_PAYLOAD;
     localparam integer RW = $clog2(V_MAX_REQUEST);
     localparam integer SW = $clog2(SEARCH_MAX_VARS);
+    localparam integer BAUD_DW = CLKS_PER_BIT > 255 ? $clog2(CLKS_PER_BIT + 1) : 8;
     localparam [31:0]  MIN_DIV32 = MIN_DIVIDER;
     localparam [15:0]  MIN_DIV16 = MIN_DIV32[15:0];
     wire               baud_set, baud_busy;
-    wire [15:0]        baud_divider;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [15:0]        baud_divider;     // the dispatcher checked it fits BAUD_DW bits
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // UART receive, at the bit period link_baud holds.
     wire        rx_valid, rx_error, rx_busy;
     wire [7:0]  rx_data;
-    wire [15:0] divider;
-    assign line_divider = divider;
-    uart_rx #(.DW(16)) receiver (
+    wire [BAUD_DW-1:0] divider;
+    wire [15:0]        divider16 = {{(16-BAUD_DW){1'b0}}, divider};
+    assign line_divider = divider16;
+    uart_rx #(.DW(BAUD_DW)) receiver (
         .clk(clk), .rst(rst), .rx(uart_rx), .clks_per_bit(divider), .out_valid(rx_valid), .out_data(rx_data),
         .frame_error(rx_error), .busy(rx_busy));
 
@@ -147,7 +152,7 @@ module hilsolve_top #(
 
     link_dispatch #(
         .MAX_PAYLOAD(MAX_PAYLOAD), .CLOCK_HZ(CLOCK_HZ), .BAUD(CLOCK_HZ / CLKS_PER_BIT),
-        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH)
+        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH), .BAUD_DW(BAUD_DW)
     ) dispatch (
         .clk(clk), .rst(rst),
         .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_status(ev_status), .ev_reason(ev_reason),
@@ -168,7 +173,7 @@ module hilsolve_top #(
         .srch_max_clauses(srch_max_clauses), .srch_max_literals(srch_max_literals),
         .eng_clear(eng_clear),
         .baud_set(baud_set), .baud_divider(baud_divider), .min_divider(byte_link ? 16'd0 : MIN_DIV16),
-        .divider(byte_link ? 16'd0 : divider),
+        .divider(byte_link ? 16'd0 : divider16),
         .eng_max_vars(max_vars), .eng_max_domain(max_domain), .eng_max_words(max_words),
         .eng_max_constraints(max_constraints), .eng_max_violations(max_violations),
         .eng_engines(engines), .eng_candidates(candidates), .eng_busy_cycles(busy_cycles),
@@ -321,15 +326,15 @@ module hilsolve_top #(
     assign line_ready     = byte_link ? byte_out_ready : uart_in_ready;
     assign byte_out_valid = byte_link && line_valid;
     assign byte_out_data  = line_data;
-    uart_tx #(.DW(16)) transmitter (
+    uart_tx #(.DW(BAUD_DW)) transmitter (
         .clk(clk), .rst(rst), .clks_per_bit(divider), .in_valid(line_valid && !byte_link), .in_ready(uart_in_ready),
         .in_data(line_data), .tx(uart_tx), .busy(tx_busy));
 
     // Link speed: a SetBaud switches once nothing is being received or sent (its Ack has left).
     wire line_idle = !(rx_busy | frames_busy | dispatch_busy | encoder_busy | tx_buffer_busy |
                        cobs_busy | tx_busy);
-    link_baud #(.SAFE(CLKS_PER_BIT), .WATCHDOG(BAUD_WATCHDOG), .DW(16)) baud (
-        .clk(clk), .rst(rst), .rx(uart_rx), .set_valid(baud_set && !byte_link), .set_divider(baud_divider),
+    link_baud #(.SAFE(CLKS_PER_BIT), .WATCHDOG(BAUD_WATCHDOG), .DW(BAUD_DW)) baud (
+        .clk(clk), .rst(rst), .rx(uart_rx), .set_valid(baud_set && !byte_link), .set_divider(baud_divider[BAUD_DW-1:0]),
         .line_idle(line_idle), .good_frame(good_frame), .divider(divider), .busy(baud_busy));
 
     assign busy = rx_busy | frames_busy | dispatch_busy | engine_busy | search_busy |

@@ -10,7 +10,7 @@
 //   Reset            -> a one-cycle eng_clear pulse, then Ack
 //   SetBaud          -> Ack and a one-cycle baud_set pulse (link_baud switches once the Ack has
 //                       left), or Error (ERROR_BAUD, arg min_divider) for a divider below
-//                       min_divider or above 65535, or when min_divider is 0 (a fixed rate)
+//                       min_divider or above 2^BAUD_DW - 1, or when min_divider is 0 (a fixed rate)
 //   Candidate beyond the window -> Error (ERROR_WINDOW, arg WINDOW), seq of the candidate
 //   ProgramBegin, ProgramChunk, ProgramEnd, Candidate -> the engine request port; the engine
 //                       replies through its own reply port (see hdl/README.md)
@@ -32,7 +32,8 @@ module link_dispatch #(
     parameter integer     WINDOW           = 4,
     parameter integer     BUILD            = 1,
     parameter [8*16-1:0]  DEVICE_ID        = "hilsolve-sim", // ASCII, up to 16 characters
-    parameter integer     SEARCH           = 0              // 1: a search engine is attached
+    parameter integer     SEARCH           = 0,             // 1: a search engine is attached
+    parameter integer     BAUD_DW          = 8              // bits of the bit-period register (SetBaud's largest: 2^BAUD_DW - 1)
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -169,7 +170,7 @@ module link_dispatch #(
     wire   req_taken     = to_search ? srch_req_ready : eng_req_ready;
     assign eng_req_kind  = dec_kind[3:0];
     assign baud_divider  = eng_req_f2[15:0];
-    wire   baud_ok       = min_divider != 16'd0 && ~|eng_req_f2[31:16] && eng_req_f2[15:0] >= min_divider;
+    wire   baud_ok       = min_divider != 16'd0 && ~|eng_req_f2[31:BAUD_DW] && eng_req_f2[15:0] >= min_divider;
     assign eng_req_len   = bytes_len;
     assign release_slot  = slot;
     assign release_valid = holding && ((state == D_REPLY && rep_ready) ||

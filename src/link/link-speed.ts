@@ -16,8 +16,8 @@ export const RATE_TOLERANCE = 0.01;
 /** Rates tried before the session settles for the safe one. */
 export const MAX_SWITCH_TRIES = 2;
 
-/** The largest divider SetBaud carries (the RTL's 16-bit bit-period register). */
-export const MAX_DIVIDER = 0xffff;
+/** The largest divider the board builds accept (their 8-bit bit-period register, hdl/rtl/hilsolve_top.v). */
+export const MAX_DIVIDER = 0xff;
 
 export interface RateChoice {
   /** The host's serial rate. */
