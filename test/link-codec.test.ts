@@ -27,6 +27,7 @@ const hostMessage: fc.Arbitrary<HostMessage> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('searchStop' as const), seq: u32 }),
   fc.record({ kind: fc.constant('searchStatus' as const), seq: u32 }),
+  fc.record({ kind: fc.constant('setBaud' as const), seq: u32, divider: u32 }),
 );
 
 const deviceMessage: fc.Arbitrary<DeviceMessage> = fc.oneof(
@@ -34,6 +35,7 @@ const deviceMessage: fc.Arbitrary<DeviceMessage> = fc.oneof(
     kind: fc.constant('hello' as const), seq: u32, protocolVersion: u32, deviceId: bytes, build: u32, maxPayload: u32,
     window: u32, clockHz: u32, baud: u32, maxVars: u32, maxDomain: u32, maxWords: u32, maxConstraints: u32,
     maxViolations: u32, engines: u32, search: fc.oneof(fc.constant<number[]>([]), fc.array(u32, { minLength: 5, maxLength: 5 })),
+    minDivider: u32, divider: u32,
   }),
   fc.record({ kind: fc.constant('echo' as const), seq: u32, data: bytes }),
   fc.record({

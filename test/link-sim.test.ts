@@ -73,7 +73,7 @@ describe('link against the simulated device', () => {
     }
   });
 
-  async function checkGolden(...layers: ('link' | 'validator' | 'search')[]) {
+  async function checkGolden(...layers: ('link' | 'validator' | 'search' | 'uart')[]) {
     const file = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as GoldenFile;
     const link = await rawLink(sim.path);
     try {

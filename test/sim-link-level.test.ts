@@ -63,7 +63,12 @@ function normalise(m: DeviceMessage): DeviceMessage {
  * have got further on the byte link by then, so only its seq is compared.
  */
 function inBurst(m: DeviceMessage): DeviceMessage | { kind: 'counters'; seq: number } {
-  return m.kind === 'counters' ? { kind: 'counters', seq: m.seq } : m;
+  return m.kind === 'counters' ? { kind: 'counters', seq: m.seq } : withoutRate(m);
+}
+
+/** The link speed fields differ by design: the byte link has no rate (min_divider and divider 0). */
+function withoutRate(m: DeviceMessage): DeviceMessage {
+  return m.kind === 'hello' ? { ...m, minDivider: 0, divider: 0 } : m;
 }
 
 /**

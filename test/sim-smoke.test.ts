@@ -239,7 +239,7 @@ describe('simulated device on a pseudo-terminal', () => {
       ...key(12, 5), 9, 9, 9, 9,
       ...key(1, 0), ...longSeq,
     ];
-    const payload = [...key(16, 0), 1, ...lenField(2, body), ...lenField(100, [7, 7])];
+    const payload = [...key(17, 0), 1, ...lenField(2, body), ...lenField(100, [7, 7])];  // 16 is SetBaud
     dev.sendPayload(Uint8Array.from(payload));
     const reply = expectKind(await dev.next(), 'echo');
     expect(reply.seq).toBe(5);
@@ -272,7 +272,7 @@ describe('simulated device on a pseudo-terminal', () => {
     // The seq read before the fault is reported.
     dev.sendPayload(Uint8Array.from(lenField(2, [...key(1, 0), 42, ...key(2, 0), 1])));
     expectError(await dev.next(), ErrorCode.DECODE, 42);
-    for (const p of [[], [...lenField(16, [8, 1])], [...key(20, 0), 1]]) {
+    for (const p of [[], [...lenField(17, [8, 1])], [...key(20, 0), 1]]) {  // 16 is SetBaud
       dev.sendPayload(Uint8Array.from(p));
       expectError(await dev.next(), ErrorCode.UNKNOWN_MESSAGE);
     }

@@ -1,5 +1,6 @@
 // Board top for the iCEBreaker (iCE40 UP5K): 12 MHz oscillator, UART through the FTDI chip at
-// 115200 baud (12 MHz / 104 = 115385 baud, 0.16 % off). A power-on reset holds the design for
+// 115200 baud (12 MHz / 104 = 115385 baud, 0.16 % off) after reset; SetBaud may raise it to
+// 3 Mbaud (divider 4, hilsolve_top's MIN_DIVIDER). A power-on reset holds the design for
 // 64 cycles after configuration (iCE40 block RAM reads return 0 for about the first 36); the
 // green LED shows `busy`.
 `default_nettype none
@@ -27,6 +28,7 @@ module hilsolve_icebreaker #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire       byte_in_ready, byte_out_valid;
     wire [7:0] byte_out_data;
+    wire [15:0] line_divider;   // the simulator's line model reads it
     /* verilator lint_on UNUSEDSIGNAL */
     // Today's validator sizes (the UP5K's SPRAM holds 16K words).
     hilsolve_top #(
@@ -38,7 +40,7 @@ module hilsolve_icebreaker #(
         .clk(CLK), .rst(!por[6]), .uart_rx(RX), .uart_tx(TX),
         .byte_link(1'b0), .byte_in_valid(1'b0), .byte_in_ready(byte_in_ready), .byte_in_data(8'd0),
         .byte_out_valid(byte_out_valid), .byte_out_ready(1'b0), .byte_out_data(byte_out_data),
-        .busy(busy));
+        .line_divider(line_divider), .busy(busy));
 
     assign LEDG_N = !busy;
 endmodule

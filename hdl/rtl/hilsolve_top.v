@@ -26,11 +26,17 @@
 //   byte_out_* <- the COBS encoder, where uart_tx takes its bytes.
 // With `byte_link` low (the board ties it so) the byte ports are ignored (byte_in_ready and
 // byte_out_valid stay low) and the UART works as it always has.
+// Link speed: the UART's bit period starts at CLKS_PER_BIT and SetBaud changes it (link_baud);
+// HelloReply.min_divider offers MIN_DIVIDER on the UART and 0 on the byte link, where a rate
+// means nothing. The period register has BAUD_DW bits (8, so SetBaud takes up to 255, unless
+// CLKS_PER_BIT needs more). `line_divider` shows the period now in use (the simulator's line model).
 `default_nettype none
 
 module hilsolve_top #(
     parameter integer    CLOCK_HZ     = 12_000_000,
-    parameter integer    CLKS_PER_BIT = 8,
+    parameter integer    CLKS_PER_BIT = 8,               // the safe bit period, from reset on
+    parameter integer    MIN_DIVIDER  = 4,               // the shortest SetBaud accepts
+    parameter integer    BAUD_WATCHDOG = 1 << 21,        // cycles a switch waits for a good frame
     parameter integer    MAX_PAYLOAD  = 512,            // a power of two: one 4 Kbit RAM per slot
     parameter integer    WINDOW       = 4,
     parameter integer    BUILD        = 1,
@@ -59,6 +65,7 @@ module hilsolve_top #(
     output wire       byte_out_valid,
     input  wire       byte_out_ready,
     output wire [7:0] byte_out_data,
+    output wire [15:0] line_divider,
     output wire       busy
 );
     localparam integer AW = $clog2(MAX_PAYLOAD);
@@ -68,12 +75,22 @@ module hilsolve_top #(
                                                                                        : MAX_PAYLOAD;
     localparam integer RW = $clog2(V_MAX_REQUEST);
     localparam integer SW = $clog2(SEARCH_MAX_VARS);
+    localparam integer BAUD_DW = CLKS_PER_BIT > 255 ? $clog2(CLKS_PER_BIT + 1) : 8;
+    localparam [31:0]  MIN_DIV32 = MIN_DIVIDER;
+    localparam [15:0]  MIN_DIV16 = MIN_DIV32[15:0];
+    wire               baud_set, baud_busy;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [15:0]        baud_divider;     // the dispatcher checked it fits BAUD_DW bits
+    /* verilator lint_on UNUSEDSIGNAL */
 
-    // UART receive.
-    wire       rx_valid, rx_error, rx_busy;
-    wire [7:0] rx_data;
-    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) receiver (
-        .clk(clk), .rst(rst), .rx(uart_rx), .out_valid(rx_valid), .out_data(rx_data),
+    // UART receive, at the bit period link_baud holds.
+    wire        rx_valid, rx_error, rx_busy;
+    wire [7:0]  rx_data;
+    wire [BAUD_DW-1:0] divider;
+    wire [15:0]        divider16 = {{(16-BAUD_DW){1'b0}}, divider};
+    assign line_divider = divider16;
+    uart_rx #(.DW(BAUD_DW)) receiver (
+        .clk(clk), .rst(rst), .rx(uart_rx), .clks_per_bit(divider), .out_valid(rx_valid), .out_data(rx_data),
         .frame_error(rx_error), .busy(rx_busy));
 
     // The receive path's byte source: the UART, or the byte link, which honours frame_rx's ready.
@@ -101,6 +118,7 @@ module hilsolve_top #(
     // Dispatcher and engine.
     wire          link_rep_valid, link_rep_ready, eng_rep_valid, eng_rep_ready;
     wire [3:0]    link_rep_kind, eng_rep_kind, rep_fld;
+    wire          rep_fld_hi;
     wire [31:0]   link_rep_val, link_item_val, eng_rep_val, eng_item_val;
     wire [IW-1:0] rep_item;
     wire          req_ready, eng_clear, frame_sent, dispatch_busy, engine_busy;
@@ -134,7 +152,7 @@ module hilsolve_top #(
 
     link_dispatch #(
         .MAX_PAYLOAD(MAX_PAYLOAD), .CLOCK_HZ(CLOCK_HZ), .BAUD(CLOCK_HZ / CLKS_PER_BIT),
-        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH)
+        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH), .BAUD_DW(BAUD_DW)
     ) dispatch (
         .clk(clk), .rst(rst),
         .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_status(ev_status), .ev_reason(ev_reason),
@@ -143,7 +161,7 @@ module hilsolve_top #(
         .good_frame(good_frame), .crc_error(crc_error), .frame_error(frame_error),
         .frame_sent(frame_sent), .verdict_encoded(verdict_encoded), .verdict_sent(verdict_sent),
         .rep_valid(link_rep_valid), .rep_ready(link_rep_ready), .rep_kind(link_rep_kind),
-        .rep_fld(rep_fld), .rep_val(link_rep_val), .rep_item(rep_item[AW-1:0]),
+        .rep_fld(rep_fld), .rep_fld_hi(rep_fld_hi), .rep_val(link_rep_val), .rep_item(rep_item[AW-1:0]),
         .rep_item_val(link_item_val),
         .eng_req_valid(link_eng_valid), .eng_req_ready(req_ready), .eng_req_kind(req_kind),
         .eng_req_f1(req_f1), .eng_req_f2(req_f2), .eng_req_f3(req_f3), .eng_req_f4(req_f4),
@@ -154,6 +172,8 @@ module hilsolve_top #(
         .srch_chains(srch_chains), .srch_max_vars(srch_max_vars), .srch_max_values(srch_max_values),
         .srch_max_clauses(srch_max_clauses), .srch_max_literals(srch_max_literals),
         .eng_clear(eng_clear),
+        .baud_set(baud_set), .baud_divider(baud_divider), .min_divider(byte_link ? 16'd0 : MIN_DIV16),
+        .divider(byte_link ? 16'd0 : divider16),
         .eng_max_vars(max_vars), .eng_max_domain(max_domain), .eng_max_words(max_words),
         .eng_max_constraints(max_constraints), .eng_max_violations(max_violations),
         .eng_engines(engines), .eng_candidates(candidates), .eng_busy_cycles(busy_cycles),
@@ -278,7 +298,7 @@ module hilsolve_top #(
     wire [7:0] enc_data;
     pb_encoder #(.IW(IW)) encoder (
         .clk(clk), .rst(rst), .src_valid(src_valid), .src_ready(src_ready), .src_kind(src_kind),
-        .fld_sel(rep_fld), .fld_val(src_val), .item_sel(rep_item), .item_val(src_item_val),
+        .fld_sel({rep_fld_hi, rep_fld}), .fld_val(src_val), .item_sel(rep_item), .item_val(src_item_val),
         .out_valid(enc_valid), .out_ready(enc_ready), .out_data(enc_data), .out_last(enc_last),
         .busy(encoder_busy));
 
@@ -306,12 +326,19 @@ module hilsolve_top #(
     assign line_ready     = byte_link ? byte_out_ready : uart_in_ready;
     assign byte_out_valid = byte_link && line_valid;
     assign byte_out_data  = line_data;
-    uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) transmitter (
-        .clk(clk), .rst(rst), .in_valid(line_valid && !byte_link), .in_ready(uart_in_ready),
+    uart_tx #(.DW(BAUD_DW)) transmitter (
+        .clk(clk), .rst(rst), .clks_per_bit(divider), .in_valid(line_valid && !byte_link), .in_ready(uart_in_ready),
         .in_data(line_data), .tx(uart_tx), .busy(tx_busy));
 
+    // Link speed: a SetBaud switches once nothing is being received or sent (its Ack has left).
+    wire line_idle = !(rx_busy | frames_busy | dispatch_busy | encoder_busy | tx_buffer_busy |
+                       cobs_busy | tx_busy);
+    link_baud #(.SAFE(CLKS_PER_BIT), .WATCHDOG(BAUD_WATCHDOG), .DW(BAUD_DW)) baud (
+        .clk(clk), .rst(rst), .rx(uart_rx), .set_valid(baud_set && !byte_link), .set_divider(baud_divider[BAUD_DW-1:0]),
+        .line_idle(line_idle), .good_frame(good_frame), .divider(divider), .busy(baud_busy));
+
     assign busy = rx_busy | frames_busy | dispatch_busy | engine_busy | search_busy |
-                  encoder_busy | tx_buffer_busy | cobs_busy | tx_busy;
+                  encoder_busy | tx_buffer_busy | cobs_busy | tx_busy | baud_busy;
 endmodule
 
 `default_nettype wire

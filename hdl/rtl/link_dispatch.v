@@ -8,6 +8,9 @@
 //   Echo             -> Echo (same seq and data, read back from the frame slot)
 //   CountersRequest  -> Counters (the cycle count when the request was decoded)
 //   Reset            -> a one-cycle eng_clear pulse, then Ack
+//   SetBaud          -> Ack and a one-cycle baud_set pulse (link_baud switches once the Ack has
+//                       left), or Error (ERROR_BAUD, arg min_divider) for a divider below
+//                       min_divider or above 2^BAUD_DW - 1, or when min_divider is 0 (a fixed rate)
 //   Candidate beyond the window -> Error (ERROR_WINDOW, arg WINDOW), seq of the candidate
 //   ProgramBegin, ProgramChunk, ProgramEnd, Candidate -> the engine request port; the engine
 //                       replies through its own reply port (see hdl/README.md)
@@ -29,7 +32,8 @@ module link_dispatch #(
     parameter integer     WINDOW           = 4,
     parameter integer     BUILD            = 1,
     parameter [8*16-1:0]  DEVICE_ID        = "hilsolve-sim", // ASCII, up to 16 characters
-    parameter integer     SEARCH           = 0              // 1: a search engine is attached
+    parameter integer     SEARCH           = 0,             // 1: a search engine is attached
+    parameter integer     BAUD_DW          = 8              // bits of the bit-period register (SetBaud's largest: 2^BAUD_DW - 1)
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -55,6 +59,7 @@ module link_dispatch #(
     input  wire          rep_ready,
     output reg  [3:0]    rep_kind,
     input  wire [3:0]    rep_fld,
+    input  wire          rep_fld_hi,       // rep_fld + 16 (HelloReply.min_divider, divider)
     output reg  [31:0]   rep_val,
     input  wire [AW-1:0] rep_item,
     output wire [31:0]   rep_item_val,
@@ -81,6 +86,11 @@ module link_dispatch #(
     input  wire [31:0]   srch_max_clauses,
     input  wire [31:0]   srch_max_literals,
     output reg           eng_clear,
+    // Link bit rate (link_baud): an accepted SetBaud, and the smallest divider allowed (0: none).
+    output reg           baud_set,
+    output wire [15:0]   baud_divider,
+    input  wire [15:0]   min_divider,
+    input  wire [15:0]   divider,          // the bit period in use (HelloReply.divider)
     input  wire [31:0]   eng_max_vars,
     input  wire [31:0]   eng_max_domain,
     input  wire [31:0]   eng_max_words,
@@ -98,8 +108,9 @@ module link_dispatch #(
     localparam [3:0] KIND_HELLO = 4'd1, KIND_ECHO = 4'd2, KIND_COUNTERS = 4'd3, KIND_RESET = 4'd4,
                      KIND_ACK = 4'd4, KIND_CANDIDATE = 4'd8, KIND_SEARCH_FIRST = 4'd9,
                      KIND_ERROR = 4'd15;
-    localparam [3:0] ERROR_CRC = 4'd1, ERROR_FRAME = 4'd2, ERROR_DECODE = 4'd3,
-                     ERROR_UNKNOWN_MESSAGE = 4'd4, ERROR_WINDOW = 4'd14;
+    localparam [4:0] KIND_SET_BAUD = 5'd16;
+    localparam [4:0] ERROR_CRC = 5'd1, ERROR_FRAME = 5'd2, ERROR_DECODE = 5'd3,
+                     ERROR_UNKNOWN_MESSAGE = 5'd4, ERROR_WINDOW = 5'd14, ERROR_BAUD = 5'd19;
     localparam [31:0] WINDOW32 = WINDOW;
     localparam [1:0] D_IDLE = 2'd0, D_DECODE = 2'd1, D_REPLY = 2'd2, D_ENGINE = 2'd3;
 
@@ -117,7 +128,7 @@ module link_dispatch #(
     reg        slot;
     reg        holding;     // the current request occupies `slot`
     reg        seq_read;    // the reply echoes the decoded seq (eng_req_f1, held by the decoder)
-    reg [3:0]  code;        // Error fields of a link-level error
+    reg [4:0]  code;        // Error fields of a link-level error
     reg [2:0]  arg;
 
     // Candidates in flight: held by the engine, or answered by a Verdict still in the transmit
@@ -131,7 +142,7 @@ module link_dispatch #(
     reg  [63:0] cycles, cycles_at_request;
     wire [31:0] counter;
     wire        counters_busy;
-    wire        decode_error = state == D_DECODE && dec_done && (dec_error || dec_kind == 4'd0);
+    wire        decode_error = state == D_DECODE && dec_done && (dec_error || dec_kind == 5'd0);
     wire [2:0]  counter_index = rep_fld[2:0] - 3'd2;   // Counters fields 2..6, in inc order
     link_counters #(.N(5)) counters (
         .clk(clk), .rst(rst),
@@ -140,7 +151,7 @@ module link_dispatch #(
 
     wire          dec_start = state == D_IDLE && ev_valid && ev_status == STATUS_OK;
     wire          dec_done, dec_error;
-    wire [3:0]    dec_kind;
+    wire [4:0]    dec_kind;
     wire [AW-1:0] dec_addr, bytes_off;
     wire [AW:0]   bytes_len;
     pb_decoder #(.MAX_PAYLOAD(MAX_PAYLOAD)) decoder (
@@ -153,11 +164,13 @@ module link_dispatch #(
     assign ev_ready      = state == D_IDLE;
     assign rep_valid     = state == D_REPLY;
     // Kinds 9..15 go to the search engine (only reached with SEARCH = 1).
-    wire   to_search     = dec_kind >= KIND_SEARCH_FIRST;
+    wire   to_search     = dec_kind >= {1'b0, KIND_SEARCH_FIRST};   // never SetBaud: answered here
     assign eng_req_valid = state == D_ENGINE && !to_search;
     assign srch_req_valid = state == D_ENGINE && to_search;
     wire   req_taken     = to_search ? srch_req_ready : eng_req_ready;
-    assign eng_req_kind  = dec_kind;
+    assign eng_req_kind  = dec_kind[3:0];
+    assign baud_divider  = eng_req_f2[15:0];
+    wire   baud_ok       = min_divider != 16'd0 && ~|eng_req_f2[31:BAUD_DW] && eng_req_f2[15:0] >= min_divider;
     assign eng_req_len   = bytes_len;
     assign release_slot  = slot;
     assign release_valid = holding && ((state == D_REPLY && rep_ready) ||
@@ -191,7 +204,9 @@ module link_dispatch #(
 
     always @* begin
         rep_val = 32'd0;
-        if (rep_fld == 4'd1) rep_val = seq_read ? eng_req_f1 : 32'd0;
+        if (rep_fld_hi) rep_val = rep_kind != KIND_HELLO ? 32'd0
+                                : rep_fld == 4'd0 ? {16'd0, min_divider} : rep_fld == 4'd1 ? {16'd0, divider} : 32'd0;
+        else if (rep_fld == 4'd1) rep_val = seq_read ? eng_req_f1 : 32'd0;
         else case (rep_kind)
             KIND_HELLO: case (rep_fld)
                 4'd2:  rep_val = PROTOCOL_VERSION;
@@ -219,13 +234,14 @@ module link_dispatch #(
                 4'd10: rep_val = eng_busy_cycles;
                 default: ;
             endcase
-            KIND_ERROR:    if (rep_fld == 4'd2) rep_val = {28'd0, code};
-                           else if (rep_fld == 4'd3) rep_val = code == ERROR_WINDOW ? WINDOW32 : {29'd0, arg};
+            KIND_ERROR:    if (rep_fld == 4'd2) rep_val = {27'd0, code};
+                           else if (rep_fld == 4'd3) rep_val = code == ERROR_WINDOW ? WINDOW32
+                                                             : code == ERROR_BAUD ? {16'd0, min_divider} : {29'd0, arg};
             default: ;
         endcase
     end
 
-    task reply(input [3:0] kind, input with_seq, input [3:0] c, input [2:0] a);
+    task reply(input [3:0] kind, input with_seq, input [4:0] c, input [2:0] a);
         begin
             rep_kind <= kind;
             seq_read <= with_seq;
@@ -237,6 +253,7 @@ module link_dispatch #(
 
     always @(posedge clk) begin
         eng_clear <= 1'b0;
+        baud_set  <= 1'b0;
         cycles    <= cycles + 64'd1;
         tx_verdicts <= tx_verdicts + {1'b0, verdict_encoded} - {1'b0, verdict_sent};
         if (rst) begin
@@ -259,22 +276,27 @@ module link_dispatch #(
                     if (dec_done) begin
                         if (dec_error) reply(KIND_ERROR, 1'b1, ERROR_DECODE, 3'd0);
                         else case (dec_kind)
-                            4'd0:          reply(KIND_ERROR, 1'b0, ERROR_UNKNOWN_MESSAGE, 3'd0);
-                            KIND_HELLO:    reply(KIND_HELLO, 1'b1, 4'd0, 3'd0);
-                            KIND_ECHO:     reply(KIND_ECHO, 1'b1, 4'd0, 3'd0);
-                            KIND_COUNTERS: begin
-                                reply(KIND_COUNTERS, 1'b1, 4'd0, 3'd0);
+                            5'd0:          reply(KIND_ERROR, 1'b0, ERROR_UNKNOWN_MESSAGE, 3'd0);
+                            {1'b0, KIND_HELLO}:    reply(KIND_HELLO, 1'b1, 5'd0, 3'd0);
+                            {1'b0, KIND_ECHO}:     reply(KIND_ECHO, 1'b1, 5'd0, 3'd0);
+                            {1'b0, KIND_COUNTERS}: begin
+                                reply(KIND_COUNTERS, 1'b1, 5'd0, 3'd0);
                                 cycles_at_request <= cycles;
                             end
-                            KIND_RESET: begin
+                            {1'b0, KIND_RESET}: begin
                                 eng_clear <= 1'b1;
-                                reply(KIND_ACK, 1'b1, 4'd0, 3'd0);
+                                reply(KIND_ACK, 1'b1, 5'd0, 3'd0);
                             end
-                            KIND_CANDIDATE:
+                            KIND_SET_BAUD:
+                                if (baud_ok) begin
+                                    baud_set <= 1'b1;
+                                    reply(KIND_ACK, 1'b1, 5'd0, 3'd0);
+                                end else reply(KIND_ERROR, 1'b1, ERROR_BAUD, 3'd0);
+                            {1'b0, KIND_CANDIDATE}:
                                 if (window_full) reply(KIND_ERROR, 1'b1, ERROR_WINDOW, 3'd0);
                                 else state <= D_ENGINE;
                             default:
-                                if (SEARCH == 0 && dec_kind >= KIND_SEARCH_FIRST)
+                                if (SEARCH == 0 && dec_kind >= {1'b0, KIND_SEARCH_FIRST})
                                     reply(KIND_ERROR, 1'b1, ERROR_UNKNOWN_MESSAGE, 3'd0);
                                 else state <= D_ENGINE;
                         endcase

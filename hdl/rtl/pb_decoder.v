@@ -7,7 +7,8 @@
 // of wire types 0, 1, 2 and 5 are skipped (at both levels); varints of up to 10 bytes are taken
 // mod 2^32. Malformed input sets `error`: a truncated field, a length past the end of its message,
 // an 11-byte varint, field number 0, wire types 3, 4, 6, 7, or a known field with the wrong type.
-// The schema of the bodies (host_field_type below) mirrors proto/link.proto.
+// The schema of the bodies (host_field_type below) mirrors proto/link.proto. Bodies are HostMessage
+// fields 1..16 (16, SetBaud, has a two-byte key); top-level fields 17 and up are unknown.
 `default_nettype none
 
 module pb_decoder #(
@@ -21,7 +22,7 @@ module pb_decoder #(
     output wire [AW-1:0] rd_addr,         // payload byte index
     input  wire [7:0]    rd_data,         // byte at rd_addr, one cycle later
     output reg           error,
-    output reg  [3:0]    kind,            // 0: no known body
+    output reg  [4:0]    kind,            // 0: no known body; else the HostMessage field (1..16)
     output reg  [31:0]   f1,
     output reg  [31:0]   f2,
     output reg  [31:0]   f3,
@@ -39,30 +40,31 @@ module pb_decoder #(
     localparam [1:0] P_KEY = 2'd0, P_VALUE = 2'd1, P_LENGTH = 2'd2, P_FIXED = 2'd3;
 
     // Type of field `f` of HostMessage body `k` (see proto/link.proto).
-    function [1:0] host_field_type(input [3:0] k, input [2:0] f);
+    function [1:0] host_field_type(input [4:0] k, input [2:0] f);
         begin
             host_field_type = T_NONE;
             case (k)
-                4'd1: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;          // Hello
-                4'd2: if (f == 3'd1) host_field_type = T_VARINT;                       // Echo
+                5'd1: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;          // Hello
+                5'd2: if (f == 3'd1) host_field_type = T_VARINT;                       // Echo
                       else if (f == 3'd2) host_field_type = T_BYTES;
-                4'd3, 4'd4: if (f == 3'd1) host_field_type = T_VARINT;                 // CountersRequest, Reset
-                4'd5: if (f >= 3'd1 && f <= 3'd5) host_field_type = T_VARINT;          // ProgramBegin
-                4'd6: if (f >= 3'd1 && f <= 3'd3) host_field_type = T_VARINT;          // ProgramChunk
+                5'd3, 5'd4: if (f == 3'd1) host_field_type = T_VARINT;                 // CountersRequest, Reset
+                5'd5: if (f >= 3'd1 && f <= 3'd5) host_field_type = T_VARINT;          // ProgramBegin
+                5'd6: if (f >= 3'd1 && f <= 3'd3) host_field_type = T_VARINT;          // ProgramChunk
                       else if (f == 3'd4) host_field_type = T_BYTES;
-                4'd7: if (f == 3'd1) host_field_type = T_VARINT;                       // ProgramEnd
+                5'd7: if (f == 3'd1) host_field_type = T_VARINT;                       // ProgramEnd
                       else if (f == 3'd2) host_field_type = T_FIXED32;
-                4'd8: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;          // Candidate
+                5'd8: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;          // Candidate
                       else if (f == 3'd3) host_field_type = T_BYTES;
-                4'd9: if (f >= 3'd1 && f <= 3'd5) host_field_type = T_VARINT;          // SearchBegin
-                4'd10: if (f >= 3'd1 && f <= 3'd3) host_field_type = T_VARINT;         // SearchChunk
+                5'd9: if (f >= 3'd1 && f <= 3'd5) host_field_type = T_VARINT;          // SearchBegin
+                5'd10: if (f >= 3'd1 && f <= 3'd3) host_field_type = T_VARINT;         // SearchChunk
                        else if (f == 3'd4) host_field_type = T_BYTES;
-                4'd11: if (f == 3'd1) host_field_type = T_VARINT;                      // SearchEnd
+                5'd11: if (f == 3'd1) host_field_type = T_VARINT;                      // SearchEnd
                        else if (f == 3'd2) host_field_type = T_FIXED32;
-                4'd12: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;         // Prior
+                5'd12: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;         // Prior
                        else if (f == 3'd3) host_field_type = T_BYTES;
-                4'd13: if (f >= 3'd1 && f <= 3'd6) host_field_type = T_VARINT;         // SearchStart
-                4'd14, 4'd15: if (f == 3'd1) host_field_type = T_VARINT;               // SearchStop, SearchStatusRequest
+                5'd13: if (f >= 3'd1 && f <= 3'd6) host_field_type = T_VARINT;         // SearchStart
+                5'd14, 5'd15: if (f == 3'd1) host_field_type = T_VARINT;               // SearchStop, SearchStatusRequest
+                5'd16: if (f == 3'd1 || f == 3'd2) host_field_type = T_VARINT;         // SetBaud
                 default: ;
             endcase
         end
@@ -76,7 +78,7 @@ module pb_decoder #(
     reg        in_body;
     reg [31:0] acc;          // value being read
     reg [3:0]  nbytes;       // bytes of it read so far
-    reg [3:0]  field;        // field number of the current field (low bits: the known ones are < 16)
+    reg [4:0]  field;        // field number of the current field (low bits: the known ones are < 17)
     reg [1:0]  ftype;       // its type in the schema (T_NONE: unknown, skip)
 
     wire [AW:0] limit    = in_body ? body_end : msg_end;
@@ -86,12 +88,12 @@ module pb_decoder #(
     wire        fits     = ~|acc[31:AW+1] && acc[AW:0] <= room;
     wire [2:0]  wire_type = acc[2:0];
     wire        field_zero = ~|acc[31:3];
-    wire        field_small = ~|acc[31:7];   // below 16: the known fields are
-    wire [3:0]  key_field = acc[6:3];
-    // Top-level fields 1..15 are the body members (messages); inside a body, the schema decides.
+    wire        field_small = ~|acc[31:8];   // below 32: the known fields are
+    wire [4:0]  key_field = acc[7:3];
+    // Top-level fields 1..16 are the body members (messages); inside a body, the schema decides.
     wire [1:0]  key_type = !field_small ? T_NONE
-                         : !in_body ? (key_field != 4'd0 ? T_BYTES : T_NONE)
-                         : !key_field[3] ? host_field_type(kind, key_field[2:0]) : T_NONE;
+                         : !in_body ? (key_field != 5'd0 && key_field <= 5'd16 ? T_BYTES : T_NONE)
+                         : key_field[4:3] == 2'd0 ? host_field_type(kind, key_field[2:0]) : T_NONE;
 
     assign rd_addr = pos[AW-1:0];
 
@@ -122,7 +124,7 @@ module pb_decoder #(
         if (rst) begin
             state <= S_IDLE;
             error <= 1'b0;
-            kind  <= 4'd0;
+            kind  <= 5'd0;
         end else begin
             case (state)
                 S_IDLE:
@@ -131,7 +133,7 @@ module pb_decoder #(
                         msg_end   <= len;
                         in_body   <= 1'b0;
                         error     <= 1'b0;
-                        kind      <= 4'd0;
+                        kind      <= 5'd0;
                         {f1, f2, f3, f4, f5, f6} <= 192'd0;
                         bytes_off <= 0;
                         bytes_len <= 0;
@@ -217,8 +219,8 @@ module pb_decoder #(
                         if (ftype == T_BYTES && !in_body) begin   // enter the body
                             in_body  <= 1'b1;
                             body_end <= pos + acc[AW:0];
-                            if (field[3:0] != kind) begin
-                                kind <= field[3:0];
+                            if (field != kind) begin
+                                kind <= field;
                                 {f1, f2, f3, f4, f5, f6} <= 192'd0;
                                 bytes_off <= 0;
                                 bytes_len <= 0;

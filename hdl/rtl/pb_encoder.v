@@ -7,7 +7,8 @@
 //   item_sel -> item_val, one cycle later: byte item_sel of the bytes field (low 8 bits) or
 //              element item_sel of the packed field; fld_sel names that field meanwhile, so a
 //              body with a bytes and a packed field (HelloReply) can tell their items apart.
-// The encoder walks fields 1..15 twice: first to size the body (whose length prefix comes
+// The encoder walks fields 1..17 twice (16 and 17, HelloReply.min_divider and divider, have
+// two-byte keys): first to size the body (whose length prefix comes
 // first), then to send it. It reads each field value once, in the first walk, and keeps it in a
 // small block RAM for the second, so a source may answer with live values (counters that keep
 // counting); only the items of a bytes or packed field are read again and must stay put until
@@ -24,7 +25,7 @@ module pb_encoder #(
     input  wire          src_valid,
     output wire          src_ready,      // high for one cycle when done with the source
     input  wire [3:0]    src_kind,
-    output wire [3:0]    fld_sel,
+    output wire [4:0]    fld_sel,
     input  wire [31:0]   fld_val,
     output wire [IW-1:0] item_sel,
     input  wire [31:0]   item_val,
@@ -41,28 +42,29 @@ module pb_encoder #(
     localparam [3:0] S_IDLE = 4'd0, S_FIELD = 4'd1, S_SIZE_RD = 4'd2, S_SIZE_ITEM = 4'd3,
                      S_HEADER = 4'd4, S_VARINT = 4'd5, S_FIXED = 4'd6, S_ITEM_RD = 4'd7,
                      S_ITEM = 4'd8, S_OUT = 4'd9, S_DONE = 4'd10,
-                     S_FETCH = 4'd11, S_CAPTURE = 4'd12, S_NEXT = 4'd13;
+                     S_FETCH = 4'd11, S_CAPTURE = 4'd12, S_NEXT = 4'd13, S_KEY2 = 4'd14;
+    localparam [4:0] FLD_END = 5'd18;
 
     // Type of field `f` of DeviceMessage body `k` (see proto/link.proto).
-    function [2:0] dev_field_type(input [3:0] k, input [3:0] f);
+    function [2:0] dev_field_type(input [3:0] k, input [4:0] f);
         begin
             dev_field_type = T_NONE;
             case (k)
-                4'd1: if (f == 4'd3) dev_field_type = T_BYTES;                          // HelloReply
-                      else if (f == 4'd15) dev_field_type = T_PACKED;
-                      else if (f >= 4'd1) dev_field_type = T_VARINT;
-                4'd2: if (f == 4'd1) dev_field_type = T_VARINT;                         // Echo
-                      else if (f == 4'd2) dev_field_type = T_BYTES;
-                4'd3: if (f >= 4'd1 && f <= 4'd10) dev_field_type = T_VARINT;          // Counters
-                4'd4: if (f == 4'd1) dev_field_type = T_VARINT;                         // Ack
-                4'd5: if (f == 4'd4) dev_field_type = T_FIXED32;                        // Solution
-                      else if (f == 4'd10) dev_field_type = T_BYTES;
-                      else if (f >= 4'd1 && f <= 4'd9) dev_field_type = T_VARINT;
-                4'd6: if (f >= 4'd1 && f <= 4'd12) dev_field_type = T_VARINT;          // SearchStatus
-                4'd8: if (f == 4'd5) dev_field_type = T_PACKED;                         // Verdict
-                      else if (f == 4'd6) dev_field_type = T_FIXED32;
-                      else if (f >= 4'd1 && f <= 4'd7) dev_field_type = T_VARINT;
-                4'd15: if (f >= 4'd1 && f <= 4'd3) dev_field_type = T_VARINT;          // Error
+                4'd1: if (f == 5'd3) dev_field_type = T_BYTES;                          // HelloReply
+                      else if (f == 5'd15) dev_field_type = T_PACKED;
+                      else if (f >= 5'd1 && f <= 5'd17) dev_field_type = T_VARINT;
+                4'd2: if (f == 5'd1) dev_field_type = T_VARINT;                         // Echo
+                      else if (f == 5'd2) dev_field_type = T_BYTES;
+                4'd3: if (f >= 5'd1 && f <= 5'd10) dev_field_type = T_VARINT;          // Counters
+                4'd4: if (f == 5'd1) dev_field_type = T_VARINT;                         // Ack
+                4'd5: if (f == 5'd4) dev_field_type = T_FIXED32;                        // Solution
+                      else if (f == 5'd10) dev_field_type = T_BYTES;
+                      else if (f >= 5'd1 && f <= 5'd9) dev_field_type = T_VARINT;
+                4'd6: if (f >= 5'd1 && f <= 5'd12) dev_field_type = T_VARINT;          // SearchStatus
+                4'd8: if (f == 5'd5) dev_field_type = T_PACKED;                         // Verdict
+                      else if (f == 5'd6) dev_field_type = T_FIXED32;
+                      else if (f >= 5'd1 && f <= 5'd7) dev_field_type = T_VARINT;
+                4'd15: if (f >= 5'd1 && f <= 5'd3) dev_field_type = T_VARINT;          // Error
                 default: ;
             endcase
         end
@@ -82,10 +84,10 @@ module pb_encoder #(
         wire_type = t == T_VARINT ? 3'd0 : t == T_FIXED32 ? 3'd5 : 3'd2;
     endfunction
 
-    reg [3:0]    state, after_out, after_value;
+    reg [3:0]    state, after_out, after_value, after_key;
     reg [3:0]    kind;
     reg          sending;        // second walk: emit
-    reg [4:0]    fld;            // 1..15, 16 = end of the walk
+    reg [4:0]    fld;            // 1..17, FLD_END = end of the walk
     reg [2:0]    cur_type;       // type of the field being sent
     reg [LW-1:0] body_len;
     reg [LW-1:0] packed_len;     // bytes of the packed field's elements
@@ -98,18 +100,20 @@ module pb_encoder #(
     // of the sizing adders' timing path), or kept from the first walk.
     reg  [31:0] first;           // value read from the source (first walk)
     (* ram_block *)
-    reg  [31:0] kept [0:15];     // the values of the first walk, for the second
+    reg  [31:0] kept [0:31];     // the values of the first walk, for the second
     reg  [31:0] kept_q;
     wire [31:0] fval = sending ? kept_q : first;
     always @(posedge clk) begin
-        kept_q <= kept[fld[3:0]];
-        if (state == S_CAPTURE && !sending) kept[fld[3:0]] <= fld_val;
+        kept_q <= kept[fld];
+        if (state == S_CAPTURE && !sending) kept[fld] <= fld_val;
     end
-    wire [2:0]  ftype = dev_field_type(kind, fld[3:0]);
-    wire        skip  = fld[4] || ftype == T_NONE || fval == 32'd0;
+    wire [2:0]  ftype = dev_field_type(kind, fld);
+    wire        fld_end = fld == FLD_END;
+    wire        skip  = fld_end || ftype == T_NONE || fval == 32'd0;
+    wire [LW-1:0] ksize = fld[4] ? TWO : ONE;   // key bytes: fields from 16 on take two
     wire [LW-1:0] fsize = {{(LW-3){1'b0}}, varint_size(fval[31:7])};
 
-    assign fld_sel  = fld[3:0];
+    assign fld_sel  = fld;
     assign item_sel = item;
     assign out_last = remaining == ONE;
     assign busy     = state != S_IDLE;
@@ -146,7 +150,7 @@ module pb_encoder #(
                     state <= S_FIELD;
                 end
                 S_FIELD:  // fval is the value of field `fld`
-                    if (fld[4]) state <= sending ? S_DONE : S_HEADER;
+                    if (fld_end) state <= sending ? S_DONE : S_HEADER;
                     else if (skip) begin
                         fld   <= fld + 5'd1;
                         state <= S_FETCH;
@@ -156,9 +160,9 @@ module pb_encoder #(
                             state <= S_FETCH;
                         end
                         case (ftype)
-                            T_VARINT:  body_len <= body_len + ONE + fsize;
-                            T_FIXED32: body_len <= body_len + FIVE;
-                            T_BYTES:   body_len <= body_len + ONE + fsize + fval[LW-1:0];
+                            T_VARINT:  body_len <= body_len + ksize + fsize;
+                            T_FIXED32: body_len <= body_len + ksize + FIVE - ONE;
+                            T_BYTES:   body_len <= body_len + ksize + fsize + fval[LW-1:0];
                             default: begin   // T_PACKED: size the elements first
                                 packed_len <= 0;
                                 item       <= 0;
@@ -173,11 +177,12 @@ module pb_encoder #(
                         value      <= ftype == T_PACKED ? {{(32-LW){1'b0}}, packed_len} : fval;
                         fixed_left <= 2'd3;
                         after_value <= (ftype == T_BYTES || ftype == T_PACKED) ? S_ITEM_RD : S_NEXT;
-                        emit({1'b0, fld[3:0], wire_type(ftype)}, ftype == T_FIXED32 ? S_FIXED : S_VARINT);
+                        after_key  <= ftype == T_FIXED32 ? S_FIXED : S_VARINT;
+                        emit({fld[4], fld[3:0], wire_type(ftype)}, fld[4] ? S_KEY2 : ftype == T_FIXED32 ? S_FIXED : S_VARINT);
                     end
                 S_SIZE_RD:
                     if (item == items) begin
-                        body_len <= body_len + ONE + length_size(packed_len[LW-1:7]) + packed_len;
+                        body_len <= body_len + ksize + length_size(packed_len[LW-1:7]) + packed_len;
                         fld      <= fld + 5'd1;
                         state    <= S_FETCH;
                     end else state <= S_SIZE_ITEM;
@@ -203,6 +208,7 @@ module pb_encoder #(
                     fixed_left <= fixed_left - 2'd1;
                     emit(value[7:0], fixed_left == 2'd0 ? after_value : S_FIXED);
                 end
+                S_KEY2: emit(8'h01, after_key);   // the second key byte of fields 16..31
                 S_ITEM_RD: state <= item == items ? S_NEXT : S_ITEM;
                 S_NEXT: begin        // the field is sent: on to the next
                     fld   <= fld + 5'd1;

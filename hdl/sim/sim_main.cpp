@@ -9,6 +9,14 @@
 // cycles a byte at CLKS_PER_BIT 8). The host reaches the device through a pseudo-terminal
 // (--pty, the default) or a TCP port on 127.0.0.1 (--tcp PORT).
 //
+// The bit-level line models the host's UART: its bit period is the device's current divider
+// (--host-rate follow, the default: a host that always keeps up), the pty's termios speed as the
+// host set it (--host-rate pty: CLOCK_HZ / speed cycles a bit, so a host and a device that disagree
+// see garbage, as on a board) or a fixed rate (--host-rate N: an adapter that ignores speed
+// changes). Host bytes are played at that period and reply bytes decoded at it, sampled mid-bit.
+// --line-mismatch, --line-jitter, --line-gap and --line-glitch make the line less ideal, from a
+// seeded generator (--line-seed), so a run can be repeated.
+//
 // Speed: evaluating the model is the cost; the harness checks its file descriptors only every
 // POLL_EVERY cycles (polling every cycle is about 20 times slower), and when nothing is pending
 // and the design reports !busy it blocks in poll(), so an idle simulator uses no CPU. Simulated
@@ -19,7 +27,9 @@
 
 #include "Vhilsolve_top.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cmath>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -35,6 +45,8 @@
 #include <poll.h>
 #include <string>
 #include <sys/resource.h>
+#include <random>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -47,6 +59,7 @@
 namespace {
 
 constexpr int POLL_EVERY = 256;         // cycles between checks of the file descriptors
+constexpr double CLOCK_HZ = 12e6;       // hilsolve_top's CLOCK_HZ: the clock the line rates refer to
 constexpr int IDLE_WAIT_MS = 1000;      // poll() timeout while idle (signals wake it earlier)
 constexpr size_t READ_CHUNK = 4096;     // host bytes taken in at a time
 constexpr size_t OUT_LIMIT = 1 << 16;   // device bytes kept while nobody reads them
@@ -67,6 +80,8 @@ void on_report(int) { g_report = 1; }
 const char* USAGE =
     "usage: hilsolve-sim [--pty | --tcp PORT] [--link PATH] [--link-level byte|bit] [--clks-per-bit N]\n"
     "                    [--vcd FILE] [--stats] [--watch-stdin] [--bad-stop-bit N]\n"
+    "                    [--host-rate follow|pty|BAUD] [--line-mismatch PCT] [--line-jitter PCT]\n"
+    "                    [--line-gap BITS] [--line-glitch N] [--line-seed S]\n"
     "  --pty             serve on a new pseudo-terminal and print `pty PATH` (default)\n"
     "  --tcp PORT        serve on 127.0.0.1:PORT, one client at a time (0: pick a free port);\n"
     "                    prints `tcp 127.0.0.1:PORT`\n"
@@ -78,7 +93,15 @@ const char* USAGE =
     "  --stats           print cycle statistics at exit and on SIGUSR1\n"
     "  --watch-stdin     exit when stdin reaches end of file (the parent went away)\n"
     "  --bad-stop-bit N  testing aid: send the Nth byte from the host (from 1) with a low stop bit\n"
-    "                    (needs --link-level bit)\n";
+    "                    (needs --link-level bit)\n"
+    "  The line at --link-level bit (all need it):\n"
+    "  --host-rate R     the host UART's rate: follow (default) the device's divider; pty the\n"
+    "                    pseudo-terminal's termios speed (needs --pty); BAUD a fixed rate\n"
+    "  --line-mismatch P host bits P percent longer (negative: shorter), -10 to 10\n"
+    "  --line-jitter P   each bit edge of host bytes moved by up to +-P percent of a bit, 0 to 25\n"
+    "  --line-gap BITS   idle time after each host byte, 0 to BITS bit periods\n"
+    "  --line-glitch N   on average one glitch in N host bytes: rx inverted for 1 cycle to a quarter bit\n"
+    "  --line-seed S     seed of the line's random choices (default 1)\n";
 
 struct Options {
     bool tcp = false;
@@ -89,6 +112,14 @@ struct Options {
     bool watch_stdin = false;
     bool bit_level = false;  // --link-level bit: through the UART pins
     long bad_stop_bit = 0;   // 0: none
+    enum class HostRate { follow, pty, fixed } host_rate = HostRate::follow;
+    double host_baud = 0;    // HostRate::fixed
+    double mismatch = 0;     // fraction: host bit period = nominal * (1 + mismatch)
+    double jitter = 0;       // fraction of a bit
+    long gap_bits = 0;
+    long glitch_every = 0;   // 0: none
+    unsigned long seed = 1;
+    bool line_options = false;
 };
 
 long parse_number(const char* opt, const char* text, long lo, long hi) {
@@ -99,6 +130,17 @@ long parse_number(const char* opt, const char* text, long lo, long hi) {
         die(std::string(opt) + " needs a number from " + std::to_string(lo) + " to " + std::to_string(hi) +
             ", not '" + text + "'");
     return v;
+}
+
+// A percentage from lo to hi, returned as a fraction.
+double parse_fraction(const char* opt, const char* text, double lo, double hi) {
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(text, &end);
+    if (errno != 0 || *text == '\0' || *end != '\0' || !(v >= lo && v <= hi))
+        die(std::string(opt) + " needs a percentage from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not '" +
+            text + "'");
+    return v / 100.0;
 }
 
 Options parse_options(int argc, char** argv) {
@@ -128,6 +170,31 @@ Options parse_options(int argc, char** argv) {
         else if (a == "--stats") o.stats = true;
         else if (a == "--watch-stdin") o.watch_stdin = true;
         else if (a == "--bad-stop-bit") o.bad_stop_bit = parse_number("--bad-stop-bit", value(), 1, 1L << 40);
+        else if (a == "--host-rate") {
+            std::string v = value();
+            o.line_options = true;
+            if (v == "follow") o.host_rate = Options::HostRate::follow;
+            else if (v == "pty") o.host_rate = Options::HostRate::pty;
+            else {
+                o.host_rate = Options::HostRate::fixed;
+                o.host_baud = static_cast<double>(parse_number("--host-rate", v.c_str(), 300, 6000000));
+            }
+        } else if (a == "--line-mismatch") {
+            o.mismatch = parse_fraction("--line-mismatch", value(), -10, 10);
+            o.line_options = true;
+        } else if (a == "--line-jitter") {
+            o.jitter = parse_fraction("--line-jitter", value(), 0, 25);
+            o.line_options = true;
+        } else if (a == "--line-gap") {
+            o.gap_bits = parse_number("--line-gap", value(), 0, 1000);
+            o.line_options = true;
+        } else if (a == "--line-glitch") {
+            o.glitch_every = parse_number("--line-glitch", value(), 1, 1L << 30);
+            o.line_options = true;
+        } else if (a == "--line-seed") {
+            o.seed = static_cast<unsigned long>(parse_number("--line-seed", value(), 0, 1L << 40));
+            o.line_options = true;
+        }
         else if (a == "--help" || a == "-h") { std::fputs(USAGE, stdout); std::exit(0); }
         else if (a.rfind("+verilator+", 0) == 0) continue;  // Verilator run-time options
         else die("unknown option '" + a + "'\n" + USAGE);
@@ -135,55 +202,87 @@ Options parse_options(int argc, char** argv) {
     if (pty && o.tcp) die("--pty and --tcp exclude each other");
     if (o.tcp && !o.link.empty()) die("--link needs --pty");
     if (o.bad_stop_bit != 0 && !o.bit_level) die("--bad-stop-bit needs --link-level bit");
+    if (o.line_options && !o.bit_level) die("the --host-rate and --line-* options need --link-level bit");
+    if (o.host_rate == Options::HostRate::pty && o.tcp) die("--host-rate pty needs --pty");
     return o;
 }
 
-// Plays bytes onto the device's rx pin: start bit, 8 data bits LSB first, stop bit.
+// Plays bytes onto the device's rx pin: start bit, 8 data bits LSB first, stop bit, each `period`
+// cycles long (a real number: the host's clock need not divide the device's), with the line's
+// jitter, idle gaps and glitches (Options).
 class LineDriver {
   public:
-    explicit LineDriver(long bad_stop_bit) : bad_stop_bit_(bad_stop_bit) {}
+    explicit LineDriver(const Options& o) : opt_(o), rng_(o.seed) {}
     std::deque<uint8_t> queue;
-    bool active() const { return bit_ >= 0 || !queue.empty(); }
-    // The level of the rx pin for the coming cycle.
-    uint8_t step() {
-        if (bit_ < 0) {
+    bool active() const { return in_byte_ || !queue.empty(); }
+    // The level of the rx pin for the coming cycle; `period` is the host's bit period now, used
+    // from the next byte's start on.
+    uint8_t step(double period) {
+        double t = static_cast<double>(now_++);
+        if (!in_byte_) {
             if (queue.empty()) return 1;
-            uint16_t stop = ++sent_ == bad_stop_bit_ ? 0 : 0x200;
-            frame_ = static_cast<uint16_t>(stop | (queue.front() << 1));  // {stop, data, start}
-            queue.pop_front();
-            bit_ = 0;
-            count_ = 0;
+            start(period, t);
         }
+        if (t >= edge_[10]) {          // the stop bit is over: idle until the gap ends
+            if (t < end_) return 1;
+            in_byte_ = false;
+            if (queue.empty()) return 1;
+            start(period, t);
+        }
+        while (bit_ < 9 && t >= edge_[bit_ + 1]) bit_++;
         uint8_t level = (frame_ >> bit_) & 1;
-        if (++count_ == CLKS_PER_BIT) {
-            count_ = 0;
-            if (++bit_ == 10) bit_ = -1;
-        }
+        if (t >= glitch_from_ && t < glitch_to_) level ^= 1;
         return level;
     }
 
   private:
-    long bad_stop_bit_;
+    void start(double period, double t) {
+        uint16_t stop = ++sent_ == opt_.bad_stop_bit ? 0 : 0x200;
+        frame_ = static_cast<uint16_t>(stop | (queue.front() << 1));  // {stop, data, start}
+        queue.pop_front();
+        in_byte_ = true;
+        bit_ = 0;
+        for (int k = 0; k <= 10; k++) {
+            double j = (k > 0 && k < 10 && opt_.jitter > 0) ? uniform(-opt_.jitter, opt_.jitter) * period : 0;
+            edge_[k] = t + k * period + j;
+        }
+        end_ = edge_[10] + (opt_.gap_bits > 0 ? std::floor(uniform(0, static_cast<double>(opt_.gap_bits) + 1)) * period : 0);
+        glitch_from_ = glitch_to_ = -1;
+        if (opt_.glitch_every > 0 && uniform(0, 1) * static_cast<double>(opt_.glitch_every) < 1) {
+            glitch_from_ = std::floor(t + uniform(0, 10 * period));
+            glitch_to_ = glitch_from_ + 1 + std::floor(uniform(0, std::max(1.0, period / 4)));
+        }
+    }
+    double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng_); }
+
+    const Options& opt_;
+    std::mt19937_64 rng_;
     long sent_ = 0;
+    uint64_t now_ = 0;
     uint16_t frame_ = 0;
-    int bit_ = -1;
-    int count_ = 0;
+    bool in_byte_ = false;
+    int bit_ = 0;
+    double edge_[11] = {};
+    double end_ = 0, glitch_from_ = -1, glitch_to_ = -1;
 };
 
-// Decodes the device's tx pin, sampling each bit in its middle.
+// Decodes the device's tx pin as the host's UART does: a falling edge starts a character, whose
+// bits are sampled in their middle at the host's bit period.
 class LineSampler {
   public:
     bool active() const { return bit_ >= 0; }
     // Feed the tx level after a cycle; returns a byte when its stop bit has been sampled.
-    int step(uint8_t level) {
+    int step(uint8_t level, double period) {
+        double t = static_cast<double>(now_++);
         if (bit_ < 0) {
             if (level) return -1;
             bit_ = 0;  // start bit: its middle is half a bit from here
-            count_ = CLKS_PER_BIT / 2;
+            period_ = period;
+            next_ = t + period / 2;
             return -1;
         }
-        if (--count_ > 0) return -1;
-        count_ = CLKS_PER_BIT;
+        if (t + 0.5 < next_) return -1;
+        next_ += period_;
         if (bit_ == 0) {
             if (level) bit_ = -1;  // a glitch, not a start bit
             else bit_ = 1;
@@ -204,10 +303,26 @@ class LineSampler {
     uint64_t framing_errors = 0;
 
   private:
+    uint64_t now_ = 0;
     int bit_ = -1;
-    int count_ = 0;
+    double period_ = 0, next_ = 0;
     uint8_t byte_ = 0;
 };
+
+// The speed the host last set on a serial line: termios2's c_ospeed (Linux), which the kernel
+// fills for standard and custom rates alike. <asm/termbits.h>, which declares termios2, clashes
+// with <termios.h>, hence this copy of its layout.
+struct KernelTermios2 {
+    unsigned int c_iflag, c_oflag, c_cflag, c_lflag;
+    unsigned char c_line;
+    unsigned char c_cc[19];
+    unsigned int c_ispeed, c_ospeed;
+};
+double termios_speed(int fd) {
+    KernelTermios2 t{};
+    if (ioctl(fd, _IOR('T', 0x2A, KernelTermios2), &t) != 0) return 0;  // TCGETS2
+    return static_cast<double>(t.c_ospeed);
+}
 
 // The host side: a pseudo-terminal, or a TCP listener with at most one client.
 class Endpoint {
@@ -220,6 +335,8 @@ class Endpoint {
     virtual void on_accept() {}
     // The host went away (TCP); the pty keeps its own slave open and never sees this.
     virtual void on_hangup() {}
+    // The line speed the host set (the pty's termios), 0 where there is none.
+    virtual double host_speed() const { return 0; }
 };
 
 class PtyEndpoint : public Endpoint {
@@ -256,6 +373,7 @@ class PtyEndpoint : public Endpoint {
         close(master_);
     }
     int data_fd() const override { return master_; }
+    double host_speed() const override { return termios_speed(slave_); }
     std::string banner() const { return "pty " + path_; }
 
   private:
@@ -311,7 +429,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 class Simulator {
   public:
     Simulator(const Options& o, Endpoint& ep)
-        : opt_(o), ep_(ep), ctx_(new VerilatedContext), rx_(o.bad_stop_bit) {
+        : opt_(o), ep_(ep), ctx_(new VerilatedContext), rx_(o) {
         top_.reset(new Vhilsolve_top(ctx_.get()));
         if (!opt_.vcd.empty()) {
             ctx_->traceEverOn(true);
@@ -328,6 +446,7 @@ class Simulator {
         top_->rst = 1;
         for (int i = 0; i < 4; i++) tick();
         top_->rst = 0;
+        host_speed_ = ep_.host_speed();
         start_ = std::chrono::steady_clock::now();
     }
     ~Simulator() {
@@ -350,9 +469,10 @@ class Simulator {
             }
             if (opt_.bit_level) {
                 for (int i = 0; i < POLL_EVERY; i++) {
-                    top_->uart_rx = rx_.step();
+                    double period = host_period();
+                    top_->uart_rx = rx_.step(period);
                     tick();
-                    int b = tx_.step(top_->uart_tx);
+                    int b = tx_.step(top_->uart_tx, period);
                     if (b >= 0) out_.push_back(static_cast<uint8_t>(b));
                 }
             } else {
@@ -399,6 +519,14 @@ class Simulator {
         top_->byte_in_valid = 0;
     }
 
+    // The host UART's bit period in cycles (Options::HostRate), with the line's mismatch.
+    double host_period() const {
+        double nominal = static_cast<double>(top_->line_divider);
+        if (opt_.host_rate == Options::HostRate::fixed) nominal = CLOCK_HZ / opt_.host_baud;
+        else if (opt_.host_rate == Options::HostRate::pty && host_speed_ > 0) nominal = CLOCK_HZ / host_speed_;
+        return std::max(2.0, nominal * (1 + opt_.mismatch));
+    }
+
     void tick() {
         top_->clk = 0;
         top_->eval();
@@ -443,7 +571,9 @@ class Simulator {
         if (re & POLLIN) {
             uint8_t buf[READ_CHUNK];
             ssize_t r = read(fd, buf, sizeof buf);
+            // The speed is read after the bytes: the host sets it before writing at it.
             if (r > 0) rx_.queue.insert(rx_.queue.end(), buf, buf + r);
+            if (r > 0) host_speed_ = ep_.host_speed();
             else if (r == 0 || (errno != EAGAIN && errno != EINTR)) return hangup();
         } else if (re & (POLLHUP | POLLERR)) {
             return hangup();
@@ -475,6 +605,7 @@ class Simulator {
     std::deque<uint8_t> out_;
     uint64_t cycles_ = 0;
     uint64_t held_cycles_ = 0;  // byte link: cycles a host byte waited for byte_in_ready
+    double host_speed_ = 0;     // the pty's termios speed, read with each batch of host bytes
     double idle_seconds_ = 0;
     std::chrono::steady_clock::time_point start_;
 };

@@ -42,9 +42,10 @@ export interface GoldenVector {
   then?: JsonFields[];
   /**
    * Host vectors: `link` needs only the link layer; `validator` needs the constraint engine too;
-   * `search` needs the search engine (and the program the validator vectors load).
+   * `search` needs the search engine (and the program the validator vectors load); `uart` needs a
+   * UART link whose rate can change (a board, the bit-level simulator) and a host that follows it.
    */
-  layer?: 'link' | 'validator' | 'search';
+  layer?: 'link' | 'validator' | 'search' | 'uart';
 }
 
 export interface GoldenFile {
@@ -96,9 +97,10 @@ const f64 = (field: number, lo: number, hi: number) => [...key(field, 1), ...f32
 const ascii = (s: string) => [...Buffer.from(s, 'ascii')];
 
 // HostMessage / DeviceMessage field numbers of the bodies used below. Every one-byte key of
-// HostMessage (fields 1..15) is a known body, so unknown ones are 16 and above (two-byte keys).
+// HostMessage (fields 1..15) is a known body and so is 16 (SetBaud), so unknown ones are 17 and
+// above (two-byte keys).
 const HOST_ECHO = 2;
-const HOST_UNUSED = 16;
+const HOST_UNUSED = 20;
 const DEVICE_HELLO = 1;
 
 // --- the cases -----------------------------------------------------------------------------------
@@ -114,7 +116,7 @@ const PROGRAM_CRC = crc32(Uint8Array.from([...WIDTHS, ...WORDS]));
 
 interface HostCase {
   name: string; note: string; msg?: HostMessage; raw?: number[]; expect?: HostMessage; reply: JsonFields;
-  then?: JsonFields[]; layer?: 'validator' | 'search';
+  then?: JsonFields[]; layer?: 'validator' | 'search' | 'uart';
 }
 
 function hostCases(): HostCase[] {
@@ -153,8 +155,8 @@ function hostCases(): HostCase[] {
         ...f32(6, 0xdeadbeef), ...lfield(2, [0x00, 0x42]), ...vfield(7, 1),
       ]),
       expect: { kind: 'echo', seq: 11, data: Uint8Array.of(0x00, 0x42) }, reply: { kind: 'echo', seq: 11, data: '0042' } },
-    { name: 'echo-unknown-top-level', note: 'unknown fields (16..19: two-byte keys) of wire types 0, 1, 2 and 5 around the body in HostMessage',
-      raw: [...vfield(16, 3), ...f32(17, 7), ...lfield(HOST_ECHO, [...vfield(1, 12), ...lfield(2, [0x5a])]), ...f64(18, 1, 2), ...lfield(19, [1, 2, 3])],
+    { name: 'echo-unknown-top-level', note: 'unknown fields (20..23: two-byte keys) of wire types 0, 1, 2 and 5 around the body in HostMessage',
+      raw: [...vfield(20, 3), ...f32(21, 7), ...lfield(HOST_ECHO, [...vfield(1, 12), ...lfield(2, [0x5a])]), ...f64(22, 1, 2), ...lfield(23, [1, 2, 3])],
       expect: { kind: 'echo', seq: 12, data: Uint8Array.of(0x5a) }, reply: { kind: 'echo', seq: 12, data: '5a' } },
     { name: 'echo-unknown-two-byte-key', note: 'unknown field 100 (a two-byte key) of wire type 0 and 2',
       raw: lfield(HOST_ECHO, [...vfield(100, 5), ...vfield(1, 13), ...lfield(101, [9, 9]), ...lfield(2, [0x13])]),
@@ -172,7 +174,7 @@ function hostCases(): HostCase[] {
       raw: lfield(HOST_ECHO, [...vfield(1, 99), ...lfield(2, [0x17]), ...vfield(1, 17)]),
       expect: { kind: 'echo', seq: 17, data: Uint8Array.of(0x17) }, reply: { kind: 'echo', seq: 17, data: '17' } },
     // Errors the device must answer with an Error frame.
-    { name: 'unknown-message', note: 'HostMessage field 16 is no known body (the device may echo seq 18 or send 0)',
+    { name: 'unknown-message', note: 'HostMessage field 20 is no known body (the device may echo seq 18 or send 0)',
       raw: lfield(HOST_UNUSED, [...vfield(1, 18)]), reply: { kind: 'error', code: ErrorCode.UNKNOWN_MESSAGE } },
     { name: 'empty-payload', note: 'a HostMessage with no body at all', raw: [],
       reply: { kind: 'error', seq: 0, code: ErrorCode.UNKNOWN_MESSAGE } },
@@ -203,7 +205,13 @@ function hostCases(): HostCase[] {
     { layer: 'validator', name: 'candidate-wrong-program', note: 'a candidate for another program',
       msg: { kind: 'candidate', seq: 28, programId: PROGRAM_ID + 1, values: Uint8Array.of(0) },
       reply: { kind: 'error', seq: 28, code: ErrorCode.WRONG_PROGRAM, arg: PROGRAM_ID } },
+    // SetBaud (a two-byte body key): a divider of 1 is below any device's minimum, so the rate stays
+    // (arg: the device's min_divider, 0 on the simulator's byte link).
+    { name: 'set-baud-below-minimum', note: 'SetBaud to 1 cycle per bit: ERROR_BAUD, the rate does not change',
+      msg: { kind: 'setBaud', seq: 29, divider: 1 }, reply: { kind: 'error', seq: 29, code: ErrorCode.BAUD } },
     ...searchCases(),
+    { layer: 'uart', name: 'set-baud', note: 'SetBaud to 4 cycles per bit (3 Mbaud at 12 MHz): Ack at the old rate, then the device switches; the host follows after the Ack',
+      msg: { kind: 'setBaud', seq: 60, divider: 4 }, reply: { kind: 'ack', seq: 60 } },
   ];
 }
 
@@ -274,23 +282,29 @@ function deviceCases(): { name: string; note: string; msg?: DeviceMessage; raw?:
     { name: 'hello-reply', note: 'a HelloReply with every field set but search (a device without a search engine)', msg: {
       kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 3, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
-      maxViolations: 8, engines: 1, search: [] } },
+      maxViolations: 8, engines: 1, search: [], minDivider: 0, divider: 0 } },
+    { name: 'hello-reply-min-divider', note: 'a board\'s HelloReply: 115,200 baud after reset, SetBaud down to 4 cycles per bit, 104 in use (fields 16 and 17, two-byte keys)', msg: {
+      kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-up5k')), build: 1, maxPayload: 512,
+      window: 4, clockHz: 12_000_000, baud: 115_384, maxVars: 1024, maxDomain: 256, maxWords: 16384, maxConstraints: 16384,
+      maxViolations: 8, engines: 1, search: [], minDivider: 4, divider: 104 } },
     { name: 'hello-reply-search', note: 'a HelloReply of a device with search: [chains, max_vars, max_values, max_clauses, max_literals], packed', msg: {
       kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 4, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
-      maxViolations: 8, engines: 1, search: [1, 1024, 8192, 16384, 65536] } },
+      maxViolations: 8, engines: 1, search: [1, 1024, 8192, 16384, 65536], minDivider: 0, divider: 0 } },
     { name: 'hello-reply-search-unpacked', note: 'HelloReply.search as separate varint fields: decoders must accept this too',
       raw: lfield(DEVICE_HELLO, [...vfield(1, 1), ...vfield(2, 1), ...vfield(5, 512), ...vfield(6, 4),
         ...vfield(15, 1), ...vfield(15, 64), ...vfield(15, 256), ...vfield(15, 512), ...vfield(15, 2048)]),
       expect: {
         kind: 'hello', seq: 1, protocolVersion: 1, deviceId: new Uint8Array(), build: 0, maxPayload: 512, window: 4, clockHz: 0, baud: 0,
-        maxVars: 0, maxDomain: 0, maxWords: 0, maxConstraints: 0, maxViolations: 0, engines: 0, search: [1, 64, 256, 512, 2048] } },
+        maxVars: 0, maxDomain: 0, maxWords: 0, maxConstraints: 0, maxViolations: 0, engines: 0, search: [1, 64, 256, 512, 2048], minDivider: 0, divider: 0 } },
     { name: 'solution', note: 'one part of a Solution: bytes 0..2 of a 5-byte assignment', msg: {
       kind: 'solution', seq: 57, programId: 0x5a, index: 3, digest: 0xcafef00d, flips: 1234, cycles: 56789, restarts: 2,
       offset: 0, total: 5, values: Uint8Array.of(0x12, 0x00, 0x34) } },
     { name: 'search-status', note: 'a SearchStatus with every field set (64-bit counters as lo/hi)', msg: {
       kind: 'searchStatus', seq: 60, state: 3, flipsLo: 0x89abcdef, flipsHi: 1, restarts: 77, solutions: 5, rejects: 2, unsat: 3,
       bestUnsat: 1, cyclesLo: 0xfedcba98, cyclesHi: 2, searchSeq: 57 } },
+    { name: 'error-baud', note: 'ERROR_BAUD: a SetBaud divider below the minimum of 4',
+      msg: { kind: 'error', seq: 14, code: ErrorCode.BAUD, arg: 4 } },
     { name: 'error-search-capacity', note: 'ERROR_SEARCH_CAPACITY naming LIMIT_SEARCH_CLAUSES',
       msg: { kind: 'error', seq: 13, code: ErrorCode.SEARCH_CAPACITY, arg: Limit.SEARCH_CLAUSES } },
     { name: 'verdict-packed', note: 'violated as a packed repeated field (what encoders write)', msg: {

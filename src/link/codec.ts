@@ -32,6 +32,13 @@ export interface HelloReply {
    * the device has no search engine (docs/search.md).
    */
   search: number[];
+  /**
+   * Shortest bit period SetBaud accepts (clock cycles per bit); 0 (what the decoder gives when the
+   * field is absent): a fixed rate. Optional only so that hand-made replies may leave it out.
+   */
+  minDivider?: number;
+  /** The bit period in use now (clock cycles per bit); 0 or absent: not a UART, or an older build. */
+  divider?: number;
 }
 export interface Echo { seq: number; data: Uint8Array }
 export interface CountersRequest { seq: number }
@@ -48,6 +55,8 @@ export interface Counters {
   busyCycles: number;
 }
 export interface Reset { seq: number }
+/** Link speed: the UART bit period becomes `divider` clock cycles (docs/link-protocol.md). */
+export interface SetBaud { seq: number; divider: number }
 export interface ProgramBegin { seq: number; programId: number; numVars: number; numWords: number; numConstraints: number }
 export interface ProgramChunk { seq: number; kind: number; offset: number; data: Uint8Array }
 export interface ProgramEnd { seq: number; crc: number }
@@ -120,7 +129,8 @@ export type HostMessage =
   | ({ kind: 'prior' } & Prior)
   | ({ kind: 'searchStart' } & SearchStart)
   | ({ kind: 'searchStop' } & SearchStop)
-  | ({ kind: 'searchStatus' } & SearchStatusRequest);
+  | ({ kind: 'searchStatus' } & SearchStatusRequest)
+  | ({ kind: 'setBaud' } & SetBaud);
 
 export type DeviceMessage =
   | ({ kind: 'hello' } & HelloReply)

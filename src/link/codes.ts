@@ -35,6 +35,7 @@ export const ErrorCode = {
   SEARCH_STATE: 16,
   SEARCH_CRC: 17,
   SEARCH_CAPACITY: 18,
+  BAUD: 19,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 

@@ -4,7 +4,7 @@
 //
 // API
 //   const s = await DeviceSession.open('tcp://127.0.0.1:7000' | '/dev/pts/3', options);
-//   s.info                          handshake: identity, capacities (DeviceInfo)
+//   s.info                          handshake: identity, capacities, link speed (DeviceInfo)
 //   await s.request(body, opts)     one control request (body without seq) -> its reply, typed by
 //                                   kind; control requests go one at a time. opts.retry defaults to
 //                                   true for Hello, Echo, CountersRequest and Reset, false otherwise
@@ -36,6 +36,10 @@
 //                                   attempt gave up first); src/link/load-sync.ts tells by its kind
 //                                   which lost attempt reached the device
 //   await s.close()
+// Link speed: a serial port opens at SAFE_BAUD (or `baud`, which fixes the rate); after the Hello
+// the session switches both ends to the fastest rate the device and the host share (SetBaud, the
+// port's new rate, a Hello that reports the new divider to confirm), falling back to the safe rate when that fails; again on
+// every reconnection. info.link says what came of it (src/link/link-speed.ts).
 // Errors: DeviceTimeoutError, DeviceGoneError, DeviceError (an Error frame), ProtocolError,
 // DeviceOpenError (from open) in ./errors.ts.
 
@@ -47,6 +51,7 @@ import {
 } from './codec.ts';
 import { DeviceError, DeviceGoneError, DeviceTimeoutError, LinkError, ProtocolError } from './errors.ts';
 import { DELIMITER, Deframer, MIN_MAX_PAYLOAD, PAYLOAD_LIMIT, encodeFrame } from './frame.ts';
+import { HOST_RATES, MAX_SWITCH_TRIES, rateChoices, type LinkSpeed, type RateChoice } from './link-speed.ts';
 import { openTransport, type Transport, type TransportHandlers, type TransportOptions } from './transport.ts';
 
 export interface SessionOptions extends TransportOptions {
@@ -62,6 +67,13 @@ export interface SessionOptions extends TransportOptions {
   reconnectMaxDelayMs?: number;
   /** Give up reconnecting after this long, ms. Default 30000. */
   reconnectForMs?: number;
+  /**
+   * Switch a serial port to a faster rate after the Hello (default true; never with `baud`, which
+   * fixes the rate, nor on TCP).
+   */
+  negotiate?: boolean;
+  /** The host's serial rates to choose from. Default HOST_RATES (src/link/link-speed.ts). */
+  rates?: readonly number[];
   /** How to open the transport; tests may substitute their own. */
   open?: (target: string, handlers: TransportHandlers, options: TransportOptions) => Promise<Transport>;
 }
@@ -87,6 +99,8 @@ export type DeviceInfo = Omit<HelloReply, 'seq' | 'deviceId' | 'search'> & {
   target: string;
   deviceId: string;
   search?: SearchCapacities;
+  /** The link speed the session settled on (set by every handshake). */
+  link?: LinkSpeed;
 };
 
 export interface LinkCounters {
@@ -148,6 +162,7 @@ const REPLY_KINDS = {
   searchStart: 'ack',
   searchStop: 'searchStatus',
   searchStatus: 'searchStatus',
+  setBaud: 'ack',
 } as const satisfies Record<HostKind, DeviceKind>;
 
 // A Prior rewrites the same bytes, a status read or a stop changes nothing the second time; table
@@ -211,7 +226,7 @@ export class DeviceSession extends EventEmitter {
     this.current = target;
     this.opts = {
       timeoutMs: 1000, retries: 5, heartbeatMs: 1000, reconnectDelayMs: 100, reconnectMaxDelayMs: 5000,
-      reconnectForMs: 30_000, open: openTransport, ...options,
+      reconnectForMs: 30_000, negotiate: true, rates: HOST_RATES, open: openTransport, ...options,
     };
   }
 
@@ -373,10 +388,67 @@ export class DeviceSession extends EventEmitter {
     }
     const { kind: _kind, seq: _seq, deviceId, search, ...rest } = reply;
     const capacities = searchCapacities(search);
+    const link = await this.negotiate(reply);
     this.deviceInfo = {
       target: this.current, deviceId: Buffer.from(deviceId).toString('latin1'), ...rest, ...(capacities ? { search: capacities } : {}),
+      divider: link.divider || (rest.divider ?? 0), link,
     };
     await this.withRetries({ kind: 'reset' }, 1 + this.opts.retries, this.opts.timeoutMs);
+  }
+
+  // --- link speed ------------------------------------------------------------------------------
+
+  /** After the Hello: the fastest shared rate, or the safe one (see the top of this file). */
+  private async negotiate(reply: HelloReply): Promise<LinkSpeed> {
+    const t = this.transport!;
+    if (t.setBaud === undefined || t.baud === undefined) return { baud: 0, divider: 0, mode: 'tcp' };
+    const safeBaud = t.baud;
+    // The device's own report (0 on the byte link, where a rate means nothing, and on older builds).
+    const safeDivider = reply.divider ?? 0;
+    if (this.opts.baud !== undefined) return { baud: safeBaud, divider: safeDivider, mode: 'fixed' };
+    const choices = this.opts.negotiate ? rateChoices(reply.clockHz, reply.minDivider ?? 0, safeBaud, this.opts.rates) : [];
+    const failures: string[] = [];
+    for (const choice of choices.slice(0, MAX_SWITCH_TRIES)) {
+      try {
+        await this.switchTo(t, choice);
+        return { baud: choice.baud, divider: choice.divider, mode: 'negotiated' };
+      } catch (err) {
+        failures.push(`${choice.baud} baud (divider ${choice.divider}): ${err instanceof Error ? err.message : String(err)}`);
+        await this.backToSafe(t, safeBaud);
+      }
+    }
+    return { baud: safeBaud, divider: safeDivider, mode: 'safe', ...(failures.length > 0 ? { fallback: failures.join('; ') } : {}) };
+  }
+
+  /** SetBaud, the port's new rate, then a Hello at it. Throws when any step fails. */
+  private async switchTo(t: Transport, choice: RateChoice): Promise<void> {
+    try {
+      // One attempt: after a lost Ack the device's rate is unknown, and backToSafe settles it.
+      await this.attempt({ kind: 'setBaud', divider: choice.divider }, this.opts.timeoutMs);
+    } catch (err) {
+      if (err instanceof AttemptLost) throw new DeviceTimeoutError(`no Ack to SetBaud (${err.reason})`);
+      throw err;
+    }
+    await t.setBaud!(choice.baud);
+    // A Hello at the new rate: it must come back and say the device runs at the new divider (a
+    // device that went back to the safe rate, e.g. on a break, would still answer a host whose
+    // line never changed: an adapter that ignores the rate).
+    const hello = (await this.withRetries({ kind: 'hello', protocolVersion: PROTOCOL_VERSION }, 3, this.opts.timeoutMs)) as DeviceOf<'hello'>;
+    if ((hello.divider ?? 0) !== choice.divider) {
+      throw new ProtocolError(`the device answered at divider ${hello.divider ?? 0}, not ${choice.divider}: the line did not change rate`);
+    }
+  }
+
+  /**
+   * Back to the safe rate after a failed switch. Two 0x00 bytes at the safe rate are a break for a
+   * device that did switch (rx low for more than 16 of its bit periods), which sends it back at
+   * once; its watchdog would too, within 2^21 cycles. Then a Hello proves the link again.
+   */
+  private async backToSafe(t: Transport, safeBaud: number): Promise<void> {
+    await t.setBaud!(safeBaud);
+    t.write(Uint8Array.of(DELIMITER, DELIMITER));
+    this.deframer.clear();
+    await this.withRetries({ kind: 'hello', protocolVersion: PROTOCOL_VERSION }, 1 + this.opts.retries, this.opts.timeoutMs);
   }
 
   private connectionLost(reason: Error): void {

@@ -26,6 +26,21 @@ export const DEFAULT_CLKS_PER_BIT = 8;
  */
 export type LinkLevel = 'byte' | 'bit';
 export const DEFAULT_LINK_LEVEL: LinkLevel = 'byte';
+
+export type HostRate = 'follow' | 'pty' | number;
+
+/** The bit-level line's faults, all drawn from a generator seeded with `seed` (default 1). */
+export interface LineOptions {
+  /** Host bits this many percent longer (negative: shorter) than its rate says, -10 to 10. */
+  mismatchPct?: number;
+  /** Each bit edge of a host byte moved by up to +-this percent of a bit, 0 to 25. */
+  jitterPct?: number;
+  /** Idle time after each host byte: 0 to this many bit periods. */
+  gapBits?: number;
+  /** On average one glitch (rx inverted for 1 cycle to a quarter bit) in this many host bytes. */
+  glitchEvery?: number;
+  seed?: number;
+}
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -46,6 +61,15 @@ export interface SimulatorOptions {
   vcd?: string;
   /** Testing aid: send the Nth byte from the host (counting from 1) with a low stop bit (bit level only). */
   badStopBit?: number;
+  /**
+   * Bit level only: the host UART's rate in the line model. `follow` (default): the device's
+   * divider, a host that always keeps up; `pty`: the speed the host set on the pseudo-terminal, so
+   * a host and a device that disagree see garbage (the link speed switch and its fallback); a
+   * number: a fixed rate whatever the host sets (an adapter that ignores speed changes).
+   */
+  hostRate?: HostRate;
+  /** Bit level only: a less than ideal line (hdl/README.md, "Simulator"). */
+  line?: LineOptions;
   /** Lines the simulator prints after its banner (statistics, messages). */
   onOutput?: (line: string) => void;
 }
@@ -155,6 +179,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     throw new SimulatorError('a bad stop bit needs the bit-level link (linkLevel: \'bit\')');
   }
   if (options.tcpPort !== undefined && options.link !== undefined) throw new SimulatorError('a link needs pty mode, not TCP');
+  if ((options.hostRate !== undefined || options.line !== undefined) && linkLevel !== 'bit') {
+    throw new SimulatorError('a host rate and line faults need the bit-level link (linkLevel: \'bit\')');
+  }
+  if (options.hostRate === 'pty' && options.tcpPort !== undefined) throw new SimulatorError('hostRate \'pty\' needs pty mode, not TCP');
   if (options.tcpPort !== undefined && !(Number.isInteger(options.tcpPort) && options.tcpPort >= 0 && options.tcpPort <= 65535)) {
     throw new SimulatorError(`TCP port must be an integer from 0 to 65535, not ${options.tcpPort}`);
   }
@@ -165,6 +193,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.vcd !== undefined) args.push('--vcd', options.vcd);
   args.push('--link-level', linkLevel);
   if (options.badStopBit !== undefined) args.push('--bad-stop-bit', String(options.badStopBit));
+  if (options.hostRate !== undefined) args.push('--host-rate', String(options.hostRate));
+  const line = options.line ?? {};
+  if (line.mismatchPct !== undefined) args.push('--line-mismatch', String(line.mismatchPct));
+  if (line.jitterPct !== undefined) args.push('--line-jitter', String(line.jitterPct));
+  if (line.gapBits !== undefined) args.push('--line-gap', String(line.gapBits));
+  if (line.glitchEvery !== undefined) args.push('--line-glitch', String(line.glitchEvery));
+  if (line.seed !== undefined) args.push('--line-seed', String(line.seed));
   // --stats: the exit report; --watch-stdin: the simulator exits when this process goes away.
   args.push('--clks-per-bit', String(clksPerBit), '--stats', '--watch-stdin');
 

@@ -2,13 +2,17 @@
 // or /dev/ttyUSB0) or `tcp://HOST:PORT`. The caller's data and close handlers are attached before
 // the first byte can arrive and stay attached until the end: serialport notices a vanished device
 // only while it has a reader. Modem lines (DTR/RTS) are never touched: pseudo-terminals refuse them.
+// A serial port opens at SAFE_BAUD unless told otherwise, the rate every hilsolve device starts at;
+// the session may then switch both ends to a faster one (setBaud; docs/link-protocol.md, "Link speed").
 
 import net from 'node:net';
 import { SerialPort } from 'serialport';
 import { DeviceOpenError } from './errors.ts';
 import { parseTarget } from './target.ts';
 
-export const DEFAULT_BAUD = 3_000_000;
+/** The rate a board's UART runs at after reset (12 MHz / 104): every serial device opens at it. */
+export const SAFE_BAUD = 115_200;
+export const DEFAULT_BAUD = SAFE_BAUD;
 const TCP_CONNECT_TIMEOUT_MS = 5000;
 
 export interface Transport {
@@ -16,6 +20,12 @@ export interface Transport {
   readonly target: string;
   /** Queue bytes for sending; a failure shows up as a close. */
   write(bytes: Uint8Array): void;
+  /**
+   * Serial ports only (absent on TCP, where a rate means nothing): the bit rate now, and a change
+   * of it once every byte written so far has left (throws when the port refuses the rate).
+   */
+  readonly baud?: number;
+  setBaud?(baud: number): Promise<void>;
   /** Close; the close handler is then called with `null`. Idempotent. */
   close(): Promise<void>;
 }
@@ -27,7 +37,7 @@ export interface TransportHandlers {
 }
 
 export interface TransportOptions {
-  /** Serial bit rate (ignored for TCP). Default 3000000. */
+  /** Serial bit rate (ignored for TCP). Default SAFE_BAUD (115200). */
   baud?: number;
 }
 
@@ -70,10 +80,19 @@ async function openSerial(path: string, baud: number, handlers: TransportHandler
   await new Promise<void>((resolve, reject) => {
     port.open((err) => (err ? reject(describeSerialOpenError(path, err)) : resolve()));
   });
+  let rate = baud;
   return {
     target: path,
+    get baud() {
+      return rate;
+    },
     write(bytes) {
       if (port.isOpen) port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+    async setBaud(next) {
+      await new Promise<void>((resolve, reject) => port.drain((err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => port.update({ baudRate: next }, (err) => (err ? reject(err) : resolve())));
+      rate = next;
     },
     close() {
       closing = true;

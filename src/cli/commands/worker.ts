@@ -11,7 +11,8 @@ import { untilSignal } from '../../queue/shutdown.ts';
 import { SolveWorker } from '../../queue/worker.ts';
 import { solveParts } from '../solve-parts.ts';
 import { loadModel } from '../../sampler/session.ts';
-import { DEFAULT_BAUD } from '../../link/transport.ts';
+import { SAFE_BAUD } from '../../link/transport.ts';
+import type { LinkSpeed } from '../../link/link-speed.ts';
 import { openDevice } from '../../solve/device-validator.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT } from '../main.ts';
@@ -21,8 +22,9 @@ export const usage = `usage: hilsolve worker [--port PATH|tcp://HOST:PORT] [--ba
 Run solve jobs from the queue at REDIS_URL on one device.
   --port P     the device: a serial path or tcp://HOST:PORT (default HILSOLVE_DEVICE);
                without one, the worker starts the Verilator simulator and uses it
-  --baud N     bit rate of a serial device (default HILSOLVE_BAUD or ${DEFAULT_BAUD}; the
-               iCEBreaker build runs at 115200)
+  --baud N     a fixed bit rate for a serial device, no negotiation (default HILSOLVE_BAUD;
+               without either the port opens at ${SAFE_BAUD}, the rate every board starts at,
+               and switches to the fastest rate the device and the host share)
   --model F    ONNX model of the sampler (default HILSOLVE_MODEL or models/default.onnx)
   --threads N  onnxruntime threads (default HILSOLVE_THREADS or 1)
   --batch N    candidates per round (default HILSOLVE_BATCH_SIZE or 64)
@@ -43,6 +45,9 @@ export async function run(args: string[]): Promise<number> {
   // A model that is missing or breaks the contract stops the worker now, not every job later.
   await loadModel(config.modelPath, config.threads);
   const device = await openDevice(config.device, logger, config.baud);
+  const link = device.handshake?.['link'] as LinkSpeed | undefined;
+  if (link?.fallback) logger.warn({ baud: link.baud, why: link.fallback }, 'link speed: switching failed, running at the safe rate');
+  else if (link?.mode === 'negotiated') logger.info({ baud: link.baud, divider: link.divider }, 'link speed negotiated');
   // BullMQ's connection: no command timeout (blocking commands); the worker's own store commands
   // use a duplicate with timeouts (src/queue/connections.ts).
   const connection = new Redis(config.redisUrl, queueRedisOptions(config));
