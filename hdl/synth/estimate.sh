@@ -21,8 +21,10 @@ echo "search_core, MAX_VARS $V, MAX_VALUES $P, MAX_CLAUSES $C, MAX_LITERALS $L (
 for n in $CHAINS_LIST; do
   params="-set CHAINS $n -set MAX_VARS $V -set MAX_VALUES $P -set MAX_CLAUSES $C -set MAX_LITERALS $L"
   for target in ecp5 xilinx; do
+    # (yosys' warnings, many "Resizing cell port" lines for Xilinx block RAMs, go to the .log)
     yosys -q -l "$OUT/$target-$n.log" -p "read_verilog -Ihdl/rtl $SOURCES; \
-      chparam $params search_core; synth_$target -top search_core; tee -o $OUT/$target-$n.stat stat"
+      chparam $params search_core; synth_$target -top search_core; tee -o $OUT/$target-$n.stat stat" \
+      2> "$OUT/$target-$n.err" || { cat "$OUT/$target-$n.err" >&2; exit 1; }
   done
   e=$OUT/ecp5-$n.stat; x=$OUT/xilinx-$n.stat
   elut=$(total "$e" '^LUT4$'); ebr=$(total "$e" '^DP16KD$')
