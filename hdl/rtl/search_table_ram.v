@@ -1,6 +1,8 @@
-// One read-only table of search_core (search_tables): a RAM with one write port and two
-// registered read ports, the shape of a true dual-port block RAM whose port A also writes (the
-// host writes the tables only while every chain is idle, so a write never meets a read).
+// One read-only table of search_core (search_tables): a true dual-port RAM, port A read/write
+// (a write takes port A's address: the host writes the tables only while every chain is idle,
+// when no chain uses what it reads), port B read-only; both reads registered. Written this way
+// synthesis maps it onto one set of dual-port block RAMs (a separate write address would make it
+// three ports: two copies).
 `default_nettype none
 
 module search_table_ram #(
@@ -17,11 +19,12 @@ module search_table_ram #(
     output reg  [W-1:0]  qb
 );
     reg [W-1:0] mem [0:(1 << AW)-1];
+    wire [AW-1:0] addr_a = we ? waddr : ra;
     always @(posedge clk) begin
-        if (we) mem[waddr] <= wdata;
-        qa <= mem[ra];
-        qb <= mem[rb];
+        if (we) mem[addr_a] <= wdata;
+        qa <= mem[addr_a];
     end
+    always @(posedge clk) qb <= mem[rb];
 endmodule
 
 `default_nettype wire
