@@ -369,7 +369,8 @@ describe('search core testbench, CHAINS = 2', () => {
       expect(r.checks).toBe(flips.length + of(r, 'restart').length);
       for (const c of [0, 1]) {
         // each chain counts its own flips since its own restarts: 1, 2, 3, ... after each restart
-        const mine = r.events.filter((e) => (e.kind === 'flip' || e.kind === 'restart') && e.chain === c);
+        const mine = r.events.filter((e): e is Ev<'flip'> | Ev<'restart'> =>
+          (e.kind === 'flip' || e.kind === 'restart') && e.chain === c);
         expect(mine.filter((e) => e.kind === 'flip').length).toBeGreaterThan(100);
         let want = 1;
         for (const e of mine) {
