@@ -8,8 +8,9 @@
 // tables, and the cycles a flip takes.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { plantedColoring } from '../bench/gen/coloring.ts';
 import { Prng } from '../src/model/prng.ts';
 import {
   buildSearchTb, clauseSatisfied, flatPrior, planted3Sat, plantedColouring, plantedCsp, runSearchTb,
@@ -63,6 +64,34 @@ function randomColouring(rng: Prng, n: number, k: number, edges: number): Search
 }
 
 const ROOT = new URL('../', import.meta.url).pathname;
+
+/** A DIMACS CNF file as a search problem (x = 1 for a positive literal, x != 1 for a negative one). */
+function cnfProblem(text: string): SearchProblem {
+  let n = 0;
+  const clauses: Lit[][] = [];
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith('p ')) n = Number(t.split(/\s+/)[2]);
+    if (t === '' || t.startsWith('c') || t.startsWith('p') || t.startsWith('%')) continue;
+    const lits = t.split(/\s+/).map(Number).filter((v) => v !== 0);
+    if (lits.length) clauses.push(lits.map((v) => ({ x: Math.abs(v) - 1, v: 1, neg: v < 0 })));
+  }
+  return { domains: new Array<number>(n).fill(2), clauses };
+}
+
+/** A DIMACS .col graph as k-colouring: per edge and colour, not both ends that colour. */
+function colProblem(text: string, k: number): SearchProblem {
+  let n = 0;
+  const clauses: Lit[][] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'p') n = Number(f[2]);
+    if (f[0] !== 'e') continue;
+    const [x, y] = [Number(f[1]) - 1, Number(f[2]) - 1];
+    for (let i = 0; i < k; i++) clauses.push([{ x, v: i, neg: true }, { x: y, v: i, neg: true }]);
+  }
+  return { domains: new Array<number>(n).fill(k), clauses };
+}
 
 function script(p: SearchProblem, prior: Uint8Array): SearchScript {
   return new SearchScript().tables(searchTables(p)).prior(prior);
@@ -305,4 +334,95 @@ describe('search core testbench', () => {
       expect(r.status).toBe(0);
     }
   }, 120_000);
+});
+
+// CHAINS = 2 (make search2): two chains on one set of tables, each checked on its own after
+// every restart and flip, each with its own seed, restarts and flip counters.
+describe('search core testbench, CHAINS = 2', () => {
+  let tb1 = '';
+  let tb2 = '';
+  beforeAll(() => {
+    tb1 = buildSearchTb('search');
+    tb2 = buildSearchTb('search2');
+  }, 600_000);
+
+  it('keeps every count of every chain equal to a recount after every flip (3-SAT, colouring, mixed; stalled handshakes)', () => {
+    const rng = new Prng(21);
+    const cases: { problem: SearchProblem; prior: Uint8Array }[] = [];
+    for (let k = 0; k < 2; k++) {
+      const n = 30 + rng.int(30);
+      const { problem } = planted3Sat(rng, n, Math.round(n * 4.2));
+      cases.push({ problem, prior: flatPrior(problem) });
+    }
+    const { problem: col } = plantedColouring(rng, 25, 4, 100);
+    cases.push({ problem: col, prior: flatPrior(col) });
+    cases.push(plantedCsp(rng, 20, 20, 40, 20));
+    let solutions = 0;
+    cases.forEach(({ problem, prior }, k) => {
+      const s = script(problem, prior).check(true).start(1 + rng.int(1e9), 150, 100).run(900, 1000, 20_000_000);
+      const r = runSearchTb(tb2, s, 30, 40 + k);
+      expectClean(r);
+      expect(r.chains).toBe(2);
+      expectSolutions(r, problem, prior);
+      solutions += of(r, 'sol').length;
+      const flips = of(r, 'flip');
+      expect(r.checks).toBe(flips.length + of(r, 'restart').length);
+      for (const c of [0, 1]) {
+        // each chain counts its own flips since its own restarts: 1, 2, 3, ... after each restart
+        const mine = r.events.filter((e): e is Ev<'flip'> | Ev<'restart'> =>
+          (e.kind === 'flip' || e.kind === 'restart') && e.chain === c);
+        expect(mine.filter((e) => e.kind === 'flip').length).toBeGreaterThan(100);
+        let want = 1;
+        for (const e of mine) {
+          if (e.kind === 'restart') want = 1;
+          else expect(e.flips).toBe(want++);
+        }
+      }
+      // different seeds: the chains' first start states differ
+      const first = [0, 1].map((c) => of(r, 'restart').find((e) => e.chain === c)!.vals.join());
+      expect(first[0]).not.toBe(first[1]);
+    });
+    expect(solutions).toBeGreaterThan(4);
+  }, 300_000);
+
+  it('offers solutions of both chains one at a time, and stops within 16 cycles', () => {
+    const rng = new Prng(22);
+    const { problem } = planted3Sat(rng, 60, 240);
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb2, script(problem, prior).check(false).start(9, 0, 140).run(1e9, 20, 30_000_000).stop(), 40, 7);
+    expectClean(r);
+    expect(of(r, 'sol')).toHaveLength(20);
+    expectSolutions(r, problem, prior);
+    expect(of(r, 'stopped')[0]!.cycles).toBeLessThanOrEqual(16);
+    expect(of(r, 'stopped')[0]!.flipsAfter).toBe(0);
+    // restarts: each chain's first start state and one after each of its solutions
+    const ran = of(r, 'ran')[0]!;
+    expect(ran.restarts).toBeGreaterThanOrEqual(21);
+    expect(ran.restarts).toBeLessThanOrEqual(22);
+  }, 300_000);
+
+  it('keeps the cycles per flip of one chain and doubles the flips per cycle (uf250, 200-vertex 3-colouring)', () => {
+    const cases: [string, SearchProblem][] = [
+      ['uf250-1065', cnfProblem(readFileSync(`${ROOT}test/fixtures/uf250-1065.cnf`, 'utf8'))],
+      ['col 200 x 3, 479 edges', colProblem(plantedColoring(200, 3, 479, 1).col, 3)],
+    ];
+    for (const [name, problem] of cases) {
+      const s = script(problem, flatPrior(problem)).check(false).start(3, 0, 128).run(1e9, 1e9, 1_000_000);
+      const [one, two] = [tb1, tb2].map((tb) => {
+        const r = runSearchTb(tb, s, 0, 1);
+        expectClean(r);
+        expectSolutions(r, problem, flatPrior(problem));
+        return of(r, 'ran')[0]!;
+      });
+      const perFlip1 = one!.cycles / one!.flips;
+      const perFlip2 = (2 * two!.cycles) / two!.flips;       // per chain
+      console.log(`${name}: CHAINS 1 ${perFlip1.toFixed(1)} cycles per flip (${one!.flips} flips, ` +
+        `${(one!.flips / one!.cycles).toFixed(4)} flips per cycle); CHAINS 2 ${perFlip2.toFixed(1)} cycles per flip ` +
+        `per chain (${two!.flips} flips, ${(two!.flips / two!.cycles).toFixed(4)} flips per cycle)`);
+      expect(perFlip1).toBeLessThan(40);
+      // no port is shared between two chains' pipelines, so a chain is as fast as alone
+      expect(Math.abs(perFlip2 - perFlip1) / perFlip1).toBeLessThan(0.1);
+      expect(two!.flips / two!.cycles).toBeGreaterThan(1.8 * (one!.flips / one!.cycles));
+    }
+  }, 300_000);
 });

@@ -179,7 +179,8 @@ module search_engine #(
         .st_flips(st_flips), .st_cycles(st_cycles), .st_restarts(st_restarts),
         .st_unsat(st_unsat), .st_best_unsat(st_best_unsat),
         /* verilator lint_off PINCONNECTEMPTY */
-        .dbg_step(1'b0), .dbg_go(1'b0), .dbg_paused(), .dbg_sel(3'd0), .dbg_addr(32'd0),
+        .dbg_step(1'b0), .dbg_go({CHAINS{1'b0}}), .dbg_paused(), .dbg_chain(6'd0), .dbg_sel(3'd0),
+        .dbg_addr(32'd0),
         .dbg_data());
         /* verilator lint_on PINCONNECTEMPTY */
 

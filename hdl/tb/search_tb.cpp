@@ -31,6 +31,11 @@
 //   stopped CYCLES FLIPS_AFTER    after a stop: cycles to idle, flips counted after that
 //   done CYCLES CHECKS
 //
+// Built with -GCHAINS=N (and -DSEARCH_CHAINS=N for the bench) every chain pauses on its own and
+// is checked on its own (dbg_chain selects it; its restart and flip counters come from debug
+// registers 9 and 10): restart and flip lines then end with the chain's index, and a first line
+// `chains N` says how many there are.
+//
 // Usage: search_tb VECTORS [STALL_PERCENT [SEED]]
 #include <cstdint>
 #include <cstdio>
@@ -45,7 +50,14 @@
 #include "Vsearch_core.h"
 #include "verilated.h"
 
+#ifndef SEARCH_CHAINS
+#define SEARCH_CHAINS 1
+#endif
+
 namespace {
+
+constexpr unsigned kChains = SEARCH_CHAINS;
+constexpr uint32_t kAllChains = kChains >= 32 ? 0xFFFFFFFFu : (1u << kChains) - 1;
 
 [[noreturn]] void fail(const std::string& msg) {
     std::printf("FAIL %s\n", msg.c_str());
@@ -75,6 +87,7 @@ class Bench {
         top_.dbg_go = 0;
         top_.dbg_sel = 0;
         top_.dbg_addr = 0;
+        top_.dbg_chain = 0;
         top_.sol_rd_var = 0;
         tables_.resize(5);
         for (int i = 0; i < 4; i++) tick();
@@ -135,9 +148,7 @@ class Bench {
             if (fire) break;
         }
         top_.s_cmd_valid = 0;
-        have_prev_ = false;
-        last_restarts_ = 0;
-        last_flips_ = 0;
+        for (Chain& ch : chains_) ch = Chain();
         top_.m_sol_ready = 0;
     }
 
@@ -166,10 +177,11 @@ class Bench {
         uint64_t nsols = 0, n = 0;
         while (n < max_cycles) {
             top_.eval();
-            if (top_.dbg_paused) {
-                on_pause();
+            if (paused()) {
+                const unsigned c = paused_chain();
+                on_pause(c);
                 if (top_.st_flips - flips0 >= flips) break;
-                go();
+                go(c);
                 continue;
             }
             if (serve_solution()) {
@@ -189,9 +201,10 @@ class Bench {
     void idle(uint64_t n) {
         for (uint64_t i = 0; i < n; i++) {
             top_.eval();
-            if (top_.dbg_paused) {
-                on_pause();
-                go();
+            if (paused()) {
+                const unsigned c = paused_chain();
+                on_pause(c);
+                go(c);
                 continue;
             }
             if (serve_solution()) continue;
@@ -223,17 +236,30 @@ class Bench {
         return rng_ % 100 < stall_;
     }
 
-    void go() {
-        top_.dbg_go = 1;
+    // A chain not yet checked in its pause (pauses held after a check are in held_).
+    bool paused() const { return (top_.dbg_paused & kAllChains & ~held_) != 0; }
+    unsigned paused_chain() const {
+        const uint32_t p = top_.dbg_paused & kAllChains & ~held_;
+        unsigned c = 0;
+        while (!(p >> c & 1)) c++;
+        return c;
+    }
+
+    void go(unsigned c) {
+        held_ &= ~(1u << c);
+        top_.dbg_go = 1u << c;
         tick();
         top_.dbg_go = 0;
     }
 
+    // Resume every chain held in its pause, in one cycle.
     void release_pause() {
         top_.eval();
-        if (pause_held_) {
-            pause_held_ = false;
-            go();
+        if (held_) {
+            top_.dbg_go = held_;
+            held_ = 0;
+            tick();
+            top_.dbg_go = 0;
         }
     }
 
@@ -375,15 +401,22 @@ class Bench {
         return m;
     }
 
-    void on_pause() {
+    void on_pause(unsigned chain) {
         checks_++;
-        const uint32_t restarts = top_.st_restarts;
-        const uint64_t flips = top_.st_flips;
-        const bool is_restart = restarts != last_restarts_;
-        const bool is_flip = flips != last_flips_;
-        if (is_restart == is_flip && have_prev_) fail("pause: not exactly one event since the last");
-        last_restarts_ = restarts;
-        last_flips_ = flips;
+        top_.dbg_chain = chain;
+        Chain& ch = chains_[chain];
+        // (the PRNG steps while paused: with one chain the counters are read without a cycle, so
+        // the events stay those of a bench without the chain reads)
+        const uint32_t restarts = kChains == 1 ? top_.st_restarts : dbg(7, 9);
+        const uint32_t flips = kChains == 1 ? static_cast<uint32_t>(top_.st_flips) : dbg(7, 10);
+        const bool is_restart = restarts != ch.last_restarts;
+        const bool is_flip = flips != ch.last_flips;
+        if (is_restart == is_flip && ch.have_prev) fail(fmt("pause: not exactly one event since the last (chain %lld)", chain));
+        ch.last_restarts = restarts;
+        ch.last_flips = flips;
+        const std::string tag = kChains > 1 ? " " + std::to_string(chain) : "";
+        const std::vector<unsigned>& prev_v_ = ch.prev_v;
+        const Counts& prev_ = ch.prev;
 
         std::vector<unsigned> v(nv_);
         for (uint32_t x = 0; x < nv_; x++) v[x] = dbg(0, x);
@@ -391,7 +424,7 @@ class Bench {
 
         if (is_restart) {
             check_domains(v, "restart");
-        } else if (have_prev_) {
+        } else if (ch.have_prev) {
             const uint32_t clause = dbg(7, 1), x = dbg(7, 2), a = dbg(7, 3), b = dbg(7, 4), brk = dbg(7, 5),
                            kind = dbg(7, 6);
             if (!prev_.unsat.count(clause)) fail(fmt("flip: picked clause %lld was satisfied", clause));
@@ -419,7 +452,8 @@ class Bench {
                 for (uint32_t y = 0; y < nv_; y++)
                     if (v[y] != want[y]) fail(fmt("flip: var %lld is %lld, want %lld", y, v[y], want[y]));
             }
-            std::printf("flip %u %u %u %u %u %u %u %zu\n", dbg(7, 7), clause, x, a, b, brk, kind, k.unsat.size());
+            std::printf("flip %u %u %u %u %u %u %u %zu%s\n", dbg(7, 7), clause, x, a, b, brk, kind, k.unsat.size(),
+                        tag.c_str());
         }
 
         for (uint32_t c = 0; c < nc_; c++) {
@@ -437,7 +471,8 @@ class Bench {
         }
         const uint32_t count = dbg(7, 0);
         if (count != k.unsat.size()) fail(fmt("unsat count: rtl %lld, recount %lld", count, k.unsat.size()));
-        if (top_.st_unsat != count) fail(fmt("st_unsat %lld, unsat count %lld", top_.st_unsat, count));
+        const uint32_t st_unsat = kChains == 1 ? top_.st_unsat : dbg(7, 11);
+        if (st_unsat != count) fail(fmt("st_unsat %lld, unsat count %lld", st_unsat, count));
         std::set<uint32_t> listed;
         for (uint32_t i = 0; i < count; i++) {
             const uint32_t c = dbg(5, i);
@@ -446,11 +481,11 @@ class Bench {
             const uint32_t pos = dbg(6, c);
             if (pos != i) fail(fmt("unsat position of %lld: %lld, listed at %lld", c, pos, i));
         }
-        if (is_restart) std::printf("restart %u %u %s\n", restarts, count, join(v).c_str());
-        prev_v_ = v;
-        prev_ = k;
-        have_prev_ = true;
-        pause_held_ = true;
+        if (is_restart) std::printf("restart %u %u %s%s\n", restarts, count, join(v).c_str(), tag.c_str());
+        ch.prev_v = v;
+        ch.prev = k;
+        ch.have_prev = true;
+        held_ |= 1u << chain;
     }
 
     Vsearch_core top_;
@@ -460,13 +495,18 @@ class Bench {
     uint32_t nv_ = 0, np_ = 0, nc_ = 0, nl_ = 0;
     std::vector<std::vector<uint32_t>> tables_;
     std::vector<uint8_t> prior_;
-    // After on_pause the core stays paused until the next run or command (pause_held_), so prior
-    // writes between runs land between two events.
-    bool check_ = false, have_prev_ = false, pause_held_ = false, garbage_ = false;
-    std::vector<unsigned> prev_v_;
-    Counts prev_;
-    uint32_t last_restarts_ = 0;
-    uint64_t last_flips_ = 0;
+    bool check_ = false, garbage_ = false;
+    // What a chain's last check saw.
+    struct Chain {
+        bool have_prev = false;
+        std::vector<unsigned> prev_v;
+        Counts prev;
+        uint32_t last_restarts = 0, last_flips = 0;
+    };
+    Chain chains_[kChains];
+    // After on_pause a chain stays paused until the next run or command (held_), so prior writes
+    // between runs land between two events.
+    uint32_t held_ = 0;
 };
 
 }  // namespace
@@ -484,6 +524,7 @@ int main(int argc, char** argv) {
     const unsigned stall = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
     const uint32_t seed = argc > 3 ? static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)) : 1;
     Bench bench(stall, seed);
+    if (kChains > 1) std::printf("chains %u\n", kChains);
     std::string line;
     while (std::getline(in, line)) {
         std::istringstream ls(line);

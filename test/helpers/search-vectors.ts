@@ -258,8 +258,8 @@ export class SearchScript {
 }
 
 export type SearchEvent =
-  | { kind: 'restart'; restarts: number; unsat: number; vals: number[] }
-  | { kind: 'flip'; flips: number; clause: number; x: number; a: number; b: number; brk: number; move: number; unsat: number }
+  | { kind: 'restart'; restarts: number; unsat: number; vals: number[]; chain: number }
+  | { kind: 'flip'; flips: number; clause: number; x: number; a: number; b: number; brk: number; move: number; unsat: number; chain: number }
   | { kind: 'sol'; flips: number; cycles: number; vals: number[] }
   | { kind: 'ran'; cycles: number; flips: number; restarts: number; solutions: number; unsat: number; best: number }
   | { kind: 'stopped'; cycles: number; flipsAfter: number };
@@ -268,13 +268,15 @@ export interface SearchRun {
   events: SearchEvent[];
   cycles: number;
   checks: number;
+  /** search_core's CHAINS (the bench's `chains` line; 1 without it). */
+  chains: number;
   /** The FAIL line, if the bench found a disagreement. */
   failure?: string;
   status: number | null;
 }
 
 /** Build the testbench (make is incremental); returns the binary's path. */
-export function buildSearchTb(variant: 'search' | 'search_small' = 'search'): string {
+export function buildSearchTb(variant: 'search' | 'search_small' | 'search2' = 'search'): string {
   execFileSync('make', ['-s', '-C', join(ROOT, 'hdl/tb'), variant], { stdio: ['ignore', 'ignore', 'inherit'] });
   return join(ROOT, `build/tb/${variant}/Vsearch_core`);
 }
@@ -287,15 +289,17 @@ export function parseSearchOutput(text: string): Omit<SearchRun, 'status'> {
   const events: SearchEvent[] = [];
   let cycles = -1;
   let checks = 0;
+  let chains = 1;
   let failure: string | undefined;
   for (const line of text.split('\n')) {
     const f = line.split(' ');
     const n = (i: number) => Number(f[i]);
     switch (f[0]) {
-      case 'restart': events.push({ kind: 'restart', restarts: n(1), unsat: n(2), vals: vals(f[3]) }); break;
+      case 'restart': events.push({ kind: 'restart', restarts: n(1), unsat: n(2), vals: vals(f[3]), chain: n(4) || 0 }); break;
       case 'flip':
-        events.push({ kind: 'flip', flips: n(1), clause: n(2), x: n(3), a: n(4), b: n(5), brk: n(6), move: n(7), unsat: n(8) });
+        events.push({ kind: 'flip', flips: n(1), clause: n(2), x: n(3), a: n(4), b: n(5), brk: n(6), move: n(7), unsat: n(8), chain: n(9) || 0 });
         break;
+      case 'chains': chains = n(1); break;
       case 'sol': events.push({ kind: 'sol', flips: n(1), cycles: n(2), vals: vals(f[3]) }); break;
       case 'ran':
         events.push({ kind: 'ran', cycles: n(1), flips: n(2), restarts: n(3), solutions: n(4), unsat: n(5), best: n(6) });
@@ -307,7 +311,7 @@ export function parseSearchOutput(text: string): Omit<SearchRun, 'status'> {
       default: throw new Error(`search testbench: unexpected output line '${line}'`);
     }
   }
-  return { events, cycles, checks, failure };
+  return { events, cycles, checks, chains, failure };
 }
 
 /** Run the testbench on a script; `stallPercent` of handshakes are held off at random. */
