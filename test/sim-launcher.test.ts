@@ -83,11 +83,29 @@ describe('simulator launcher', () => {
 
 describe('hilsolve sim', () => {
   it('refuses contradictory or bad options with exit 2', async () => {
-    for (const args of [['--pty', '--tcp', '0'], ['--tcp', '0', '--link', '/tmp/x'], ['--clks-per-bit', '3'], ['--tcp', 'port']]) {
+    for (const args of [['--pty', '--tcp', '0'], ['--tcp', '0', '--link', '/tmp/x'], ['--clks-per-bit', '3'], ['--tcp', 'port'],
+      ['--line-jitter', '2'], ['--link-level', 'bit', '--line-jitter', '30'], ['--link-level', 'bit', '--host-rate', 'fast']]) {
       const r = await runCli(['sim', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/hilsolve sim: /);
     }
+  });
+
+  it('serves a bit-level line with faults that a host still talks through', async () => {
+    const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, 'sim', '--link-level', 'bit', '--line-jitter', '3', '--line-gap', '2', '--line-seed', '7'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 20));
+    const path = out.split('\n')[0]!;
+    expect(path).toMatch(/^\/dev\/pts\/\d+$/);
+    const info = await runCli(['device', 'info', '--port', path]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/hilsolve-sim/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 
   it('prints the device path, serves it, and stops on SIGINT with statistics', async () => {
