@@ -66,5 +66,25 @@ describe('hilsolve solve: in-process and through the embedded service', () => {
     expect(both.stderr).toContain('--embedded and --server exclude each other');
     const bad = spawnCli(['solve', join(dir, 'missing.cnf')]);
     expect(bad.code).toBe(2);
+    const noModel = spawnCli(['solve', `${REPO_ROOT}examples/uf20-91.cnf`, '--model', join(dir, 'missing.onnx')]);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain('--model: no file');
+    const remote = spawnCli(['solve', `${REPO_ROOT}examples/uf20-91.cnf`, '--model', `${REPO_ROOT}models/trained.onnx`, '--server', 'http://127.0.0.1:1', '--api-key', 'k']);
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('--model is for a solve in this process');
   });
+
+  it('--model picks the prior: a broken model file fails the solve, the trained one solves', () => {
+    const broken = join(dir, 'broken.onnx');
+    writeFileSync(broken, 'not an ONNX model');
+    const bad = spawnCli(['solve', `${REPO_ROOT}examples/uf20-91.cnf`, '--seed', '1', '--model', broken]);
+    expect(bad.code, bad.stderr).not.toBe(0);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toMatch(/model .*broken.onnx cannot be loaded/);
+    const trained = spawnCli(['solve', `${REPO_ROOT}examples/uf20-91.cnf`, '--seed', '1', '--model', `${REPO_ROOT}models/trained.onnx`, '--output', 'json']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const job = JSON.parse(trained.stdout) as JobJson;
+    expect(job.solutions.length).toBe(1);
+    expect(job.stats.deviceFaults).toBe(0);
+  }, 120_000);
 });

@@ -8,7 +8,7 @@
 // outcomes and exit codes for the same problem and seed. Ctrl-C cancels the job and prints what
 // was found.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ProblemFormat } from '../../model/types.ts';
 import { OPTION_BOUNDS, SOLVE_MODES, type JobOptions, type SolveMode } from '../../solve/types.ts';
 import { numberOption, parseCommandArgs } from '../args.ts';
@@ -27,6 +27,7 @@ const QUEUED_HINT_MS = 5_000;
 export const usage = `usage: hilsolve solve FILE [--server URL --api-key KEY | --embedded] [--solutions N] [--time-limit MS]
                       [--max-candidates N] [--seed S] [--mode auto|search|validate] [--no-tree]
                       [--format json|cnf|col|fzn] [--colors K] [--output pretty|json|dimacs|competition]
+                      [--model FILE]
 
 Solve the problem in FILE and print the solutions the device proved and the host re-checked.
   --server URL        a running service (\`hilsolve serve\` with workers); without it the solve
@@ -45,6 +46,9 @@ Solve the problem in FILE and print the solutions the device proved and the host
                       engine); validate: the host proposes candidates, the device checks them;
                       auto (default): search where the device offers it and the problem fits
   --format F          problem format (default: from the file extension .json, .cnf, .col, .fzn)
+  --model FILE        ONNX model of the prior (default HILSOLVE_MODEL or models/default.onnx;
+                      models/trained.onnx is the learned one); not with --server, whose workers
+                      have their own
   --colors K          number of colours, required for .col graph colouring
   --output O          pretty (default): an N-queens problem (variables q[0]..q[N-1]) as a chess
                       board, a sudoku (81 variables of one array, values 1..9) as a grid, CNF and
@@ -70,6 +74,7 @@ export async function run(args: string[]): Promise<number> {
     seed: { type: 'string' },
     mode: { type: 'string' },
     'no-tree': { type: 'boolean' },
+    model: { type: 'string' },
     output: { type: 'string' },
   }, ['FILE']);
   const file = positionals[0]!;
@@ -78,6 +83,12 @@ export async function run(args: string[]): Promise<number> {
   const apiKey = values['api-key'] ?? process.env.HILSOLVE_API_KEY;
   if (values.server === undefined && values['api-key'] !== undefined) throw new UsageError('--api-key goes with --server');
   if (values.server !== undefined && values.embedded) throw new UsageError('--embedded and --server exclude each other');
+  if (values.model !== undefined) {
+    if (values.server !== undefined) throw new UsageError('--model is for a solve in this process; the workers of --server load their own model');
+    if (!existsSync(values.model)) throw new UsageError(`--model: no file ${values.model}`);
+    // The in-process solve and the embedded worker read their configuration from the environment.
+    process.env.HILSOLVE_MODEL = values.model;
+  }
   if (values.server !== undefined && !apiKey) throw new UsageError('--server needs an API key: --api-key KEY or HILSOLVE_API_KEY');
 
   const options: Partial<JobOptions> = {};
