@@ -5,7 +5,10 @@
 #   bash hdl/formal/run.sh cobs_pair ...  only the jobs of the harnesses named
 # A job line in jobs.txt is `HARNESS MODE DEPTH`. HARNESS.ys reads the sources and picks the top
 # and its parameters (hierarchy -top ... -chparam ...); this script adds the back ends. MODE:
-#   pdr    property-directed reachability: every assert holds in every reachable state (DEPTH -)
+#   pdr    ABC's property-directed reachability: every assert holds in every reachable state
+#          (DEPTH -)
+#   bmc3   ABC's bounded model check: no assert fails within DEPTH steps of reset (a proof where
+#          the harness says why DEPTH steps cover every run)
 #   bmc    z3: the assumptions are satisfiable and no assert fails within DEPTH steps of reset
 #   ind    z3: k-induction of depth DEPTH (every reachable state)
 #   cover  z3: every cover statement is reached within DEPTH steps (no assumption is too strong)
@@ -39,7 +42,7 @@ declare -A built
 while read -r name mode depth; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     if [[ $# -gt 0 ]] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
-    kind=smt2; [[ $mode == pdr ]] && kind=aig
+    kind=smt2; [[ $mode == pdr || $mode == bmc3 ]] && kind=aig
     if [[ -z "${built[$name.$kind]:-}" ]]; then
         if build "$name" "$kind"; then built[$name.$kind]=ok; else built[$name.$kind]=bad; fi
     fi
@@ -51,6 +54,8 @@ while read -r name mode depth; do
     case "$mode" in
         pdr)   yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; pdr" >"$log" 2>&1
                ok_pattern='^Property proved' ;;
+        bmc3)  yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; bmc3 -F $depth" >"$log" 2>&1
+               ok_pattern="^No output asserted in $depth frames" ;;
         bmc|ind|cover)
                flags=(--presat); [[ $mode == ind ]] && flags=(-i); [[ $mode == cover ]] && flags=(-c)
                yosys-smtbmc -s z3 --noprogress "${flags[@]}" -t "$depth" \

@@ -172,6 +172,7 @@ module frame_rx #(
     reg f_past_valid = 1'b0;
     always @(posedge clk) f_past_valid <= 1'b1;
     always @(*) if (!f_past_valid) assume(rst);
+    always @(*) assume(!(in_valid && in_error));   // the UART gives a byte or an error, not both
     reg  [31:0] f_crc;
     wire [31:0] f_crc_next;
     reg  [AW+1:0] f_n;            // decoded bytes since the delimiter, saturating above LIMIT
@@ -192,7 +193,7 @@ module frame_rx #(
     always @(*) if (f_past_valid && !rst && end_beat && status == STATUS_OK) begin
         assert(f_crc == 32'hdebb20e3);
         assert(f_n >= 4 && f_n <= {1'b0, LIMIT});
-        assert(!f_uart && !in_error);
+        assert(!f_uart);
     end
     always @(posedge clk) if (f_past_valid && !$past(rst) && $past(in_valid && in_data == 8'h00)) begin
         assert(count == 0 && crc == 32'hffffffff);
