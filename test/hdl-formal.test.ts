@@ -1,6 +1,6 @@
 // The formal proofs (hdl/formal/run.sh, `npm run formal`): every job in hdl/formal/jobs.txt
 // passes, each property named there is proven, and the runner fails a harness whose property is
-// false (a COBS round trip claiming one byte fewer than the frame), by PDR and by z3's BMC, so a
+// false (a COBS round trip claiming each byte comes back changed), by PDR and by z3's BMC, so a
 // PASS cannot come from a runner that proves nothing.
 
 import { spawnSync } from 'node:child_process';
@@ -38,16 +38,16 @@ describe('formal proofs (hdl/formal/run.sh)', () => {
   it('fails a harness whose property is false', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hilsolve-formal-'));
     const harness = readFileSync(join(REPO_ROOT, 'hdl/formal/cobs_pair.v'), 'utf8');
-    const broken = harness.replace('assert(f_k < f_total && ', 'assert(f_k + 1 < f_total && ');
+    const broken = harness.replace('d_data == f_bytes[8*f_k +: 8]', 'd_data != f_bytes[8*f_k +: 8]');
     expect(broken).not.toBe(harness);
     writeFileSync(join(dir, 'cobs_pair.v'), broken);
     writeFileSync(join(dir, 'cobs_pair.ys'), readFileSync(join(REPO_ROOT, 'hdl/formal/cobs_pair.ys'), 'utf8')
-      .replace('hdl/formal/cobs_pair.v', join(dir, 'cobs_pair.v')));
+      .replaceAll('hdl/formal/cobs_pair.v', join(dir, 'cobs_pair.v')));
     writeFileSync(join(dir, 'jobs.txt'), 'cobs_pair pdr -\ncobs_pair bmc 10\n');
     const { status, lines } = runFormal([], { FORMAL_DIR: dir, FORMAL_OUT: dir });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^FAIL cobs_pair pdr .*asserted in frame/);
-    expect(lines[1]).toMatch(/^FAIL cobs_pair bmc 10 .*FAILED/);
+    expect(lines[1]).toMatch(/^FAIL cobs_pair bmc 10 .*Assert failed/);
     expect(status).toBe(1);
   }, 300_000);
 });
