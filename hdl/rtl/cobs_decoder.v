@@ -55,6 +55,13 @@ module cobs_decoder (
             end
         end
     end
+`ifdef FORMAL
+    // Resynchronisation: after a delimiter the decoder is in its reset state, whatever came before.
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(posedge clk) if (f_past_valid && !$past(rst) && $past(in_valid && in_data == 8'h00))
+        assert(remaining == 8'd0 && !zero_pending);
+`endif
 endmodule
 
 `default_nettype wire

@@ -162,6 +162,45 @@ module frame_rx #(
             level <= level + {2'd0, push} - {2'd0, pop};
         end
     end
+`ifdef FORMAL
+    // Any byte stream (in_valid, in_data, in_error, release and ev_ready free in every cycle).
+    // 1. A frame is accepted only with a good CRC: an OK event means the decoded bytes since the
+    //    last delimiter, CRC included, leave the CRC register at the CRC-32 residue 0xDEBB20E3 (a
+    //    formulation without the delay line), number 4..MAX_PAYLOAD + 4, and saw no UART error.
+    // 2. Recovery: the cycle after any 0x00, the frame state is the reset state, whatever came
+    //    before (the decoder's own state: cobs_decoder.v).
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) assume(rst);
+    always @(*) assume(!(in_valid && in_error));   // the UART gives a byte or an error, not both
+    reg  [31:0] f_crc;
+    wire [31:0] f_crc_next;
+    reg  [AW+1:0] f_n;            // decoded bytes since the delimiter, saturating above LIMIT
+    reg         f_uart;
+    crc32_byte f_crc_step (.crc_in(f_crc), .data(d_data), .crc_out(f_crc_next));
+    always @(posedge clk) begin
+        if (data_beat) begin
+            f_crc <= f_crc_next;
+            if (f_n <= {1'b0, LIMIT}) f_n <= f_n + 1'b1;
+        end
+        if (in_error) f_uart <= 1'b1;
+        if (end_beat || rst) begin
+            f_crc  <= 32'hffffffff;
+            f_n    <= 0;
+            f_uart <= 1'b0;
+        end
+    end
+    always @(*) if (f_past_valid && !rst && end_beat && status == STATUS_OK) begin
+        assert(f_crc == 32'hdebb20e3);
+        assert(f_n >= 4 && f_n <= {1'b0, LIMIT});
+        assert(!f_uart);
+    end
+    always @(posedge clk) if (f_past_valid && !$past(rst) && $past(in_valid && in_data == 8'h00)) begin
+        assert(count == 0 && crc == 32'hffffffff);
+        assert(!bad_long && !no_slot && (!bad_uart || $past(in_error)));
+    end
+    always @(posedge clk) cover(f_past_valid && !rst && push && status == STATUS_OK && payload_len == 2);
+`endif
 endmodule
 
 `default_nettype wire

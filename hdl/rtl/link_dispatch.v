@@ -314,6 +314,39 @@ module link_dispatch #(
             endcase
         end
     end
+`ifdef FORMAL
+    // The window. The engine's promise, assumed: it reports exactly the candidates it accepted
+    // and has not answered (eng_inflight; a Reset drops them), encodes a verdict only for one it
+    // holds, and the transmit buffer holds at most two Verdict frames, each sent after it was
+    // encoded. Then candidates in flight (held, or answered but not yet sent) never exceed
+    // WINDOW, whatever the frames, their contents (rd_data is free) and the stalls.
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) assume(rst);
+    reg  [7:0] f_held;
+    reg  [1:0] f_tx;
+    wire       f_accept = eng_req_valid && eng_req_ready && eng_req_kind == KIND_CANDIDATE;
+    always @(posedge clk) begin
+        f_held <= f_held + {7'd0, f_accept} - {7'd0, verdict_encoded};
+        f_tx   <= f_tx + {1'b0, verdict_encoded} - {1'b0, verdict_sent};
+        if (eng_clear) f_held <= 8'd0;
+        if (rst) begin
+            f_held <= 8'd0;
+            f_tx   <= 2'd0;
+        end
+    end
+    always @(*) begin
+        assume(eng_inflight == f_held);
+        if (verdict_encoded) assume(f_held != 8'd0 && !eng_clear);
+        if (verdict_sent) assume(f_tx != 2'd0);
+        if (f_tx == 2'd2 && !verdict_sent) assume(!verdict_encoded);
+        if (f_past_valid && !rst) begin
+            assert({1'b0, f_held} + {7'd0, f_tx} <= WINDOW32[8:0]);
+            assert(tx_verdicts == f_tx);
+        end
+    end
+    always @(posedge clk) cover(f_past_valid && !rst && f_accept && f_held == 8'd1);
+`endif
 endmodule
 
 `default_nettype wire

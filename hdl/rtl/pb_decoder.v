@@ -237,6 +237,37 @@ module pb_decoder #(
             endcase
         end
     end
+`ifdef FORMAL
+    // Termination on any input: from a start, `done` comes within 4 cycles per payload byte
+    // (the slowest field, an empty body, costs 8 cycles for its 2 bytes) plus 3, whatever the
+    // bytes read (rd_data is free in every cycle, so any payload and any later rewrite of it),
+    // and no byte past the payload (or the body being read) is ever read. Everything the
+    // decoder uses is set at start or before its first use, so a run from the first start covers
+    // every run: BMC deeper than the bound for the largest `len` is a proof for that size.
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) assume(rst);
+    reg         f_busy = 1'b0;
+    reg [AW+3:0] f_cycles;
+    always @(posedge clk) begin
+        if (done) f_busy <= 1'b0;       // a start in the cycle of done begins the next run
+        if (state == S_IDLE && start) begin
+            f_busy   <= 1'b1;
+            f_cycles <= 0;
+        end else if (f_busy) f_cycles <= f_cycles + 1'b1;
+        if (rst) f_busy <= 1'b0;
+    end
+    always @(*) if (f_past_valid && !rst) begin
+        assert(f_busy == (state != S_IDLE) || done);
+        if (state != S_IDLE) begin
+            assert({2'b00, f_cycles} <= {msg_end, 2'b00} + 3);
+            assert(pos <= limit && limit <= msg_end);
+        end
+        if (state == S_BYTE) assert(pos < limit);   // the byte just read lies inside
+    end
+    always @(posedge clk) cover(f_past_valid && done && !error && kind == 4'd8 && msg_end == 2);
+    always @(posedge clk) cover(f_past_valid && done && error && msg_end == 2);
+`endif
 endmodule
 
 `default_nettype wire

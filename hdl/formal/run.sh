@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs the formal proofs of the RTL (STYLE R5) with the tools yosys ships: yosys-smtbmc with z3
+# for bounded checks and covers, and ABC's PDR (yosys-abc) for unbounded proofs.
+#   bash hdl/formal/run.sh                every job in hdl/formal/jobs.txt
+#   bash hdl/formal/run.sh cobs_pair ...  only the jobs of the harnesses named
+# A job line in jobs.txt is `HARNESS MODE DEPTH`. HARNESS.ys reads the sources and picks the top
+# and its parameters (hierarchy -top ... -chparam ...); this script adds the back ends. MODE:
+#   pdr    ABC's property-directed reachability: every assert holds in every reachable state
+#          (DEPTH -)
+#   bmc3   ABC's bounded model check: no assert fails within DEPTH steps of reset (a proof where
+#          the harness says why DEPTH steps cover every run)
+#   bmc    z3: the assumptions are satisfiable and no assert fails within DEPTH steps of reset
+#   ind    z3: k-induction of depth DEPTH (every reachable state)
+#   cover  z3: every cover statement is reached within DEPTH steps (no assumption is too strong)
+# Uninitialised registers start at 0 in the PDR model (write_aiger -zinit); every harness assumes
+# reset in its first cycle, so this restricts nothing the design can see.
+# FORMAL_DIR overrides the directory of jobs.txt and the harnesses, FORMAL_OUT that of the
+# results (the runner's own test uses them
+# to show that a false property fails). One PASS/FAIL line per job; exit status 1 on any FAIL.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIR=${FORMAL_DIR:-$ROOT/hdl/formal}
+OUT=${FORMAL_OUT:-$ROOT/build/formal}
+mkdir -p "$OUT"
+cd "$ROOT"
+
+# yosys passes from the front end to an AIGER model for ABC: one bit-level netlist, constraints
+# (assumptions) as extra outputs that `fold` applies, and no design outputs (ABC would take
+# them for properties).
+AIG_FLOW='flatten; memory_map; opt -fast; async2sync; chformal -remove -cover;
+setundef -undriven -anyseq; delete -output o:*; techmap; opt -fast; dffunmap; abc -g AND -fast; opt_clean'
+
+build() {  # build NAME KIND: writes build/formal/NAME.{smt2,aig}
+    local name=$1 kind=$2 back
+    if [[ $kind == smt2 ]]; then back="prep; write_smt2 -wires $OUT/$name.smt2"
+    else back="prep; $AIG_FLOW; write_aiger -I -B -zinit -map $OUT/$name.aim $OUT/$name.aig"; fi
+    yosys -q -p "script $DIR/$name.ys; $back" >"$OUT/$name.$kind.log" 2>&1
+}
+
+failed=0
+declare -A built
+while read -r name mode depth; do
+    [[ -z "$name" || "$name" == \#* ]] && continue
+    if [[ $# -gt 0 ]] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
+    kind=smt2; [[ $mode == pdr || $mode == bmc3 ]] && kind=aig
+    if [[ -z "${built[$name.$kind]:-}" ]]; then
+        if build "$name" "$kind"; then built[$name.$kind]=ok; else built[$name.$kind]=bad; fi
+    fi
+    if [[ ${built[$name.$kind]} != ok ]]; then
+        echo "FAIL $name $mode: yosys (see build/formal/$name.$kind.log)"; failed=1; continue
+    fi
+    log="$OUT/$name.$mode.log"
+    start=$(date +%s)
+    case "$mode" in
+        pdr)   yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; pdr" >"$log" 2>&1
+               ok_pattern='^Property proved' ;;
+        bmc3)  yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; bmc3 -F $depth" >"$log" 2>&1
+               ok_pattern="^No output asserted in $depth frames" ;;
+        bmc|ind|cover)
+               flags=(--presat); [[ $mode == ind ]] && flags=(-i); [[ $mode == cover ]] && flags=(-c)
+               yosys-smtbmc -s z3 --noprogress "${flags[@]}" -t "$depth" \
+                   --dump-vcd "$OUT/$name.$mode.vcd" "$OUT/$name.smt2" >"$log" 2>&1
+               ok_pattern='Status: PASSED' ;;
+        *)     echo "FAIL $name: unknown mode $mode"; failed=1; continue ;;
+    esac
+    secs=$(( $(date +%s) - start ))
+    if grep -q "$ok_pattern" "$log"; then
+        echo "PASS $name $mode $depth (${secs}s)"
+    else
+        echo "FAIL $name $mode $depth (${secs}s): $(grep -a -m1 -E 'Assert failed|asserted in frame|FAILED|ERROR|Error' "$log" | sed 's/^ *//')"
+        failed=1
+    fi
+done <"$DIR/jobs.txt"
+exit $failed
