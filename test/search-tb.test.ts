@@ -7,8 +7,7 @@
 // against the problem, stop latency, priors written mid-search, flip budgets, noise, garbage
 // tables, and the cycles a flip takes.
 
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plantedColoring } from '../bench/gen/coloring.ts';
 import { Prng } from '../src/model/prng.ts';
@@ -322,18 +321,8 @@ describe('search core testbench', () => {
     }
   }, 300_000);
 
-  // STYLE R5: hdl/formal/search_breaks.ys, the forwarding of a break count against a slow model.
-  it('proves the break-count forwarding (yosys-smtbmc: BMC, induction, covers)', () => {
-    mkdirSync(`${ROOT}build/formal`, { recursive: true });
-    const y = spawnSync('yosys', ['-q', '-s', 'hdl/formal/search_breaks.ys'], { cwd: ROOT, encoding: 'utf8' });
-    expect(`${y.stdout}${y.stderr}`).not.toMatch(/ERROR/);
-    expect(y.status).toBe(0);
-    for (const mode of [['--presat'], ['-i'], ['-c']]) {
-      const r = spawnSync('yosys-smtbmc', ['-s', 'z3', ...mode, '-t', '16', 'build/formal/search_breaks.smt2'], { cwd: ROOT, encoding: 'utf8' });
-      expect(r.stdout).toMatch(/Status: PASSED/);
-      expect(r.status).toBe(0);
-    }
-  }, 120_000);
+  // The break-count forwarding's formal properties (search_breaks.v) run with the others in
+  // test/hdl-formal.test.ts (hdl/formal/jobs.txt: BMC, induction and covers).
 });
 
 // CHAINS = 2 (make search2): two chains on one set of tables, each checked on its own after
