@@ -81,6 +81,16 @@ describe('simulator launcher', () => {
   });
 });
 
+/** `hilsolve sim ARGS` as a child process, once it has printed its device path. */
+async function simCommand(args: string[]) {
+  const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 20));
+  return { child, path: out.split('\n')[0]!, exited, output: () => out };
+}
+
 describe('hilsolve sim', () => {
   it('refuses contradictory or bad options with exit 2', async () => {
     for (const args of [['--pty', '--tcp', '0'], ['--tcp', '0', '--link', '/tmp/x'], ['--clks-per-bit', '3'], ['--tcp', 'port'],
@@ -92,14 +102,7 @@ describe('hilsolve sim', () => {
   });
 
   it('serves a bit-level line with faults that a host still talks through', async () => {
-    const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, 'sim', '--link-level', 'bit', '--line-jitter', '3', '--line-gap', '2', '--line-seed', '7'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 20));
-    const path = out.split('\n')[0]!;
+    const { child, path, exited } = await simCommand(['--link-level', 'bit', '--line-jitter', '3', '--line-gap', '2', '--line-seed', '7']);
     expect(path).toMatch(/^\/dev\/pts\/\d+$/);
     const info = await runCli(['device', 'info', '--port', path]);
     expect(info.code, info.stderr).toBe(0);
@@ -109,21 +112,14 @@ describe('hilsolve sim', () => {
   });
 
   it('prints the device path, serves it, and stops on SIGINT with statistics', async () => {
-    const child = spawn(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, 'sim', '--tcp', '0', '--stats'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    while (!out.includes('\n')) await new Promise((r) => setTimeout(r, 20));
-    const path = out.split('\n')[0]!;
+    const { child, path, exited, output } = await simCommand(['--tcp', '0', '--stats']);
     expect(path).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     const dev = await RawDevice.open(path);
     expect((await dev.request({ kind: 'echo', seq: 5, data: Uint8Array.from([5]) })).seq).toBe(5);
     await dev.close();
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(out).toMatch(/stats: [1-9]\d* cycles/);
+    expect(output()).toMatch(/stats: [1-9]\d* cycles/);
   });
 });
 

@@ -17,6 +17,7 @@ import { compile } from '../src/model/compile.ts';
 import { crc32 } from '../src/model/crc32.ts';
 import type { Model } from '../src/model/types.ts';
 import { RawDevice } from './helpers/raw-device.ts';
+import { bytes } from './helpers/test-bytes.ts';
 
 const MAX_PAYLOAD = 512;
 const FRAME_OVERRUN = 5; // Error.arg of ERROR_FRAME
@@ -39,17 +40,6 @@ afterAll(async () => {
     await l.sim.stop();
   }
 });
-
-/** Deterministic bytes for test data. */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const frames = (msgs: HostMessage[]): number[] => msgs.flatMap((m) => [...encodeFrame(encodeHost(m))]);
 

@@ -14,6 +14,7 @@ import { encodeHost, ErrorCode, Limit, type DeviceMessage, type DeviceOf } from 
 import { crc32 } from '../src/model/crc32.ts';
 import { cobsEncode } from '../src/link/cobs.ts';
 import { RawDevice } from './helpers/raw-device.ts';
+import { bytes } from './helpers/test-bytes.ts';
 
 const MAX_PAYLOAD = 512;
 // Error.arg values of ERROR_FRAME (hdl/README.md).
@@ -60,17 +61,6 @@ function expectKind<K extends DeviceMessage['kind']>(msg: DeviceMessage, kind: K
 
 function expectError(msg: DeviceMessage, code: number, seq = 0, arg = 0): void {
   expect(msg).toEqual({ kind: 'error', seq, code, arg });
-}
-
-/** Deterministic bytes for test data. */
-function bytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 /** Echo data whose request with `seq` is exactly `size` bytes of payload. */
