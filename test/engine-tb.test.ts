@@ -228,11 +228,13 @@ describe('engine testbench', () => {
     const withWord = (i: number, w: bigint) => Uint8Array.from(wire(good.words.map((g, j) => (j === i ? w : g))));
     const withBytes = (i: number, bytes: number[]) => Uint8Array.from([...wire(good.words.slice(0, i)), ...bytes, ...wire(good.words.slice(i + 1))]);
     const badWords: [Uint8Array, number, number][] = [
-      [withBytes(2, [0x82]), ERR.BAD_OPCODE, 2],                     // wire opcode 8
-      [withBytes(2, [0xf2]), ERR.BAD_OPCODE, 2],                     // wire opcode 15
-      [withBytes(2, [0x50, 0x83, 0x00, 0x00]), ERR.BAD_OPCODE, 2],   // not minimal: x = 3 in two bytes
-      [withBytes(2, [0x50, 0x03, 0x80, 0x02]), ERR.BAD_OPCODE, 2],   // ADIFF offset 256: over its 8 bits
-      [withBytes(2, [0x50, 0x80, 0x80, 0x80, 0x00]), ERR.BAD_OPCODE, 2], // over-long x
+      [withBytes(2, [0x22]), ERR.BAD_OPCODE, 2],                     // wire opcode 2
+      [withBytes(2, [0x2e, 0x01]), ERR.BAD_OPCODE, 2],               // wire opcode 2 with flags
+      [withBytes(2, [0x50, 0x83, 0x00, 0x03]), ERR.BAD_OPCODE, 2],   // not minimal: off = 3 in two bytes
+      [withBytes(2, [0x50, 0x80, 0x02, 0x03]), ERR.BAD_OPCODE, 2],   // ADIFF offset 256: over its 8 bits
+      [withBytes(2, [0x50, 0x80, 0x80, 0x80, 0x00]), ERR.BAD_OPCODE, 2], // over-long offset
+      [withBytes(2, [0x50, 0x00, 0xff, 0xff, 0x04]), ERR.BAD_OPCODE, 2], // x over its 16 bits
+      [withWord(2, encodeWord({ op: Opcode.CMP, x: 1, y: 2, cop: 7, imm: -300, endCons: true })), ERR.BAD_OPCODE, 2],
       [withWord(2, encodeWord({ op: Opcode.CMP, x: 1, y: 2, cop: 6, endCons: true })), ERR.BAD_OPCODE, 2],
       [withWord(2, encodeWord({ op: Opcode.LCMP, cop: 7, endCons: true })), ERR.BAD_OPCODE, 2],
       [withWord(2, encodeWord({ op: Opcode.IN, x: 6, endCons: true })), ERR.BAD_VARIABLE, 2],

@@ -7,8 +7,10 @@
 // fields, then `byte_en` for each data byte. `code`/`arg` hold the command's result (0 = fine)
 // from the cycle after `cmd_start` until the next command; the first error of a load command
 // sticks and aborts the load (the device then has no program until the next ProgramBegin).
-// The words section arrives in its wire encoding and goes through validator_word_decoder, whose
-// words are checked and written one cycle after their last byte, still within the chunk.
+// The words section arrives in its wire encoding and goes through validator_word_decoder
+// (bit-serial: `byte_ready` holds the bytes back while it decodes); a word is checked and written
+// as it comes out, and `idle` holds the chunk's reply until every byte given has been decoded, so
+// a refusal is the answer to the chunk that carried the offending byte.
 // A chunk may start at or before the bytes the device has of its section (a chunk sent again
 // after its reply was lost): the bytes it has are dropped, the rest taken; a chunk that starts
 // past them would leave a gap and is refused.
@@ -33,6 +35,8 @@ module validator_loader #(
     input  wire [15:0]                   cmd_len,
     input  wire                          byte_en,
     input  wire [7:0]                    byte_in,
+    output wire                          byte_ready,  // byte_en may come (the decoder can take a byte)
+    output wire                          idle,        // every byte given is decoded and checked
     input  wire [31:0]                   crc,         // CRC of the program bytes so far
     output wire                          crc_restart,
     output wire                          crc_en,      // byte_in is a program byte
@@ -87,7 +91,7 @@ module validator_loader #(
     wire [31:0] section_got32 = cmd_a == CHUNK_WORDS ? words_got32 : widths_got32;
     wire [GW-1:0] got = chunk_words ? {{(GW-WW-4){1'b0}}, words_got} : {{(GW-VW){1'b0}}, widths_got};
 
-    wire        dec_valid, dec_err, dec_at_header;
+    wire        dec_valid, dec_err, dec_at_header, dec_ready, dec_idle;
     wire [63:0] word;
     wire        words_complete = written == num_words && dec_at_header;
 
@@ -130,13 +134,14 @@ module validator_loader #(
     wire       hi_used = {widths_got, 1'b1} < num_vars;
 
     // --- the words section's wire decoder ---------------------------------------------------
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire        dec_ready;          // always high: the program memory takes a word every cycle
-    /* verilator lint_on UNUSEDSIGNAL */
     validator_word_decoder decoder (
         .clk(clk), .clear(clear || (cmd_start && cmd_op == CMD_BEGIN)),
         .s_valid(take && chunk_words), .s_ready(dec_ready), .s_data(byte_in),
-        .m_valid(dec_valid), .m_ready(1'b1), .m_word(word), .m_err(dec_err), .at_header(dec_at_header));
+        .m_valid(dec_valid), .m_ready(1'b1), .m_word(word), .m_err(dec_err), .at_header(dec_at_header),
+        .idle(dec_idle));
+    // The program memory takes a word every cycle (m_ready high); bytes wait only for the decoder.
+    assign byte_ready = !(in_chunk && chunk_words && code == ERR_NONE && cursor == got) || dec_ready;
+    assign idle = dec_idle;
 
     wire [3:0]  op = word[63:60];
     wire        op_has_x = op == OP_IN || op == OP_CMP || op == OP_ACC || op == OP_ADIFF;

@@ -1,25 +1,31 @@
 // Wire decoder of the validator program (docs/validator-program.md, "Wire encoding"): the bytes
 // of the words section in, one 64-bit program word out per encoded word. Owned by
-// validator_loader, which feeds it the words section byte by byte and writes each word it emits
-// to the program memory after its own checks (opcode, comparison code, variable, word count).
+// validator_loader, which feeds it the words section and writes each word it emits to the
+// program memory after its own checks (opcode, comparison code, variable, word count).
 //
-// A word on the wire is a header byte (wire opcode in bits 7..4; NEG, ET, EC, MODE in bits 3..0,
-// copied to word bits 59..56) and the opcode's operands as LEB128 varints, each minimal and
-// within its field's width W (WIRE_FIELDS in src/model/isa.ts):
-//   0 TRUE  -                         4 LCMP  cop (3), zigzag(k) (32)
-//   1 IN    x (16), base (8), mask (32)  5 ADIFF x (16), off (8)
-//   2 CMP   x (16), y (16), zigzag(c) << 3 | cop (19)
-//   3 ACC   x (16), zigzag(coef) << 1 | CLR (17)
-//   6 LIT   x << 1 | base (17): IN with mask 1 and base 0 or 1
-//   7 IN0   x (16), mask (32): IN with base 0
-// Malformed (m_err, sticky until `clear`): a wire opcode 8..15; a varint byte at or past bit W
-// (over-long), a set bit at or past W (over its field), or a last byte of 0 after the first (not
-// minimal). After m_err (and at_header low) the decoder takes bytes and ignores them.
+// A word on the wire is a header byte (wire opcode in bits 7..4; NEG, ET, EC, MODE in bits 3..0)
+// and its operands as LEB128 varints, lowest word field first, each within its width W:
+//   0 TRUE  -                               5 ADIFF off (8), x (16)
+//   1 IN    mask (32), base (8), x (16)     6 LIT   x << 1 | base (17): IN, mask 1, base 0 or 1
+//   3 ACC   zigzag(coef) (16), x << 1 | CLR (17)  7 IN0 mask (32), x (16): IN with base 0
+//   4 LCMP  zigzag(k) (32), cop (3)         8 + cop CMP  zigzag(c) (16), y (16), x (16)
+// Because the operands come in the order of their bits, the decoder is bit-serial: it shifts the
+// word in from the top, bit 0 first, one bit a cycle, each bit taken from a segment list per
+// wire opcode (a varint's next bit, zeros, a one, the header's bits); zigzag is undone on the way
+// (the sign bit comes first). A word takes 64 steps (65 with a zigzag field) plus one cycle per
+// byte, well under the 40 cycles a byte takes on the fastest UART (3 Mbaud at 12 MHz) for any
+// word of 2 bytes or more.
 //
-// Ports: s_* is the byte stream (valid/ready; s_ready = !m_valid || m_ready, one byte a cycle);
-// m_* the words (valid/ready, m_word held while m_valid), registered: a word is offered the cycle
-// after its last byte. `at_header` (a flop) is high when the next byte starts a word, so a
-// section that ends there ends on a word boundary. Latency: one cycle from the last byte.
+// Malformed (m_err, sticky until `clear`): wire opcode 2; a varint last byte of 0 after its first
+// (not minimal); at the end of a field, a set bit left in its byte (over its field) or a
+// continuation (over-long: the next byte would start at or past bit W). After m_err the decoder
+// takes bytes and ignores them.
+//
+// Ports: s_* the byte stream (valid/ready; s_ready is a function of state flops only); m_* the
+// words (valid/ready, m_word held while m_valid); `at_header`: no word in progress (the section
+// so far ends on a word boundary); `idle`: every byte taken has been decoded as far as it goes
+// (the decoder waits for a byte, or has failed). All outputs come from flops or from state flops
+// alone.
 `default_nettype none
 
 module validator_word_decoder (
@@ -32,125 +38,161 @@ module validator_word_decoder (
     input  wire        m_ready,
     output reg  [63:0] m_word,
     output reg         m_err,
-    output reg         at_header
+    output wire        at_header,
+    output wire        idle
 );
-    localparam [2:0] W_TRUE = 3'd0, W_IN = 3'd1, W_CMP = 3'd2, W_ACC = 3'd3, W_LCMP = 3'd4,
-                     W_ADIFF = 3'd5, W_LIT = 3'd6, W_IN0 = 3'd7;
+    // Segment kinds: zeros, a one, the varint's next bits, a zigzag field (one step more: its sign
+    // comes first and goes last), the header's bits (cop of CMP, then flags and opcode).
+    localparam [2:0] T_Z = 3'd0, T_O = 3'd1, T_V = 3'd2, T_ZZ = 3'd3, T_H = 3'd4;
+    localparam [1:0] S_HEAD = 2'd0, S_RUN = 2'd1, S_BYTE = 2'd2, S_ERR = 2'd3;
 
-    reg  [2:0]  wop;            // wire opcode of the word in progress
-    reg  [1:0]  k;              // its operand being read
-    reg  [2:0]  n;              // byte of that varint, saturating at 5
-    reg  [31:0] v;              // the varint's value so far
+    // {kind, steps - 1, ends its varint, ends the word}
+    function automatic [10:0] seg(input [2:0] t, input [5:0] steps, input e, input f);
+        seg = {t, steps - 6'd1, e, f};
+    endfunction
 
-    assign s_ready = !m_valid || m_ready;
+    function automatic [10:0] segment(input [3:0] op, input [2:0] i);
+        segment = seg(T_H, 6'd8, 1'b0, 1'b1);                 // the last segment of every word
+        if (op[3])                                            // CMP: c, 5 zeros, cop, y, x
+            case (i)
+                3'd0: segment = seg(T_ZZ, 6'd17, 1'b1, 1'b0);
+                3'd1: segment = seg(T_Z, 6'd5, 1'b0, 1'b0);
+                3'd2: segment = seg(T_H, 6'd3, 1'b0, 1'b0);
+                3'd3, 3'd4: segment = seg(T_V, 6'd16, 1'b1, 1'b0);
+                default: ;
+            endcase
+        else
+            case ({op[2:0], i})
+                {3'd0, 3'd0}: segment = seg(T_Z, 6'd56, 1'b0, 1'b0);
+                {3'd1, 3'd0}, {3'd7, 3'd0}: segment = seg(T_V, 6'd32, 1'b1, 1'b0);
+                {3'd1, 3'd1}: segment = seg(T_V, 6'd8, 1'b1, 1'b0);
+                {3'd1, 3'd2}, {3'd5, 3'd2}, {3'd7, 3'd2}: segment = seg(T_V, 6'd16, 1'b1, 1'b0);
+                {3'd3, 3'd0}: segment = seg(T_ZZ, 6'd17, 1'b1, 1'b0);
+                {3'd3, 3'd1}: segment = seg(T_Z, 6'd23, 1'b0, 1'b0);
+                {3'd3, 3'd2}: segment = seg(T_V, 6'd17, 1'b1, 1'b0);
+                {3'd4, 3'd0}: segment = seg(T_ZZ, 6'd33, 1'b1, 1'b0);
+                {3'd4, 3'd1}: segment = seg(T_V, 6'd3, 1'b1, 1'b0);
+                {3'd4, 3'd2}: segment = seg(T_Z, 6'd21, 1'b0, 1'b0);
+                {3'd5, 3'd0}: segment = seg(T_V, 6'd8, 1'b1, 1'b0);
+                {3'd5, 3'd1}: segment = seg(T_Z, 6'd32, 1'b0, 1'b0);
+                {3'd6, 3'd0}: segment = seg(T_O, 6'd1, 1'b0, 1'b0);
+                {3'd6, 3'd1}: segment = seg(T_Z, 6'd31, 1'b0, 1'b0);
+                {3'd6, 3'd2}: segment = seg(T_V, 6'd1, 1'b0, 1'b0);
+                {3'd6, 3'd3}: segment = seg(T_Z, 6'd7, 1'b0, 1'b0);
+                {3'd6, 3'd4}: segment = seg(T_V, 6'd16, 1'b1, 1'b0);
+                {3'd7, 3'd1}: segment = seg(T_Z, 6'd8, 1'b0, 1'b0);
+                default: ;
+            endcase
+    endfunction
+
+    reg  [1:0]  state;
+    reg  [3:0]  wop;            // wire opcode of the word in progress
+    reg  [2:0]  si;             // its segment
+    reg  [2:0]  kind;           // that segment's kind, steps left after this one, flags
+    reg  [5:0]  cnt;
+    reg         vend, fin;
+    reg         zfirst;         // the segment's first step (a zigzag field's sign)
+    reg         sgn;
+    reg  [6:0]  b;              // data bits of the varint byte not used yet, next in b[0]
+    reg  [2:0]  bc;             // how many
+    reg         last;           // that byte is the varint's last
+    reg         first;          // the varint's next byte is its first
+    reg  [10:0] hs;             // header bits still to shift in, next in hs[0]
+
+    assign s_ready = (state == S_HEAD && !m_valid) || state == S_BYTE || state == S_ERR;
+    assign at_header = state == S_HEAD;
+    assign idle = s_ready;
     wire fire = s_valid && s_ready;
 
-    // Operands per wire opcode, and the width of operand k.
-    function automatic [1:0] operands(input [2:0] op);
-        case (op)
-            W_TRUE: operands = 2'd0;
-            W_LIT: operands = 2'd1;
-            W_IN, W_CMP: operands = 2'd3;
-            default: operands = 2'd2;
-        endcase
-    endfunction
-
-    function automatic [5:0] width(input [2:0] op, input [1:0] idx);
-        case ({op, idx})
-            {W_IN, 2'd1}, {W_ADIFF, 2'd1}: width = 6'd8;
-            {W_IN, 2'd2}, {W_LCMP, 2'd1}, {W_IN0, 2'd1}: width = 6'd32;
-            {W_CMP, 2'd2}: width = 6'd19;
-            {W_ACC, 2'd1}, {W_LIT, 2'd0}: width = 6'd17;
-            {W_LCMP, 2'd0}: width = 6'd3;
-            default: width = 6'd16;
-        endcase
-    endfunction
-
-    function automatic [15:0] unzigzag16(input [15:0] z);
-        unzigzag16 = {1'b0, z[15:1]} ^ {16{z[0]}};
-    endfunction
-
-    // --- one operand byte ------------------------------------------------------------------
-    wire [5:0]  seven_n = {n, 3'b000} - {3'b000, n};          // 7n, 0..35
-    wire [6:0]  room = {1'b0, width(wop, k)} - {1'b0, seven_n};   // bits of the field left, signed
-    wire [31:0] placed = {25'd0, s_data[6:0]} << seven_n;     // bits past 31 lie past every field
-    wire        no_room = room[6] || room == 7'd0;
-    wire        over = !no_room && room < 7'd7 && (s_data[6:0] >> room[2:0]) != 7'd0;
-    wire        not_minimal = n != 3'd0 && s_data == 8'd0;
-    wire        bad_byte = no_room || over || not_minimal;
-    wire [31:0] vf = v | placed;                         // the varint with this byte
-    wire        last_operand = {1'b0, k} + 3'd1 == {1'b0, operands(wop)};
-
-    // Where a finished operand goes in the word.
-    reg  [63:0] field_bits;
+    // --- one step of S_RUN ----------------------------------------------------------------
+    wire       consume = kind == T_V || (kind == T_ZZ && cnt != 6'd0);
+    wire       need_byte = consume && bc == 3'd0 && !last;
+    wire       bv = bc != 3'd0 && b[0];                       // 0 past the varint's last byte
+    wire       emit = !(kind == T_ZZ && zfirst);
+    reg        bit_in;
     always @(*) begin
-        field_bits = 64'd0;
-        case (wop)
-            W_IN:
-                case (k)
-                    2'd0: field_bits[55:40] = vf[15:0];
-                    2'd1: field_bits[39:32] = vf[7:0];
-                    default: field_bits[31:0] = vf;
-                endcase
-            W_CMP:
-                case (k)
-                    2'd0: field_bits[55:40] = vf[15:0];
-                    2'd1: field_bits[39:24] = vf[15:0];
-                    default: begin field_bits[23:21] = vf[2:0]; field_bits[15:0] = unzigzag16(vf[18:3]); end
-                endcase
-            W_ACC:
-                if (k == 2'd0) field_bits[55:40] = vf[15:0];
-                else begin field_bits[39] = vf[0]; field_bits[15:0] = unzigzag16(vf[16:1]); end
-            W_LCMP:
-                if (k == 2'd0) field_bits[34:32] = vf[2:0];
-                else field_bits[31:0] = {1'b0, vf[31:1]} ^ {32{vf[0]}};
-            W_ADIFF:
-                if (k == 2'd0) field_bits[55:40] = vf[15:0];
-                else field_bits[7:0] = vf[7:0];
-            W_LIT: begin field_bits[55:40] = vf[16:1]; field_bits[32] = vf[0]; field_bits[0] = 1'b1; end
-            W_IN0:
-                if (k == 2'd0) field_bits[55:40] = vf[15:0];
-                else field_bits[31:0] = vf;
-            default: ;
+        case (kind)
+            T_O: bit_in = 1'b1;
+            T_V: bit_in = bv;
+            T_ZZ: bit_in = cnt == 6'd0 ? sgn : bv ^ sgn;
+            T_H: bit_in = hs[0];
+            default: bit_in = 1'b0;
         endcase
     end
+    wire       used = consume && bc != 3'd0;
+    wire [6:0] b_after = used ? {1'b0, b[6:1]} : b;
+    wire [10:0] next_seg = segment(wop, si + 3'd1);
 
-    // --- the header byte -------------------------------------------------------------------
-    wire [2:0] h_op = s_data[6:4];
-    wire [3:0] h_word_op = h_op == W_LIT || h_op == W_IN0 ? 4'd1 : {1'b0, h_op};
+    // --- the header byte --------------------------------------------------------------------
+    wire [2:0] h_low = s_data[6:4];
+    wire [3:0] h_op = s_data[7] ? 4'd2 : (h_low == 3'd6 || h_low == 3'd7) ? 4'd1 : {1'b0, h_low};
+    wire [10:0] first_seg = segment(s_data[7:4], 3'd0);
 
     always @(posedge clk) begin
         if (m_ready) m_valid <= 1'b0;
-        if (fire && !m_err) begin
-            if (at_header) begin
-                wop <= h_op;
-                k <= 2'd0;
-                n <= 3'd0;
-                v <= 32'd0;
-                m_word <= {h_word_op, s_data[3:0], 56'd0};
-                if (s_data[7]) m_err <= 1'b1;                  // wire opcodes 8..15
-                else if (operands(h_op) == 2'd0) m_valid <= 1'b1;
-                if (s_data[7] || operands(h_op) != 2'd0) at_header <= 1'b0;
-            end else if (bad_byte) begin
-                m_err <= 1'b1;
-            end else if (s_data[7]) begin
-                v <= vf;
-                if (n != 3'd5) n <= n + 3'd1;
-            end else begin
-                m_word <= m_word | field_bits;
-                k <= k + 2'd1;
-                n <= 3'd0;
-                v <= 32'd0;
-                if (last_operand) begin
-                    m_valid <= 1'b1;
-                    at_header <= 1'b1;
+        case (state)
+            S_HEAD:
+                if (fire) begin
+                    wop <= s_data[7:4];
+                    si <= 3'd0;
+                    {kind, cnt, vend, fin} <= first_seg;
+                    zfirst <= 1'b1;
+                    bc <= 3'd0;
+                    last <= 1'b0;
+                    first <= 1'b1;
+                    hs <= s_data[7] ? {h_op, s_data[3:0], h_low} : {3'd0, h_op, s_data[3:0]};
+                    if (s_data[7:4] == 4'd2) begin
+                        m_err <= 1'b1;
+                        state <= S_ERR;
+                    end else state <= S_RUN;
                 end
-            end
-        end
+            S_BYTE:
+                if (fire) begin
+                    b <= s_data[6:0];
+                    bc <= 3'd7;
+                    last <= !s_data[7];
+                    first <= 1'b0;
+                    if (!first && s_data == 8'd0) begin
+                        m_err <= 1'b1;
+                        state <= S_ERR;
+                    end else state <= S_RUN;
+                end
+            S_RUN:
+                if (need_byte) state <= S_BYTE;
+                else begin
+                    if (emit) m_word <= {bit_in, m_word[63:1]};
+                    if (kind == T_ZZ && zfirst) sgn <= bv;
+                    zfirst <= 1'b0;
+                    if (used) begin
+                        b <= b_after;
+                        bc <= bc - 3'd1;
+                    end
+                    if (kind == T_H) hs <= {1'b0, hs[10:1]};
+                    if (cnt != 6'd0) cnt <= cnt - 6'd1;
+                    else begin
+                        if (vend) begin
+                            bc <= 3'd0;
+                            last <= 1'b0;
+                            first <= 1'b1;
+                        end
+                        si <= si + 3'd1;
+                        {kind, cnt, vend, fin} <= next_seg;
+                        zfirst <= 1'b1;
+                        if (vend && (b_after != 7'd0 || !last)) begin
+                            m_err <= 1'b1;
+                            state <= S_ERR;
+                        end else if (fin) begin
+                            m_valid <= 1'b1;
+                            state <= S_HEAD;
+                        end
+                    end
+                end
+            default: ;                                        // S_ERR: bytes are taken and ignored
+        endcase
         if (clear) begin
+            state <= S_HEAD;
             m_valid <= 1'b0;
             m_err <= 1'b0;
-            at_header <= 1'b1;
         end
     end
 endmodule

@@ -8,7 +8,7 @@
 // Vector lines:  section <hex bytes or ->
 // Output lines:  word <16 hex digits>     a word, in order
 //                err <bytes taken>        m_err rose after that many bytes of the section
-//                end <at_header>          the section's bytes are all in and every word is out
+//                end <at_header>          the section's bytes are all in, the decoder idle
 // Last line:     done <cycles>
 //
 // Usage: word_decoder_tb VECTORS [STALL_PERCENT [SEED]]
@@ -74,7 +74,7 @@ class Bench {
                 err_seen = true;
                 std::printf("err %zu\n", next);
             }
-            const bool busy = next < bytes.size() || top_.m_valid;
+            const bool busy = next < bytes.size() || top_.m_valid || !top_.idle;
             idle = busy ? 0 : idle + 1;
         }
         std::printf("end %u\n", static_cast<unsigned>(top_.at_header));

@@ -109,7 +109,7 @@ const DEVICE_HELLO = 1;
 const PROGRAM_ID = 0x5a;
 const WIDTHS = Uint8Array.of(0x11);
 // In the wire encoding (docs/validator-program.md): `x0 in {1}` as LIT (base 1, mask 1), 60 01;
-// `x1 in {1}` with EC as IN0 (base 0, mask 0b10), 72 01 02.
+// `x1 in {1}` with EC as IN0 (base 0, mask 0b10), 72 02 01.
 const WORDS = encodeProgramWords([
   encodeWord({ op: Opcode.IN, x: 0, base: 1, mask: 1 }),
   encodeWord({ op: Opcode.IN, x: 1, base: 0, mask: 0b10, endCons: true }),
@@ -229,11 +229,11 @@ function reloadCases(): HostCase[] {
     msg: { kind: 'programChunk', seq, chunkKind: ChunkKind.WIDTHS, offset: 0, data: WIDTHS }, reply: { kind: 'ack', seq } });
   return [
     begin(30), widths(31),
-    { layer, name: 'program-words-malformed', note: 'a header byte with wire opcode 8: ERROR_BAD_OPCODE, arg the word index 0; the load ends',
-      msg: { kind: 'programChunk', seq: 32, chunkKind: ChunkKind.WORDS, offset: 0, data: Uint8Array.of(0x82) },
+    { layer, name: 'program-words-malformed', note: 'a header byte with the unused wire opcode 2: ERROR_BAD_OPCODE, arg the word index 0; the load ends',
+      msg: { kind: 'programChunk', seq: 32, chunkKind: ChunkKind.WORDS, offset: 0, data: Uint8Array.of(0x22) },
       reply: { kind: 'error', seq: 32, code: ErrorCode.BAD_OPCODE, arg: 0 } },
     begin(33), widths(34),
-    { layer, name: 'program-words-split', note: 'the first 4 word bytes: the second word stops after its x',
+    { layer, name: 'program-words-split', note: 'the first 4 word bytes: the second word stops after its mask',
       msg: { kind: 'programChunk', seq: 35, chunkKind: ChunkKind.WORDS, offset: 0, data: WORDS.subarray(0, 4) }, reply: { kind: 'ack', seq: 35 } },
     { layer, name: 'program-words-overlap', note: 'all the word bytes from offset 0 again: the 4 the device has are dropped, the last is taken',
       msg: { kind: 'programChunk', seq: 36, chunkKind: ChunkKind.WORDS, offset: 0, data: WORDS }, reply: { kind: 'ack', seq: 36 } },

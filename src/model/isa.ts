@@ -150,31 +150,35 @@ export function hasLiteral(op: number): boolean {
 
 // ---- Wire encoding (docs/validator-program.md, "Wire encoding") ------------------------------
 // The program words travel compactly: a header byte (the wire opcode in bits 7..4, the word's
-// NEG, ET, EC and MODE in bits 3..0), then the opcode's operands as unsigned LEB128 varints,
-// signed ones zigzag-coded. A word has exactly one encoding: a varint is minimal and fits its field.
+// NEG, ET, EC and MODE in bits 3..0), then the opcode's operands as unsigned LEB128 varints, in
+// the order of their bits in the word (lowest field first), signed ones zigzag-coded. A word has
+// exactly one encoding: a varint is minimal and fits its field.
 
-/** Wire opcodes: 0..5 as the word's opcode; LIT and IN0 are short forms of IN; 8..15 are invalid. */
+/** Wire opcodes: LIT and IN0 are short forms of IN; CMP is 8 + its comparison code; 2 is invalid. */
 export const WireOp = {
-  TRUE: 0, IN: 1, CMP: 2, ACC: 3, LCMP: 4, ADIFF: 5,
+  TRUE: 0, IN: 1, ACC: 3, LCMP: 4, ADIFF: 5,
   /** IN with mask 1 and base 0 or 1 (a SAT literal): varint(x << 1 | base). */
   LIT: 6,
-  /** IN with base 0: varint x, varint mask. */
+  /** IN with base 0: varint mask, varint x. */
   IN0: 7,
+  /** CMP with comparison code `cop` is wire opcode CMP + cop (8..15). */
+  CMP: 8,
 } as const;
 
-/** Bits of each operand varint, per wire opcode, in wire order. */
-export const WIRE_FIELDS: readonly (readonly number[])[] = [
+/** Bits of each operand varint, per wire opcode, in wire order; null: an invalid wire opcode. */
+export const WIRE_FIELDS: readonly (readonly number[] | null)[] = [
   [], // TRUE
-  [16, 8, 32], // IN: x, base, mask
-  [16, 16, 19], // CMP: x, y, zigzag(c) << 3 | cop
-  [16, 17], // ACC: x, zigzag(coef) << 1 | CLR
-  [3, 32], // LCMP: cop, zigzag(k)
-  [16, 8], // ADIFF: x, off
+  [32, 8, 16], // IN: mask, base, x
+  null,
+  [16, 17], // ACC: zigzag(coef), x << 1 | CLR
+  [32, 3], // LCMP: zigzag(k), cop
+  [8, 16], // ADIFF: off, x
   [17], // LIT: x << 1 | base
-  [16, 32], // IN0: x, mask
+  [32, 16], // IN0: mask, x
+  ...Array.from({ length: 8 }, () => [16, 16, 16]), // CMP + cop: zigzag(c), y, x
 ];
 
-/** Most bytes one word takes on the wire (IN: header, 3 + 2 + 5 varint bytes). */
+/** Most bytes one word takes on the wire (IN: header, 5 + 2 + 3 varint bytes). */
 export const MAX_WIRE_WORD_BYTES = 11;
 
 const zigzag = (v: number, width: number): number => (v < 0 ? -2 * v - 1 : 2 * v) % 2 ** width;
@@ -199,12 +203,12 @@ function wireOperands(word: bigint): { wop: number; operands: number[] } {
     case Opcode.TRUE: return { wop: WireOp.TRUE, operands: [] };
     case Opcode.IN:
       if (ins.mask === 1 && ins.base <= 1) return { wop: WireOp.LIT, operands: [ins.x * 2 + ins.base] };
-      if (ins.base === 0) return { wop: WireOp.IN0, operands: [ins.x, ins.mask] };
-      return { wop: WireOp.IN, operands: [ins.x, ins.base, ins.mask] };
-    case Opcode.CMP: return { wop: WireOp.CMP, operands: [ins.x, ins.y, zigzag(ins.imm, 16) * 8 + ins.cop] };
-    case Opcode.ACC: return { wop: WireOp.ACC, operands: [ins.x, zigzag(ins.imm, 16) * 2 + (ins.clr ? 1 : 0)] };
-    case Opcode.LCMP: return { wop: WireOp.LCMP, operands: [ins.cop, zigzag(ins.imm, 32)] };
-    default: return { wop: WireOp.ADIFF, operands: [ins.x, ins.imm] };
+      if (ins.base === 0) return { wop: WireOp.IN0, operands: [ins.mask, ins.x] };
+      return { wop: WireOp.IN, operands: [ins.mask, ins.base, ins.x] };
+    case Opcode.CMP: return { wop: WireOp.CMP + ins.cop, operands: [zigzag(ins.imm, 16), ins.y, ins.x] };
+    case Opcode.ACC: return { wop: WireOp.ACC, operands: [zigzag(ins.imm, 16), ins.x * 2 + (ins.clr ? 1 : 0)] };
+    case Opcode.LCMP: return { wop: WireOp.LCMP, operands: [zigzag(ins.imm, 32), ins.cop] };
+    default: return { wop: WireOp.ADIFF, operands: [ins.imm, ins.x] };
   }
 }
 
@@ -249,19 +253,20 @@ export function decodeProgramWords(bytes: Uint8Array, numWords = Infinity): bigi
     const malformed = (detail: string) => new WireDecodeError('malformed', index, start, detail);
     const header = bytes[pos++]!;
     const wop = header >> 4;
-    if (wop > WireOp.IN0) throw malformed(`invalid wire opcode ${wop}`);
+    const fields = WIRE_FIELDS[wop];
+    if (!fields) throw malformed(`invalid wire opcode ${wop}`);
     const operands: number[] = [];
-    for (const width of WIRE_FIELDS[wop]!) {
+    for (const width of fields) {
       let value = 0;
       for (let n = 0; ; n++) {
         if (pos >= bytes.length) {
           throw new WireDecodeError('truncated', index, bytes.length, `the section ends inside the word (at ${bytes.length} bytes)`);
         }
         const b = bytes[pos++]!;
-        if (7 * n >= width) throw malformed(`a varint longer than its ${width}-bit field needs`);
-        if (n > 0 && b === 0) throw malformed('a varint that is not minimal (a last byte of 0)');
         const bits = b & 0x7f;
+        if (n > 0 && b === 0) throw malformed('a varint that is not minimal (a last byte of 0)');
         if (7 * n + 7 > width && bits >= 2 ** (width - 7 * n)) throw malformed(`a varint over its ${width}-bit field`);
+        if (b >= 0x80 && 7 * n + 7 >= width) throw malformed(`a varint longer than its ${width}-bit field needs`);
         value += bits * 2 ** (7 * n);
         if (b < 0x80) break;
       }
@@ -278,14 +283,14 @@ export function decodeProgramWords(bytes: Uint8Array, numWords = Infinity): bigi
 
 function wireWord(wop: number, flags: number, v: number[]): bigint {
   const f = { neg: (flags & 8) !== 0, endTerm: (flags & 4) !== 0, endCons: (flags & 2) !== 0, dnf: (flags & 1) !== 0 };
+  if (wop >= WireOp.CMP) return encodeWord({ op: Opcode.CMP, ...f, imm: unzigzag(v[0]!), y: v[1], x: v[2], cop: wop - WireOp.CMP });
   switch (wop) {
     case WireOp.TRUE: return encodeWord({ op: Opcode.TRUE, ...f });
-    case WireOp.IN: return encodeWord({ op: Opcode.IN, ...f, x: v[0], base: v[1], mask: v[2] });
-    case WireOp.CMP: return encodeWord({ op: Opcode.CMP, ...f, x: v[0], y: v[1], cop: v[2]! % 8, imm: unzigzag(Math.floor(v[2]! / 8)) });
-    case WireOp.ACC: return encodeWord({ op: Opcode.ACC, ...f, x: v[0], clr: v[1]! % 2 === 1, imm: unzigzag(Math.floor(v[1]! / 2)) });
-    case WireOp.LCMP: return encodeWord({ op: Opcode.LCMP, ...f, cop: v[0], imm: unzigzag(v[1]!) });
-    case WireOp.ADIFF: return encodeWord({ op: Opcode.ADIFF, ...f, x: v[0], imm: v[1] });
+    case WireOp.IN: return encodeWord({ op: Opcode.IN, ...f, mask: v[0], base: v[1], x: v[2] });
+    case WireOp.ACC: return encodeWord({ op: Opcode.ACC, ...f, imm: unzigzag(v[0]!), x: Math.floor(v[1]! / 2), clr: v[1]! % 2 === 1 });
+    case WireOp.LCMP: return encodeWord({ op: Opcode.LCMP, ...f, imm: unzigzag(v[0]!), cop: v[1] });
+    case WireOp.ADIFF: return encodeWord({ op: Opcode.ADIFF, ...f, imm: v[0], x: v[1] });
     case WireOp.LIT: return encodeWord({ op: Opcode.IN, ...f, x: Math.floor(v[0]! / 2), base: v[0]! % 2, mask: 1 });
-    default: return encodeWord({ op: Opcode.IN, ...f, x: v[0], base: 0, mask: v[1] });
+    default: return encodeWord({ op: Opcode.IN, ...f, mask: v[0], base: 0, x: v[1] });
   }
 }
