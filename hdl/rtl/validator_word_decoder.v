@@ -12,7 +12,7 @@
 // Because the operands come in the order of their bits, the decoder is bit-serial: it shifts the
 // word in from the top, bit 0 first, one bit a cycle, each bit taken from a segment list per
 // wire opcode (a varint's next bit, zeros, a one, the header's bits); zigzag is undone on the way
-// (the sign bit comes first). A word takes 64 steps (65 with a zigzag field) plus one cycle per
+// (the sign bit comes first). A word takes 65 steps (66 with a zigzag field) plus one cycle per
 // byte, well under the 40 cycles a byte takes on the fastest UART (3 Mbaud at 12 MHz) for any
 // word of 2 bytes or more.
 //
@@ -42,8 +42,9 @@ module validator_word_decoder (
     output wire        idle
 );
     // Segment kinds: zeros, a one, the varint's next bits, a zigzag field (one step more: its sign
-    // comes first and goes last), the header's bits (cop of CMP, then flags and opcode).
-    localparam [2:0] T_Z = 3'd0, T_O = 3'd1, T_V = 3'd2, T_ZZ = 3'd3, T_H = 3'd4;
+    // comes first and goes last), the header's bits (cop of CMP, then flags and opcode); T_NONE,
+    // the step after the header that fetches segment 0 (so one segment table serves every step).
+    localparam [2:0] T_Z = 3'd0, T_O = 3'd1, T_V = 3'd2, T_ZZ = 3'd3, T_H = 3'd4, T_NONE = 3'd5;
     localparam [1:0] S_HEAD = 2'd0, S_RUN = 2'd1, S_BYTE = 2'd2, S_ERR = 2'd3;
 
     // {kind, steps - 1, ends its varint, ends the word}
@@ -108,7 +109,7 @@ module validator_word_decoder (
     wire       consume = kind == T_V || (kind == T_ZZ && cnt != 6'd0);
     wire       need_byte = consume && bc == 3'd0 && !last;
     wire       bv = bc != 3'd0 && b[0];                       // 0 past the varint's last byte
-    wire       emit = !(kind == T_ZZ && zfirst);
+    wire       emit = !(kind == T_ZZ && zfirst) && kind != T_NONE;
     reg        bit_in;
     always @(*) begin
         case (kind)
@@ -126,7 +127,6 @@ module validator_word_decoder (
     // --- the header byte --------------------------------------------------------------------
     wire [2:0] h_low = s_data[6:4];
     wire [3:0] h_op = s_data[7] ? 4'd2 : (h_low == 3'd6 || h_low == 3'd7) ? 4'd1 : {1'b0, h_low};
-    wire [10:0] first_seg = segment(s_data[7:4], 3'd0);
 
     always @(posedge clk) begin
         if (m_ready) m_valid <= 1'b0;
@@ -134,9 +134,8 @@ module validator_word_decoder (
             S_HEAD:
                 if (fire) begin
                     wop <= s_data[7:4];
-                    si <= 3'd0;
-                    {kind, cnt, vend, fin} <= first_seg;
-                    zfirst <= 1'b1;
+                    si <= 3'd7;                               // the next segment is segment 0
+                    {kind, cnt, vend, fin} <= {T_NONE, 6'd0, 1'b0, 1'b0};
                     bc <= 3'd0;
                     last <= 1'b0;
                     first <= 1'b1;

@@ -228,7 +228,7 @@ export function encodeProgramWords(words: readonly bigint[]): Uint8Array {
 
 /**
  * Why a words section does not decode, with the device's answer to it (proto/link.proto):
- * `malformed` (an invalid wire opcode; a varint over-long, not minimal or over its field) is
+ * `malformed` (wire opcode 2; a varint over-long, not minimal or over its field) is
  * ERROR_BAD_OPCODE with arg `word`; `extra` (a word past num_words) is ERROR_PROGRAM_STATE with
  * arg num_words; `truncated` (the bytes end inside a word, or before num_words words) is
  * ERROR_PROGRAM_STATE at ProgramEnd with arg the bytes of the section.
