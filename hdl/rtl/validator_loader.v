@@ -76,7 +76,7 @@ module validator_loader #(
     reg  [VW-1:0]  widths_got;      // width bytes received
     reg  [WW+3:0]  words_got;       // word bytes received (at most 11 a word)
     reg  [WW:0]    written;         // words decoded, checked and written
-    reg  [GW-1:0]  cursor;          // position in its section of the chunk's next byte
+    reg  [GW-1:0]  skip;            // bytes of the chunk still to drop: ones the device has
     reg  [VW+3:0]  bits;            // sum of the widths so far
     reg  [CW:0]    ends;            // EC words so far
 
@@ -89,7 +89,9 @@ module validator_loader #(
     wire [31:0] num_words32    = {{(31-WW){1'b0}}, num_words};
     wire        widths_complete = widths_got32 == widths_total32;
     wire [31:0] section_got32 = cmd_a == CHUNK_WORDS ? words_got32 : widths_got32;
-    wire [GW-1:0] got = chunk_words ? {{(GW-WW-4){1'b0}}, words_got} : {{(GW-VW){1'b0}}, widths_got};
+    // A chunk at cmd_b: how many of its bytes the device has (negative: a gap).
+    wire [GW:0] behind = {1'b0, section_got32[GW-1:0]} - {1'b0, cmd_b[GW-1:0]};
+    wire        gap = cmd_b[31:GW] != {(32-GW){1'b0}} || behind[GW];
 
     wire        dec_valid, dec_err, dec_at_header, dec_ready, dec_idle;
     wire [63:0] word;
@@ -110,7 +112,7 @@ module validator_loader #(
             CMD_CHUNK:
                 if (!loading || (cmd_a != CHUNK_WIDTHS && cmd_a != CHUNK_WORDS)) hcode = ERR_PROGRAM_STATE;
                 else if (cmd_a == CHUNK_WORDS && !widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
-                else if (cmd_b > section_got32) begin hcode = ERR_PROGRAM_STATE; harg = section_got32; end
+                else if (gap) begin hcode = ERR_PROGRAM_STATE; harg = section_got32; end
             CMD_END:
                 if (!loading) hcode = ERR_PROGRAM_STATE;
                 else if (!widths_complete) begin hcode = ERR_PROGRAM_STATE; harg = widths_got32; end
@@ -127,7 +129,7 @@ module validator_loader #(
 
     // --- data checks: each width byte as it is taken, each word as the decoder emits it ------
     // A byte is taken when it is the next one of its section; earlier ones the device has.
-    wire       take = byte_en && in_chunk && code == ERR_NONE && cursor == got;
+    wire       take = byte_en && in_chunk && code == ERR_NONE && skip == {GW{1'b0}};
     wire [3:0] w_lo = byte_in[3:0];
     wire [3:0] w_hi = byte_in[7:4];
     // The high nibble of the last width byte is padding when the variable count is odd.
@@ -140,7 +142,7 @@ module validator_loader #(
         .m_valid(dec_valid), .m_ready(1'b1), .m_word(word), .m_err(dec_err), .at_header(dec_at_header),
         .idle(dec_idle));
     // The program memory takes a word every cycle (m_ready high); bytes wait only for the decoder.
-    assign byte_ready = !(in_chunk && chunk_words && code == ERR_NONE && cursor == got) || dec_ready;
+    assign byte_ready = !(in_chunk && chunk_words && code == ERR_NONE && skip == {GW{1'b0}}) || dec_ready;
     assign idle = dec_idle;
 
     wire [3:0]  op = word[63:60];
@@ -203,7 +205,7 @@ module validator_loader #(
             arg <= harg;
             in_chunk <= cmd_op == CMD_CHUNK && hcode == ERR_NONE;
             chunk_words <= cmd_a == CHUNK_WORDS;
-            cursor <= cmd_b[GW-1:0];
+            skip <= behind[GW-1:0];
             if (cmd_op == CMD_BEGIN) loaded <= 1'b0;   // a new ProgramBegin replaces any program
             if (hcode != ERR_NONE && cmd_op != CMD_CANDIDATE) loading <= 1'b0;
             else if (cmd_op == CMD_BEGIN) begin
@@ -223,7 +225,7 @@ module validator_loader #(
                 cand_bytes <= cand_bytes_next[15:0];
             end
         end else begin
-            if (byte_en && in_chunk) cursor <= cursor + 1'b1;
+            if (byte_en && in_chunk && skip != {GW{1'b0}}) skip <= skip - 1'b1;
             if (word_event) begin
                 if (wcode != ERR_NONE) begin
                     code <= wcode;
