@@ -5,8 +5,8 @@
 //   npx tsx bench/program-wire.ts                     # instances from ../shared/instances
 //   npx tsx bench/program-wire.ts --instances DIR
 //
-// It prints a markdown table (words, bytes before and after, bytes per word, and the share of a
-// whole load: widths, words and the per-chunk frame overhead at the link's largest chunk).
+// It prints a markdown table: words, width-table bytes, the words section in both encodings,
+// bytes per word, and the load's data bytes (widths and words, frames left out) before and after.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
