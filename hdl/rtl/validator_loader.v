@@ -177,6 +177,9 @@ module validator_loader #(
         else if (bad_var) wcode = ERR_BAD_VARIABLE;
     end
     wire word_event = loading && code == ERR_NONE && (dec_valid || dec_err);
+    wire width_event = take && !chunk_words;
+    wire [3:0]  ecode = word_event ? wcode : dcode;
+    wire [31:0] earg = word_event ? warg : darg;
 
     wire [VW+3:0] bits_next = bits + {{VW{1'b0}}, w_lo} + (hi_used ? {{VW{1'b0}}, w_hi} : {(VW+4){1'b0}});
     /* verilator lint_off UNUSEDSIGNAL */
@@ -226,20 +229,16 @@ module validator_loader #(
             end
         end else begin
             if (byte_en && in_chunk && skip != {GW{1'b0}}) skip <= skip - 1'b1;
-            if (word_event) begin
-                if (wcode != ERR_NONE) begin
-                    code <= wcode;
-                    arg <= warg;
+            // One event a cycle at most: a decoded word, or a width byte (never both: sections
+            // do not overlap in time). Its first error sticks and ends the load.
+            if (word_event || width_event) begin
+                if (ecode != ERR_NONE) begin
+                    code <= ecode;
+                    arg <= earg;
                     loading <= 1'b0;
-                end else begin
+                end else if (word_event) begin
                     written <= written + 1'b1;
                     if (word[57]) ends <= ends + 1'b1;
-                end
-            end else if (take && !chunk_words) begin
-                if (dcode != ERR_NONE) begin
-                    code <= dcode;
-                    arg <= darg;
-                    loading <= 1'b0;
                 end else begin
                     widths_got <= widths_got + 1'b1;
                     bits <= bits_next;

@@ -21,20 +21,14 @@
 #include <vector>
 
 #include "Vvalidator_word_decoder.h"
+#include "bench_util.h"
 #include "verilated.h"
 
 namespace {
 
-std::vector<uint8_t> parse_hex(const std::string& hex) {
-    std::vector<uint8_t> out;
-    if (hex == "-") return out;
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
-
 class Bench {
   public:
-    Bench(unsigned stall_percent, uint32_t seed) : stall_(stall_percent), rng_(seed | 1) {
+    Bench(unsigned stall_percent, uint32_t seed) : stall_(stall_percent, seed) {
         top_.clk = 0;
         top_.clear = 1;
         top_.s_valid = 0;
@@ -84,13 +78,7 @@ class Bench {
     uint64_t cycles() const { return cycles_; }
 
   private:
-    bool stall() {
-        if (stall_ == 0) return false;
-        rng_ ^= rng_ << 13;
-        rng_ ^= rng_ >> 17;
-        rng_ ^= rng_ << 5;
-        return rng_ % 100 < stall_;
-    }
+    bool stall() { return stall_(); }
 
     void tick() {
         top_.clk = 1;
@@ -101,33 +89,28 @@ class Bench {
     }
 
     Vvalidator_word_decoder top_;
-    unsigned stall_;
-    uint32_t rng_;
+    bench::Stall stall_;
     uint64_t cycles_ = 0;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::cerr << "usage: word_decoder_tb VECTORS [STALL_PERCENT [SEED]]\n";
-        return 2;
-    }
-    std::ifstream in(argv[1]);
+    bench::Args args{};
+    if (!bench::parse_args(argc, argv, "word_decoder_tb", args)) return 2;
+    std::ifstream in(args.vectors);
     if (!in) {
-        std::cerr << "word_decoder_tb: cannot read vectors from " << argv[1] << "\n";
+        std::cerr << "word_decoder_tb: cannot read vectors from " << args.vectors << "\n";
         return 2;
     }
-    const unsigned stall = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
-    const uint32_t seed = argc > 3 ? static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)) : 1;
-    Bench bench(stall, seed);
+    Bench bench(args.stall_percent, args.seed);
     std::string tag, hex;
     while (in >> tag >> hex) {
         if (tag != "section") {
             std::cerr << "word_decoder_tb: bad vector line: " << tag << " " << hex << "\n";
             return 2;
         }
-        if (!bench.run(parse_hex(hex))) return 1;
+        if (!bench.run(bench::parse_hex(hex))) return 1;
     }
     std::printf("done %llu\n", static_cast<unsigned long long>(bench.cycles()));
     return 0;
