@@ -21,7 +21,7 @@ import { bytes } from './helpers/test-bytes.ts';
 
 const MAX_PAYLOAD = 512;
 const FRAME_OVERRUN = 5; // Error.arg of ERROR_FRAME
-const CHUNK = 400; // program bytes per ProgramChunk (a frame takes MAX_PAYLOAD - 24)
+const CHUNK = 150; // program bytes per ProgramChunk (at most MAX_PAYLOAD - 24)
 
 interface Link { level: LinkLevel; sim: RunningSimulator; dev: RawDevice }
 const links: Link[] = [];
@@ -101,14 +101,14 @@ function withCrc(payload: Uint8Array, crc = crc32(payload)): Uint8Array {
   return body;
 }
 
-/** A CNF-like model: 48 variables of 4 values, 400 pseudo-random comparisons (4 bytes each on the wire). */
+/** A CNF-like model: 48 variables of 4 values, 160 pseudo-random comparisons. */
 function bigModel(): Model {
-  const rnd = bytes(3 * 400, 99);
+  const rnd = bytes(3 * 160, 99);
   const ops = ['!=', '<', '<=', '=', '>', '>='] as const;
   return {
     format: 'json',
     variables: Array.from({ length: 48 }, (_, i) => ({ name: `x${i}`, min: 0, size: 4, allowed: [true, true, true, true], kind: 'int' as const })),
-    constraints: Array.from({ length: 400 }, (_, i) => {
+    constraints: Array.from({ length: 160 }, (_, i) => {
       const x = rnd[3 * i]! % 48;
       const y = (x + 1 + (rnd[3 * i + 1]! % 47)) % 48;
       return { type: 'compare' as const, x, op: ops[rnd[3 * i + 2]! % ops.length]!, y, c: 0 };
