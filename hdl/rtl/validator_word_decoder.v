@@ -12,9 +12,10 @@
 // Because the operands come in the order of their bits, the decoder is bit-serial: it shifts the
 // word in from the top, bit 0 first, one bit a cycle, each bit taken from a segment list per
 // wire opcode (a varint's next bit, zeros, a one, the header's bits); zigzag is undone on the way
-// (the sign bit comes first). A word takes 65 steps (66 with a zigzag field) plus one cycle per
-// byte, well under the 40 cycles a byte takes on the fastest UART (3 Mbaud at 12 MHz) for any
-// word of 2 bytes or more.
+// (the sign bit comes first). A word takes 65 steps (66 with a zigzag field) and two cycles per
+// byte, about 70 cycles: less than its bytes take on the line at 3 Mbaud (40 cycles a byte at
+// 12 MHz) for every word of two bytes or more, but a chunk is decoded only once its frame is in,
+// so decoding adds about a third to a SAT program's load at 3 Mbaud (docs/link-protocol.md).
 //
 // Malformed (m_err, sticky until `clear`): wire opcode 2; a varint last byte of 0 after its first
 // (not minimal); at the end of a field, a set bit left in its byte (over its field) or a
