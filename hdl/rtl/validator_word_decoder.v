@@ -195,6 +195,34 @@ module validator_word_decoder (
             m_err <= 1'b0;
         end
     end
+
+`ifdef FORMAL
+    // hdl/formal/validator_word_decoder.ys (ABC PDR): the handshakes (R1) and the invariants the
+    // word's assembly relies on. The words themselves are judged against the host's decoder by
+    // the bench (hdl/tb/word_decoder_tb.cpp, test/word-decoder-tb.test.ts).
+`ifdef VALIDATOR_WORD_DECODER
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME(clear);
+    // The byte source holds its offer (R1).
+    always @(posedge clk) if (f_past_valid && !$past(clear) && $past(s_valid && !s_ready)) begin
+        `ASSUME(s_valid);
+        `ASSUME(s_data == $past(s_data));
+    end
+    always @(posedge clk) if (f_past_valid && !$past(clear)) begin
+        if ($past(m_valid && !m_ready)) begin     // a word on offer stays, unchanged
+            assert(m_valid);
+            assert(m_word == $past(m_word));
+        end
+        assert(m_err == (state == S_ERR));
+        if (m_valid) assert(state == S_HEAD);
+    end
+`undef ASSUME
+`endif
 endmodule
 
 `default_nettype wire
