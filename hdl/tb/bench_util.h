@@ -1,5 +1,6 @@
 // Pieces the validator benches share (engine_tb.cpp, word_decoder_tb.cpp): hex vector data, the
-// command line `BENCH VECTORS [STALL_PERCENT [SEED]]`, and the seeded stalls of the handshakes.
+// command line `BENCH VECTORS [STALL_PERCENT [SEED]]`, a clock cycle, and the seeded stalls of
+// the handshakes.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,15 @@ inline bool parse_args(int argc, char** argv, const char* name, Args& args) {
     args.stall_percent = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
     args.seed = argc > 3 ? static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)) : 1;
     return true;
+}
+
+// One clock cycle of a Verilated top with a `clk` input: a rising and a falling edge.
+template <class Top>
+void tick(Top& top) {
+    top.clk = 1;
+    top.eval();
+    top.clk = 0;
+    top.eval();
 }
 
 // A handshake held off in `percent` of the cycles, from a xorshift stream of `seed`.

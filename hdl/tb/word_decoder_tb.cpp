@@ -81,10 +81,7 @@ class Bench {
     bool stall() { return stall_(); }
 
     void tick() {
-        top_.clk = 1;
-        top_.eval();
-        top_.clk = 0;
-        top_.eval();
+        bench::tick(top_);
         cycles_++;
     }
 
