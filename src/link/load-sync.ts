@@ -1,4 +1,5 @@
-// Selective retry of chunked loads (program and search tables): after a chunk got no reply, find
+// Selective retry of chunked loads (the search tables; program chunks are simply sent again, since
+// the device drops the bytes of a program chunk it already has): after a chunk got no reply, find
 // out whether the device received it, without disturbing the load, from the device's count of
 // frames received intact (Counters.frames_rx) against the host's count of replies seen
 // (LinkCounters.replies). The device answers every frame it reads intact exactly once, in order,
