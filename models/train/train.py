@@ -49,6 +49,7 @@ INPUTS = [  # name, dtype, axes: the contract's inputs, in src/sampler/contract.
 FEEDBACK = [('state', torch.float32, ('vars', 'values')), ('pair_violated', torch.float32, ('pairs',)),
             ('clause_violated', torch.float32, ('clauses',)), ('linear_violated', torch.float32, ('linears',))]
 NV1 = len(INPUTS)
+ROW_INPUT = {'pairs': 'pair_src', 'clauses': 'clause_weight', 'linears': 'linear_weight'}  # an input with one entry per row
 # The sampler's soft domains for an elite (src/sampler/search.ts SEARCH_PARAMS): focus, conflictPenalty.
 FOCUS, CONFLICT = 4.0, 1.0
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -69,9 +70,22 @@ class LearnedPrior(nn.Module):
         self.damp = nn.Parameter(torch.zeros(rounds))  # sigmoid: 0.5, the default model's damping
         self.out_scale = nn.Parameter(torch.ones(3))
         self.out_logq = nn.Parameter(torch.tensor(0.0))
-        self.head = nn.Sequential(nn.Linear(8 if feedback else 5, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+        self.head = nn.Sequential(nn.Linear(5, hidden), nn.Tanh(), nn.Linear(hidden, 1))
         nn.init.zeros_(self.head[2].weight)
         nn.init.zeros_(self.head[2].bias)
+        # The feedback head (created after the first-run parts, so their initial values do not depend
+        # on it): per cell, from the state, its conflicts, the output penalty and log q; its output
+        # counts only on variables with a reported state, so without one the output is the first-run one.
+        self.fb_head = nn.Sequential(nn.Linear(5, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+        nn.init.zeros_(self.fb_head[2].weight)
+        nn.init.zeros_(self.fb_head[2].bias)
+
+    def feedback_parameters(self):
+        return [self.state_keep, self.state_conflict, *self.fb_head.parameters()]
+
+    def first_run_parameters(self):
+        fb = {id(p) for p in self.feedback_parameters()}
+        return [p for p in self.parameters() if id(p) not in fb and p.requires_grad]
 
     @staticmethod
     def hash_features(mask):
@@ -154,11 +168,12 @@ class LearnedPrior(nn.Module):
         o = self.out_scale
         pen = o[0] * pp + o[1] * pc + o[2] * pl
         logq = torch.log(q + 1e-6)
-        cells = [soft, pen, logq, h, mask]
-        if self.feedback:
-            cells += [state, state * conf, conf.expand_as(mask)]
-        feats = torch.stack(cells, 2)
+        feats = torch.stack([soft, pen, logq, h, mask], 2)
         z = soft - pen + self.out_logq * logq + self.head(feats).squeeze(2)
+        if self.feedback:
+            fb = torch.stack([state, state * conf, conf.expand_as(mask), pen, logq], 2)
+            reported = torch.sum(state, 1, keepdim=True)  # 1 on a variable with a reported state, else 0
+            z = z + reported * self.fb_head(fb).squeeze(2)
         return self.masked(z, mask)
 
 
@@ -173,22 +188,29 @@ def expected_violations(logits, f):
 
 
 def load(path):
-    out = []
+    """First-run items and reported-state items (dump.ts kinds 'first' and 'state')."""
+    first, states = [], []
     with open(path) as fh:
         for line in fh:
             d = json.loads(line)
             V, D = d['numVars'], d['numValues']
             f = []
-            for name, dtype, axes in INPUTS:
+            for name, dtype, axes in INPUTS + FEEDBACK:
+                if name not in d:  # a first-run line: no report yet, the feedback inputs are all 0
+                    f.append(torch.zeros(V, D) if len(axes) == 2 else torch.zeros(len(d[ROW_INPUT[axes[0]]])))
+                    continue
                 t = torch.tensor(d[name], dtype=dtype)
                 if len(axes) == 2:
                     t = t.reshape(-1, D)
                 f.append(t)
-            # No report yet: the feedback inputs are all 0, as in the worker's first model run.
-            f += [torch.zeros(V, D), torch.zeros(len(d['pair_src'])), torch.zeros(len(d['clause_weight'])), torch.zeros(len(d['linear_weight']))]
-            out.append({'family': d['family'], 'name': d['name'], 'V': V, 'feeds': f,
-                        'labels': torch.tensor(d['labels'], dtype=torch.int64)})
-    return out
+            item = {'family': d['family'], 'name': d['name'], 'V': V, 'feeds': f, 'labels': torch.tensor(d['labels'], dtype=torch.int64)}
+            if d.get('kind') == 'state':
+                item['state'] = torch.argmax(f[NV1], 1)
+                item['reported'] = True
+                states.append(item)
+            else:
+                first.append(item)
+    return first, states
 
 
 def violated_rows(a, f):
@@ -240,14 +262,16 @@ def without_feedback(inst):
 
 
 def instance_loss(model, inst, energy_weight, label_free=()):
-    """Label NLL + energy_weight * expected violations per variable; the energy alone for a first-run
-    item (no reported state) of a family in label_free."""
+    """Label NLL + energy_weight * expected violations per variable; the energy alone for a reported
+    state from a sampler run, and for a first-run item (no reported state) of a family in label_free."""
     logits = model(*inst['feeds'])
     logq = torch.log_softmax(logits, 1)
     nll = -torch.gather(logq.unsqueeze(0).expand(inst['labels'].shape[0], -1, -1), 2, inst['labels'].unsqueeze(2)).squeeze(2).mean(1).min()
     energy = expected_violations(logits, inst['feeds']) / inst['V']
     hard = hard_violations(logits, inst)
-    nll_weight = 0.0 if inst['family'] in label_free and 'state' not in inst else 1.0
+    # A reported state from a sampler run is far from every label (the planted solution is one of
+    # many): it trains on the energy alone, the expected violations of the next draw.
+    nll_weight = 0.0 if inst.get('reported') or (inst['family'] in label_free and 'state' not in inst) else 1.0
     return nll_weight * nll + energy_weight * energy, nll, energy, hard
 
 
@@ -327,7 +351,10 @@ def plot(curve, path):
     fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
     ax.plot([c['step'] for c in curve], [c['train'] for c in curve], label='train (batch mean)')
     val = [c for c in curve if 'val' in c]
-    ax.plot([c['step'] for c in val], [c['val'] for c in val], 'o-', label='validation (family mean)')
+    ax.plot([c['step'] for c in val], [c['val'] for c in val], 'o-', label='validation, first run (family mean)')
+    vs = [c for c in curve if 'val_states' in c]
+    if vs:
+        ax.plot([c['step'] for c in vs], [c['val_states'] for c in vs], 's-', label='validation, reported states (stage 2)')
     ax.set_xlabel('step')
     ax.set_ylabel('loss: label NLL + expected violations / var')
     ax.legend()
@@ -337,8 +364,9 @@ def plot(curve, path):
     plt.close(fig)
 
 
-def dump(path, per_size, seed_base):
-    cmd = ['npx', 'tsx', os.path.join(ROOT, 'models/train/dump.ts'), path, '--per-size', str(per_size), '--seed-base', str(seed_base)]
+def dump(path, per_size, seed_base, states):
+    cmd = ['npx', 'tsx', os.path.join(ROOT, 'models/train/dump.ts'), path, '--per-size', str(per_size), '--seed-base', str(seed_base),
+           '--states', str(states)]
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
@@ -351,8 +379,9 @@ def main():
     ap.add_argument('--hidden', type=int)
     ap.add_argument('--per-size', type=int)
     ap.add_argument('--batch', type=int, default=8)
-    ap.add_argument('--state-batch', type=int, default=4,
-                    help='items per step with a reported state (a corrupted label), besides --batch without one')
+    ap.add_argument('--feedback-steps', type=int, help='steps of the second stage, on reported states (150; tiny 4)')
+    ap.add_argument('--state-batch', type=int, default=8, help='reported states per second-stage step: half from sampler runs, half corrupted labels')
+    ap.add_argument('--states', type=int, help='reported states recorded per instance from a validate-mode run (dump.ts --states; 4, tiny 1)')
     ap.add_argument('--label-free', default='',
                     help='comma-separated families whose first-run items train on the energy alone, without their labels')
     ap.add_argument('--no-feedback', action='store_true', help='a model without the feedback inputs (contract version 1)')
@@ -367,7 +396,7 @@ def main():
     rounds = pick(args.rounds, 2, 30)
     hidden = pick(args.hidden, 2, 8)
     per_size = pick(args.per_size, 1, 6)
-    for name, v, least in (('steps', steps, 0), ('rounds', rounds, 1), ('hidden', hidden, 1), ('per-size', per_size, 1), ('batch', args.batch, 1), ('state-batch', args.state_batch, 0)):
+    for name, v, least in (('steps', steps, 0), ('rounds', rounds, 1), ('hidden', hidden, 1), ('per-size', per_size, 1), ('batch', args.batch, 1), ('state-batch', args.state_batch, 1)):
         if v < least:
             ap.error(f'--{name} must be at least {least}, got {v}')
     torch.manual_seed(0)
@@ -380,9 +409,10 @@ def main():
     os.makedirs(work, exist_ok=True)
     train_path = os.path.join(work, os.path.basename(stem) + '.train.jsonl')
     val_path = os.path.join(work, os.path.basename(stem) + '.val.jsonl')
-    dump(train_path, per_size, 1)
-    dump(val_path, 1 if args.tiny else 2, 500_000)
-    train, val = load(train_path), load(val_path)
+    n_states = pick(args.states, 1, 4) if not args.no_feedback else 0
+    dump(train_path, per_size, 1, n_states)
+    dump(val_path, 1 if args.tiny else 2, 500_000, n_states)
+    (train, train_reported), (val, val_reported) = load(train_path), load(val_path)
     os.remove(train_path)
     os.remove(val_path)
 
@@ -391,38 +421,61 @@ def main():
         if f not in ('sat3', 'col3', 'col4', 'queens', 'sudoku'):
             ap.error(f'--label-free: unknown family {f!r} (known: sat3, col3, col4, queens, sudoku)')
     feedback = not args.no_feedback
-    state_batch = args.state_batch if feedback else 0
+    fb_steps = pick(args.feedback_steps, 4, 150) if feedback else 0
     model = LearnedPrior(rounds, hidden, args.symmetry_breaking, feedback)
-    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     gen = torch.Generator().manual_seed(0)
     val_gen = torch.Generator().manual_seed(1)
-    val_states = [c for inst in val for _ in range(2) for c in [corrupt(inst, val_gen)] if c is not None]
+    val_corrupt = [c for inst in val for _ in range(2) for c in [corrupt(inst, val_gen)] if c is not None]
+    val_states = val_corrupt + val_reported
     curve = []
-    r0 = evaluate_repair(model, val_states, args.energy_weight) if feedback else None
+    r0 = {'corrupted': evaluate_repair(model, val_corrupt, args.energy_weight),
+          'reported': evaluate_repair(model, val_reported, args.energy_weight)} if feedback else None
     v0, per0 = evaluate(model, val, args.energy_weight, label_free)
     curve.append({'step': 0, 'train': v0, 'val': v0})
-    for step in range(1, steps + 1):
-        idx = torch.randint(len(train), (args.batch,), generator=gen).tolist()
-        items = [train[i] for i in idx]
-        for i in torch.randint(len(train), (state_batch,), generator=gen).tolist():
-            c = corrupt(train[i], gen)
+
+    def run_stage(params, first_step, count, draw, val_loss, key):
+        opt = torch.optim.Adam(params, lr=args.lr)
+        for step in range(first_step, first_step + count):
+            items = draw()
+            opt.zero_grad()
+            total = 0.0
+            for item in items:
+                loss = instance_loss(model, item, args.energy_weight, label_free)[0] / len(items)
+                loss.backward()
+                total += float(loss)
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            point = {'step': step, 'train': round(total, 5)}
+            if (step - first_step + 1) % max(1, count // 10) == 0 or step == first_step + count - 1:
+                with torch.no_grad():
+                    point[key] = round(val_loss(), 5)
+                print(f'step {step}/{steps + fb_steps}: train {total:.4f} {key} {point[key]:.4f} ({time.time() - started:.0f} s)', file=sys.stderr)
+            curve.append(point)
+
+    # Stage 1, the first run (no reported state): every part but the feedback ones, which have no
+    # effect without a state. Stage 2, reported states: only the feedback parts, so the first-run
+    # output (the first prior) stays exactly what stage 1 made it.
+    run_stage(model.first_run_parameters(), 1, steps,
+              lambda: [train[i] for i in torch.randint(len(train), (args.batch,), generator=gen).tolist()],
+              lambda: evaluate(model, val, args.energy_weight, label_free)[0], 'val')
+    def draw_states():
+        items = []
+        while len(items) < args.state_batch:
+            if train_reported and len(items) % 2 == 0:
+                items.append(train_reported[int(torch.randint(len(train_reported), (1,), generator=gen))])
+                continue
+            c = corrupt(train[int(torch.randint(len(train), (1,), generator=gen))], gen)
             if c is not None:
                 items.append(c)
-        opt.zero_grad()
-        total = 0.0
-        for item in items:
-            loss = instance_loss(model, item, args.energy_weight, label_free)[0] / len(items)
-            loss.backward()
-            total += float(loss)
-        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        opt.step()
-        point = {'step': step, 'train': round(total, 5)}
-        if step % max(1, steps // 10) == 0 or step == steps:
-            point['val'] = round(evaluate(model, val, args.energy_weight, label_free)[0], 5)
-            print(f'step {step}/{steps}: train {total:.4f} val {point["val"]:.4f} ({time.time() - started:.0f} s)', file=sys.stderr)
-        curve.append(point)
+        return items
+    val_state_loss = lambda: sum(float(instance_loss(model, c, args.energy_weight)[0]) for c in val_states) / len(val_states)
+    if feedback and fb_steps > 0:
+        with torch.no_grad():
+            curve[-1]['val_states'] = round(val_state_loss(), 5)
+        run_stage(model.feedback_parameters(), steps + 1, fb_steps, draw_states, val_state_loss, 'val_states')
     v1, per1 = evaluate(model, val, args.energy_weight, label_free)
-    r1 = evaluate_repair(model, val_states, args.energy_weight) if feedback else None
+    r1 = {'corrupted': evaluate_repair(model, val_corrupt, args.energy_weight),
+          'reported': evaluate_repair(model, val_reported, args.energy_weight)} if feedback else None
 
     model.eval()
     export(model, example_feeds(), args.out)
@@ -441,12 +494,14 @@ def main():
         },
         'contract_version': 2 if feedback else 1,
         'feedback_inputs': [n for n, _, _ in FEEDBACK] if feedback else [],
-        'hyperparameters': {'rounds': rounds, 'hidden': hidden, 'steps': steps, 'batch': args.batch, 'state_batch': state_batch, 'lr': args.lr,
+        'hyperparameters': {'rounds': rounds, 'hidden': hidden, 'steps': steps, 'batch': args.batch, 'feedback_steps': fb_steps, 'state_batch': args.state_batch, 'lr': args.lr,
                             'energy_weight': args.energy_weight, 'label_free': list(label_free), 'symmetry_breaking': args.symmetry_breaking, 'optimizer': 'Adam', 'seed': 0, 'threads': 1},
         'torch': torch.__version__,
         'seconds': round(time.time() - started, 1),
         'validation_before': per0, 'validation_after': per1,
-        'validation_states': 'two corrupted label images per validation instance (torch seed 1), k of V variables at random allowed values, k uniform in 1..V/6',
+        'validation_states': {'corrupted': 'two corrupted label images per validation instance (torch seed 1), k of V variables at random allowed values, k uniform in 1..V/6',
+                              'reported': f'up to {n_states} elites per validation instance from a validate-mode run (dump.ts --states)'},
+        'train_reported_states': len(train_reported),
         'validation_states_before': r0, 'validation_states_after': r1,
         'learned': {'noise': round(float(model.noise), 4), 'damping': [round(float(torch.sigmoid(d)), 4) for d in model.damp],
                     'scale': [[round(float(x), 4) for x in r] for r in model.scale], 'out_scale': [round(float(x), 4) for x in model.out_scale],

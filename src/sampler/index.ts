@@ -107,6 +107,8 @@ export class Sampler {
   private readonly counters = { proposed: 0, duplicateDraws: 0, inferences: 0, inferenceMs: 0 };
   /** Tensors of the inputs fixed for the job, built once (int64 conversion is not free). */
   private fixedTensors: Record<string, Tensor> | null = null;
+  /** modelInputs() includes the feedback inputs even for a model without them (training data). */
+  recordFeedback = false;
   /** Solutions seen in feedback, and per cell how many take that value (the `found` input). */
   private foundSolutions = 0;
   private readonly foundCounts: Float32Array;
@@ -137,11 +139,16 @@ export class Sampler {
     return new Sampler(graph, loaded, program, temperature, seed, repairSteps, modelFeedback);
   }
 
+  /** The inputs the next model run gets (soft domains, weights, feedback), as plain arrays. */
+  modelInputs(): FeedArrays {
+    return this.feeds();
+  }
+
   /** The model's inputs for the current soft domains and weights. */
   private feeds(): FeedArrays {
     const g = this.graph;
     const w = this.search.factorWeights();
-    const feedback = this.loaded.groups.has('feedback') ? this.feedbackFeeds() : {};
+    const feedback = this.loaded.groups.has('feedback') || this.recordFeedback ? this.feedbackFeeds() : {};
     return {
       ...feedback,
       numVars: g.numVars, numValues: g.numValues,
