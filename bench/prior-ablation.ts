@@ -16,12 +16,14 @@
 // --max-flips. Per row and prior: median flips to the first solution (unsolved runs count as
 // infinite), the geometric mean with unsolved runs counted as --max-flips (a lower bound), and
 // the share of runs solved; and, continuing the run (a fresh restart after each solution, as
-// the device does) until --solutions distinct solutions or --max-flips in all, the solutions per
-// million flips.
+// the device does) until --solutions distinct solutions or --max-flips in all, the distinct
+// solutions per million flips (all found over all flips spent; the device's time is its flips
+// times its cycles per flip, hdl/README.md).
 //
 // Validate mode, per family (VALIDATE_SIZES), prior and repair off/on: candidates to the
 // first solution (geometric mean, unsolved counted as --max-candidates), share solved, and the
-// host's solutions per second until --solutions or --max-candidates. A model with feedback inputs
+// host's solutions per second (all found over all wall time; runs until --solutions or
+// --max-candidates). A model with feedback inputs
 // (contract version 2) is run twice: fed what the verdicts report, and with those inputs zeroed
 // ("-zeroed"), which measures what the feedback inputs add. Raw per-run figures go to --out; the
 // tables go to stdout and beside --out as .md.
@@ -102,7 +104,8 @@ const PUBLIC: [string, number?][] = [
   ['sudoku/hardest-01.json'], ['sudoku/hardest-02.json'], ['sudoku/top95-01.json'], ['sudoku/top95-02.json'],
 ];
 
-interface Row { group: string; name: string; vars: number; runs: Record<string, number[]>; perMillion: Record<string, number[]> }
+/** Per prior and seed: flips to the first solution (Infinity: none), distinct solutions found and flips spent in all. */
+interface Row { group: string; name: string; vars: number; runs: Record<string, number[]>; found: Record<string, number[]>; spent: Record<string, number[]> }
 
 const fmt = (n: number): string => (!Number.isFinite(n) ? 'unsolved' : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(Math.round(n)));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
@@ -123,10 +126,12 @@ async function priors(model: Model): Promise<Record<string, Uint8Array>> {
 async function measure(group: string, name: string, model: Model): Promise<Row> {
   const t = compileSearchTables(model);
   const runs: Record<string, number[]> = {};
-  const perMillion: Record<string, number[]> = {};
+  const solutions: Record<string, number[]> = {};
+  const flipsSpent: Record<string, number[]> = {};
   for (const [method, prior] of Object.entries(await priors(model))) {
     runs[method] = [];
-    perMillion[method] = [];
+    solutions[method] = [];
+    flipsSpent[method] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const search = new SearchReference(t, prior, { seed, noise256: SEARCH_DEFAULTS.noise256, flipBudget: SEARCH_DEFAULTS.flipsPerRestart });
       const found = new Set<string>();
@@ -142,17 +147,23 @@ async function measure(group: string, name: string, model: Model): Promise<Row> 
         found.add(String(r.val));
       }
       runs[method].push(first);
-      perMillion[method].push((found.size / Math.max(1, spent)) * 1e6);
+      solutions[method].push(found.size);
+      flipsSpent[method].push(spent);
     }
   }
-  return { group, name, vars: model.variables.length, runs, perMillion };
+  return { group, name, vars: model.variables.length, runs, found: solutions, spent: flipsSpent };
 }
 
 const rows: Row[] = [];
 const methods = ['uniform', ...models.map((m) => m.name)];
 const lines: string[] = [];
 const print = (s: string): void => { lines.push(s); console.log(s); };
-const perMillionCell = (xs: number[]): string => fmt(median(xs));
+/** Distinct solutions per million flips over the rows' runs of prior m: all found over all flips spent. */
+const perMillionCell = (rs: Row[], m: string): string => {
+  const found = rs.flatMap((r) => r.found[m]!).reduce((a, b) => a + b, 0);
+  const spent = rs.flatMap((r) => r.spent[m]!).reduce((a, b) => a + b, 0);
+  return fmt((found / Math.max(1, spent)) * 1e6);
+};
 
 const groups: { group: string; rows: Row[] }[] = [];
 if (!values['no-device']) {
@@ -164,7 +175,7 @@ if (!values['no-device']) {
   const printRow = (label: string, vars: string, sized: Row[]): void => {
     const cells = methods.flatMap((m) => {
       const runs = sized.flatMap((r) => r.runs[m]!);
-      return [fmt(median(runs)), fmt(geo(runs)), solvedShare(runs), perMillionCell(sized.flatMap((r) => r.perMillion[m]!))];
+      return [fmt(median(runs)), fmt(geo(runs)), solvedShare(runs), perMillionCell(sized, m)];
     });
     print(`| ${[label, vars, ...cells].join(' | ')} |`);
   };
@@ -201,11 +212,11 @@ if (!values['no-device']) {
     const gm = Object.fromEntries(methods.map((m) => [m, geo(all[m]!)]));
     const ratios = models.map((m) => (gm.uniform! / gm[m.name]!).toFixed(2));
     if (models.length > 1) ratios.push((gm[models[0]!.name]! / gm[models[1]!.name]!).toFixed(2));
-    const rates = methods.map((m) => perMillionCell(g.rows.flatMap((r) => r.perMillion[m]!)));
+    const rates = methods.map((m) => perMillionCell(g.rows, m));
     print(`| ${g.group} | ${methods.map((m) => `${fmt(gm[m]!)} (${solvedShare(all[m]!)})`).join(' | ')} | ${rates.join(' | ')} | ${ratios.join(' | ')} |`);
   }
   print('');
-  print(`geo: geometric mean of flips to the first solution over instances x seeds, unsolved runs counted as ${fmt(maxFlips)}; ratios > 1: the second prior needs fewer flips. sol/1M flips: median over runs of distinct solutions per million flips, searching on (a restart after each) until ${wanted} or ${fmt(maxFlips)} flips.`);
+  print(`geo: geometric mean of flips to the first solution over instances x seeds, unsolved runs counted as ${fmt(maxFlips)}; ratios > 1: the second prior needs fewer flips. sol/1M flips: distinct solutions per million flips over the runs (all found / all flips), each run searching on (a restart after each solution) until ${wanted} solutions or ${fmt(maxFlips)} flips.`);
 }
 
 // --- validate mode: host repair off and on ------------------------------------------------------
@@ -243,14 +254,14 @@ if (!values['no-validate']) {
     const cells = configs.map((c) => {
       const rs = fam.filter((r) => r.config === c.name).map((r) => r.run);
       const solved = rs.filter((r) => r.toFirst !== null).length;
-      const perSecond = median(rs.map((r) => r.solutions / (r.ms / 1000)));
+      const perSecond = rs.reduce((a, r) => a + r.solutions, 0) / (rs.reduce((a, r) => a + r.ms, 0) / 1000);
       return `${fmt(vgeo(rs.map((r) => r.toFirst)))} (${solved}/${rs.length}), ${perSecond.toFixed(perSecond < 10 ? 1 : 0)}/s`;
     });
     print(`| ${family} n=${size} | ${cells.join(' | ')} |`);
     validateRows.push(...fam);
   }
   print('');
-  print(`Each cell: geometric mean of candidates to the first solution over ${validatePerSize} instances x ${validateSeeds} seeds (unsolved counted as ${maxCandidates}), (runs solved), median host solutions per second until ${wanted} solutions or ${maxCandidates} candidates. "-zeroed": the same model with its feedback inputs fed zeros (modelFeedback false).`);
+  print(`Each cell: geometric mean of candidates to the first solution over ${validatePerSize} instances x ${validateSeeds} seeds (unsolved counted as ${maxCandidates}), (runs solved), host solutions per second over the runs (all solutions / all wall time), each run until ${wanted} solutions or ${maxCandidates} candidates. "-zeroed": the same model with its feedback inputs fed zeros (modelFeedback false).`);
   rmSync(dir, { recursive: true, force: true });
 }
 

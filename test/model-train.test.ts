@@ -16,7 +16,9 @@ import { checkModel } from '../src/check/model-checker.ts';
 import { Sampler } from '../src/sampler/index.ts';
 import { loadModel } from '../src/sampler/session.ts';
 import { buildFactorGraph } from '../src/sampler/factor-graph.ts';
+import { queensProblem } from '../bench/gen/queens.ts';
 import { plantedSat } from '../bench/gen/sat.ts';
+import { valuesToIndices } from '../src/model/pack.ts';
 import { makeInstance } from '../models/train/families.ts';
 import { REPO_ROOT } from './helpers/run-cli.ts';
 
@@ -146,5 +148,29 @@ describe('models/trained.onnx', { timeout: 200_000 }, () => {
     const clauses = sat.cnf.split('\n').filter((l) => /^-?\d/.test(l)).map((l) => l.split(' ').map(Number).filter((n) => n !== 0));
     expect(clauses).toHaveLength(168);
     for (const c of clauses) expect(c.some((lit) => assignment[String(Math.abs(lit))] === lit > 0), `clause ${c.join(' ')}`).toBe(true);
+  });
+
+  it('solves on the simulator in validate mode, its feedback inputs fed from the device\'s verdicts', () => {
+    const text = queensProblem(12);
+    const file = join(dir, 'queens-12.json');
+    writeFileSync(file, text);
+    const r = spawnSync(process.execPath, [`${REPO_ROOT}bin/hilsolve.js`, 'solve', file, '--mode', 'validate', '--model', TRAINED, '--seed', '2', '--solutions', '20', '--output', 'json'], {
+      encoding: 'utf8', timeout: 150_000, env: { ...process.env, HILSOLVE_LOG_LEVEL: 'error' },
+    });
+    expect(r.status, `${r.error ?? ''}\n${r.stderr}`).toBe(0);
+    const job = JSON.parse(r.stdout);
+    expect(job).toMatchObject({ status: 'succeeded', outcome: 'SATISFIED' });
+    expect(job.stats.mode).toBe('validate');
+    const model = parseProblem(text, { format: 'json' });
+    // 20 distinct solutions: batches after the first solution run the model on verdicts (state, found).
+    expect(job.solutions).toHaveLength(20);
+    const seen = new Set<string>();
+    for (const sol of job.solutions as { assignment: Record<string, number[]> }[]) {
+      const values = Object.values(sol.assignment).flat(); // { q: [12 rows] }
+      expect(values).toHaveLength(12);
+      expect(checkModel(model, valuesToIndices(model, values)).ok).toBe(true);
+      seen.add(values.join(','));
+    }
+    expect(seen.size).toBe(20);
   });
 });
