@@ -205,6 +205,20 @@ describe('model contract, feedback inputs (version 2)', { timeout: 60_000 }, () 
     expect(g.pairSrc.length).toBe(2); // a != b: one edge into each
   });
 
+  it('feeds `clause_violated` the clauses the elite violates, and leaves it 0 when the elite satisfies them', async () => {
+    const CLAUSES: Decl[] = [
+      { name: 'lit_clause', dtype: 'int64', dims: ['literals'] }, { name: 'lit_var', dtype: 'int64', dims: ['literals'] },
+      { name: 'lit_mask', dtype: 'float32', dims: ['literals', 'values'] }, { name: 'clause_weight', dtype: 'float32', dims: ['clauses'] },
+    ];
+    const path = writeSumModel('clause-viol.onnx', [SOFT, MASK, ...CLAUSES, { name: 'clause_violated', dtype: 'float32', dims: ['clauses'] }], 'clause_violated');
+    const model = coloring();
+    const s = await Sampler.create(model, compile(model), { modelPath: path, seed: 3, repairSteps: 0 });
+    await s.feedback([[0, 0, 1]], [checkModel(model, [0, 0, 1])]); // only a = b: the clause holds (c = 1)
+    expect((await s.logits())[0]).toBe(-1);
+    await s.feedback([[0, 1, 0]], [checkModel(model, [0, 1, 0])]); // only the clause (neither c = 1 nor a = 1)
+    expect((await s.logits())[0]).toBe(-1 + 10);
+  });
+
   it('feeds `found` the share of solutions taking each value, from verdicts and from device solutions', async () => {
     const path = writeSumModel('found.onnx', [SOFT, MASK, FOUND], 'found');
     const model = coloring();

@@ -3,12 +3,12 @@
 // sees them (soft domains 0, factor weights at their start, as Sampler.probabilities() feeds
 // them) and the labels: a solution in index space and its images under the problem's symmetries.
 //
-//   npx tsx models/train/dump.ts OUT.jsonl [--per-size N] [--seed-base S] [--families sat3,col3,...] [--states K]
+//   npx tsx models/train/dump.ts OUT.jsonl [--per-size N] [--seed-base S] [--families sat3,col3,...] [--states K] [--state-repair N]
 //
 // With --states K, each instance also gives up to K lines of *reported states*: the model inputs
 // (soft domains, factor weights and the feedback inputs of contract version 2) as the sampler
-// holds them in validate mode, every STATE_EVERY batches of a run with the default model, repair
-// off and the model checker as the validator, while it has an elite (kind 'state'; first-run
+// holds them in validate mode, every STATE_EVERY batches of a run with the default model, host
+// repair off (or --state-repair steps per candidate) and the model checker as the validator, while it has an elite (kind 'state'; first-run
 // lines are kind 'first').
 //
 // Seeds are seed-base + 0..N-1 per (family, size); the ablation (bench/prior-ablation.ts) uses
@@ -57,9 +57,9 @@ export function instanceLine(family: Family, size: number, seed: number): string
 }
 
 /** Up to `count` lines of reported states from a validate-mode run (see the header). */
-export async function stateLines(family: Family, size: number, seed: number, count: number): Promise<string[]> {
+export async function stateLines(family: Family, size: number, seed: number, count: number, repairSteps = 0): Promise<string[]> {
   const inst = makeInstance(family, size, seed);
-  const sampler = await Sampler.create(inst.model, compile(inst.model), { seed, repairSteps: 0 });
+  const sampler = await Sampler.create(inst.model, compile(inst.model), { seed, repairSteps });
   sampler.recordFeedback = true;
   const out: string[] = [];
   for (let round = 1; out.length < count && round <= count * STATE_EVERY; round++) {
@@ -77,13 +77,15 @@ export async function stateLines(family: Family, size: number, seed: number, cou
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'per-size': { type: 'string', default: '6' }, 'seed-base': { type: 'string', default: '1' }, families: { type: 'string' }, states: { type: 'string', default: '0' } },
+    options: { 'per-size': { type: 'string', default: '6' }, 'seed-base': { type: 'string', default: '1' }, families: { type: 'string' }, states: { type: 'string', default: '0' }, 'state-repair': { type: 'string', default: '0' } },
   });
   const out = positionals[0];
   const perSize = Number(values['per-size']);
   const seedBase = Number(values['seed-base']);
   const states = Number(values.states);
   if (!Number.isInteger(states) || states < 0) throw new RangeError(`--states must be an integer >= 0, got ${values.states}`);
+  const stateRepair = Number(values['state-repair']);
+  if (!Number.isInteger(stateRepair) || stateRepair < 0) throw new RangeError(`--state-repair must be an integer >= 0, got ${values['state-repair']}`);
   const families = values.families?.split(',') ?? [...FAMILIES];
   if (!out) throw new RangeError('usage: dump.ts OUT.jsonl [--per-size N] [--seed-base S] [--families LIST] [--states K]');
   if (!Number.isInteger(perSize) || perSize < 1) throw new RangeError(`--per-size must be a positive integer, got ${values['per-size']}`);
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   for (const family of families as Family[]) {
     for (const size of TRAIN_SIZES[family]) {
       for (let k = 0; k < perSize; k++) {
-        for (const l of [instanceLine(family, size, seedBase + k), ...(states > 0 ? await stateLines(family, size, seedBase + k, states) : [])]) {
+        for (const l of [instanceLine(family, size, seedBase + k), ...(states > 0 ? await stateLines(family, size, seedBase + k, states, stateRepair) : [])]) {
           if (!stream.write(`${l}\n`)) await once(stream, 'drain');
           n++;
         }

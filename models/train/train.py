@@ -364,9 +364,9 @@ def plot(curve, path):
     plt.close(fig)
 
 
-def dump(path, per_size, seed_base, states):
+def dump(path, per_size, seed_base, states, state_repair):
     cmd = ['npx', 'tsx', os.path.join(ROOT, 'models/train/dump.ts'), path, '--per-size', str(per_size), '--seed-base', str(seed_base),
-           '--states', str(states)]
+           '--states', str(states), '--state-repair', str(state_repair)]
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
@@ -381,6 +381,7 @@ def main():
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--feedback-steps', type=int, help='steps of the second stage, on reported states (150; tiny 4)')
     ap.add_argument('--state-batch', type=int, default=8, help='reported states per second-stage step: half from sampler runs, half corrupted labels')
+    ap.add_argument('--state-repair', type=int, default=0, help='host repair steps in the runs that record states (dump.ts --state-repair; 0)')
     ap.add_argument('--states', type=int, help='reported states recorded per instance from a validate-mode run (dump.ts --states; 4, tiny 1)')
     ap.add_argument('--label-free', default='',
                     help='comma-separated families whose first-run items train on the energy alone, without their labels')
@@ -396,7 +397,7 @@ def main():
     rounds = pick(args.rounds, 2, 30)
     hidden = pick(args.hidden, 2, 8)
     per_size = pick(args.per_size, 1, 6)
-    for name, v, least in (('steps', steps, 0), ('rounds', rounds, 1), ('hidden', hidden, 1), ('per-size', per_size, 1), ('batch', args.batch, 1), ('state-batch', args.state_batch, 1)):
+    for name, v, least in (('steps', steps, 0), ('rounds', rounds, 1), ('hidden', hidden, 1), ('per-size', per_size, 1), ('batch', args.batch, 1), ('state-batch', args.state_batch, 1), ('state-repair', args.state_repair, 0)):
         if v < least:
             ap.error(f'--{name} must be at least {least}, got {v}')
     torch.manual_seed(0)
@@ -410,8 +411,8 @@ def main():
     train_path = os.path.join(work, os.path.basename(stem) + '.train.jsonl')
     val_path = os.path.join(work, os.path.basename(stem) + '.val.jsonl')
     n_states = pick(args.states, 1, 4) if not args.no_feedback else 0
-    dump(train_path, per_size, 1, n_states)
-    dump(val_path, 1 if args.tiny else 2, 500_000, n_states)
+    dump(train_path, per_size, 1, n_states, args.state_repair)
+    dump(val_path, 1 if args.tiny else 2, 500_000, n_states, args.state_repair)
     (train, train_reported), (val, val_reported) = load(train_path), load(val_path)
     os.remove(train_path)
     os.remove(val_path)
@@ -494,7 +495,7 @@ def main():
         },
         'contract_version': 2 if feedback else 1,
         'feedback_inputs': [n for n, _, _ in FEEDBACK] if feedback else [],
-        'hyperparameters': {'rounds': rounds, 'hidden': hidden, 'steps': steps, 'batch': args.batch, 'feedback_steps': fb_steps, 'state_batch': args.state_batch, 'lr': args.lr,
+        'hyperparameters': {'rounds': rounds, 'hidden': hidden, 'steps': steps, 'batch': args.batch, 'feedback_steps': fb_steps, 'state_batch': args.state_batch, 'states': n_states, 'state_repair': args.state_repair, 'lr': args.lr,
                             'energy_weight': args.energy_weight, 'label_free': list(label_free), 'symmetry_breaking': args.symmetry_breaking, 'optimizer': 'Adam', 'seed': 0, 'threads': 1},
         'torch': torch.__version__,
         'seconds': round(time.time() - started, 1),
