@@ -486,7 +486,7 @@ describe('search table loader testbench (hdl/rtl/search_loader.v)', () => {
       oks.forEach((l, i) => {
         expect(l).toMatch(/^ok \d+$/);
         const t = tables[i]!;
-        if (stall === 0) expect(Number(l.split(' ')[1])).toBeLessThanOrEqual(2 * t.numValues + 4 * t.numLiterals + 2 * t.numClauses + 4);
+        if (stall === 0) expect(Number(l.split(' ')[1])).toBeLessThanOrEqual(t.numValues + 2 * t.numLiterals + 6);
       });
     }
   }, 300_000);

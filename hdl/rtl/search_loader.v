@@ -16,11 +16,14 @@
 //                  written and the slot's count incremented. A byte is taken only when the
 //                  field being read needs more bits.
 //   s_build        one cycle, while idle after the last byte: checks the totals, then VALUES
-//                  (prefix sums of the counts, 2 cycles a slot, then the end word) and
-//                  OCCURRENCES (per clause 2 cycles, per literal 4: its word, its variable's
-//                  value_base, its slot's fill position, then clause | neg << 31 written there),
-//                  clauses in ascending order: the lists of docs/search.md. Bound: 2 * num_values
-//                  + 4 * num_literals + 2 * num_clauses + 4 cycles while m_wr_ready stays high.
+//                  (prefix sums of the counts, a slot a cycle, then the end word) and
+//                  OCCURRENCES, clauses in ascending order: the lists of docs/search.md. Two
+//                  cycles a literal, overlapped: while literal k's clause | neg << 31 is written
+//                  at its slot's fill position (read the cycle before), literal k + 1's word is
+//                  in hand and its variable's value_base is read; the next clause's length is
+//                  read ahead. The fill count written for literal k is read for literal k + 1
+//                  one cycle after the write, so no forwarding is needed. Bound: num_values +
+//                  2 * num_literals + 6 cycles from s_build while m_wr_ready stays high.
 //   idle           nothing in progress: waiting for a byte, finished, or stopped on an error.
 //                  The cycle after a byte or s_build is accepted, idle already shows its work.
 //   err, err_arg   sticky until s_begin; the loader then swallows bytes and writes nothing.
@@ -86,8 +89,7 @@ module search_loader #(
     localparam [4:0] L_WAIT = 5'd0, L_VAR_WR = 5'd1, L_CLR = 5'd2, L_CL_WR = 5'd3,
                      L_LIT_RD = 5'd4, L_LIT_VQ = 5'd5, L_LIT_PUT = 5'd6, L_CNT = 5'd7,
                      L_ERR = 5'd8, B_PFX_RD = 5'd9, B_PFX_WR = 5'd10, B_PFX_LAST = 5'd11,
-                     B_CL = 5'd12, B_CLQ = 5'd13, B_LI = 5'd14, B_LIQ = 5'd15, B_VAQ = 5'd16,
-                     B_FQ = 5'd17, L_DONE = 5'd18;
+                     B_CL = 5'd12, B_CLQ = 5'd13, B_VAQ = 5'd14, B_FQ = 5'd15, L_DONE = 5'd16;
     localparam [1:0] F_HDR = 2'd0, F_LIT = 2'd1, F_VAL = 2'd2;
 
     function [4:0] bit_length(input [31:0] x);
@@ -137,8 +139,9 @@ module search_loader #(
     reg  [LW:0]   cnt_wdata;
     wire [PW-1:0] va_base = rd_va_q[PW-1:0];
     always @(*) begin
-        case (state)
-            B_PFX_RD, B_PFX_WR: cnt_raddr = nvars[PW-1:0];     // nvars counts slots here
+        case (state)                                           // nvars counts slots in B_PFX_*
+            B_PFX_RD: cnt_raddr = nvars[PW-1:0];
+            B_PFX_WR: cnt_raddr = nvars[PW-1:0] + {{(PW-1){1'b0}}, wr_fire};   // the next, once taken
             B_VAQ:    cnt_raddr = va_base + {{(PW-8){1'b0}}, cur_val};
             B_FQ:     cnt_raddr = cur_slot;
             default:  cnt_raddr = cur_base + {{(PW-8){1'b0}}, cur_val};
@@ -160,9 +163,12 @@ module search_loader #(
     end
 
     // ---------------------------------------------------------------- table reads
-    assign rd_va_addr = state == B_LIQ ? rd_li_q[8 +: VW] : cur_var;
-    assign rd_cl_addr = nclauses[CW-1:0];
-    assign rd_li_addr = nlits[LW-1:0];
+    // While building, the literal after the one being placed and the clause after the current
+    // one are read ahead; the literal in hand (rd_li_q) gives the variable to read.
+    wire   ahead = state == B_VAQ || state == B_FQ;
+    assign rd_va_addr = state == B_CLQ || state == B_FQ ? rd_li_q[8 +: VW] : cur_var;
+    assign rd_cl_addr = nclauses[CW-1:0] + {{(CW-1){1'b0}}, ahead};
+    assign rd_li_addr = nlits[LW-1:0] + {{(LW-1){1'b0}}, ahead};
 
     always @(*) begin
         m_wr_section = 3'd0;
@@ -305,25 +311,21 @@ module search_loader #(
                 state <= L_WAIT;
             end
             B_PFX_RD: state <= B_PFX_WR;
-            B_PFX_WR:
+            B_PFX_WR:                                          // cnt_q: slot nvars's count
                 if (wr_fire) begin
                     sum   <= sum + {{(31-LW){1'b0}}, cnt_q};
                     nvars <= nvars + 32'd1;
-                    state <= nvars + 32'd1 == cfg_num_values ? B_PFX_LAST : B_PFX_RD;
+                    if (nvars + 32'd1 == cfg_num_values) state <= B_PFX_LAST;
                 end
             B_PFX_LAST:
                 if (wr_fire) begin
                     nclauses <= 32'd0;
                     nlits    <= 32'd0;
-                    state    <= cfg_num_clauses == 32'd0 ? L_DONE : B_CL;
+                    state    <= cfg_num_clauses == 32'd0 ? L_DONE : B_CL;  // (reads 0 ahead)
                 end
-            B_CL: state <= B_CLQ;                              // CLAUSES[nclauses] is read
-            B_CLQ: begin
-                rem   <= {1'b0, rd_cl_q[LW +: 8]} + 9'd1;
-                state <= B_LI;
-            end
-            B_LI: state <= B_LIQ;                              // LITERALS[nlits] is read
-            B_LIQ: begin                                       // VARS[its variable] is read
+            B_CL: state <= B_CLQ;                              // CLAUSES[0], LITERALS[0] are read
+            B_CLQ: begin                                       // VARS[literal 0's variable] is read
+                rem     <= {1'b0, rd_cl_q[LW +: 8]} + 9'd1;
                 cur_neg <= rd_li_q[VW + 8];
                 cur_val <= rd_li_q[7:0];
                 state   <= B_VAQ;
@@ -332,14 +334,17 @@ module search_loader #(
                 cur_slot <= va_base + {{(PW-8){1'b0}}, cur_val};
                 state    <= B_FQ;
             end
-            B_FQ:
+            B_FQ:                                              // rd_li_q: the next literal
                 if (wr_fire) begin
-                    nlits <= nlits + 32'd1;
-                    rem   <= rem - 9'd1;
-                    if (rem != 9'd1) state <= B_LI;
-                    else begin
+                    nlits   <= nlits + 32'd1;
+                    cur_neg <= rd_li_q[VW + 8];
+                    cur_val <= rd_li_q[7:0];
+                    state   <= B_VAQ;
+                    if (rem != 9'd1) rem <= rem - 9'd1;
+                    else begin                                 // rd_cl_q: the next clause
+                        rem      <= {1'b0, rd_cl_q[LW +: 8]} + 9'd1;
                         nclauses <= nclauses + 32'd1;
-                        state    <= nclauses + 32'd1 == cfg_num_clauses ? L_DONE : B_CL;
+                        if (nclauses + 32'd1 == cfg_num_clauses) state <= L_DONE;
                     end
                 end
             default: ;                                         // L_ERR, L_DONE: until s_begin

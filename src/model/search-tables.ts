@@ -72,22 +72,10 @@ export interface CheckedOnly {
   kind: CheckedOnlyKind | 'tables-full';
 }
 
-export interface SearchTables {
-  numVars: number;
-  /** Value slots: the sum of the domain sizes (holes included). */
-  numValues: number;
-  numClauses: number;
-  numLiterals: number;
+/** The stored sections (search-wire.ts SearchTableWords: sizes, the five sections) and what they cover. */
+export interface SearchTables extends SearchTableWords {
   /** First value slot of each variable. */
   valueBase: number[];
-  sections: {
-    vars: Uint32Array;
-    clauses: Uint32Array;
-    literals: Uint32Array;
-    /** numValues + 1 entries. */
-    values: Uint32Array;
-    occurrences: Uint32Array;
-  };
   /** Model constraint indices represented by the clauses, ascending. */
   searched: number[];
   /** Model constraints not represented, ascending by index. */

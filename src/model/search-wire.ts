@@ -23,6 +23,7 @@
 /** Sizes and the five stored sections (docs/search.md, "Tables"). */
 export interface SearchTableWords {
   numVars: number;
+  /** Value slots: the sum of the domain sizes (holes included). */
   numValues: number;
   numClauses: number;
   numLiterals: number;
@@ -30,6 +31,7 @@ export interface SearchTableWords {
     vars: Uint32Array;
     clauses: Uint32Array;
     literals: Uint32Array;
+    /** numValues + 1 entries. */
     values: Uint32Array;
     occurrences: Uint32Array;
   };
