@@ -119,6 +119,7 @@ module search_loader #(
     wire [5:0]  need = field == F_HDR ? (have != 6'd0 && acc[0] ? 6'd9 : 6'd1)
                      : field == F_LIT ? {1'b0, vb} + 6'd1 : {1'b0, db};
     wire        done = field == F_HDR && nclauses == cfg_num_clauses;  // the rest is padding
+    wire        var_over = {1'b0, vsum} + {25'd0, s_byte_data} + 33'd1 > {1'b0, cfg_num_values};
     wire [31:0] lit_var = (acc >> 1) & ((32'd1 << vb) - 32'd1);
     wire [31:0] lit_val = acc & ((32'd1 << db) - 32'd1);
 
@@ -230,8 +231,12 @@ module search_loader #(
                     end
                 end else if (byte_fire) begin
                     if (!s_byte_section) begin
-                        cur_size1 <= s_byte_data;
-                        state     <= L_VAR_WR;
+                        if (var_over) fail(32'd6);
+                        else if (nvars == cfg_num_vars) fail(32'd5);
+                        else begin
+                            cur_size1 <= s_byte_data;
+                            state     <= L_VAR_WR;
+                        end
                     end else if (done) fail(32'd7);
                     else begin
                         acc  <= acc | ({24'd0, s_byte_data} << have);
@@ -267,9 +272,7 @@ module search_loader #(
                         end
                     endcase
             L_VAR_WR:
-                if ({1'b0, vsum} + {24'd0, cur_size1} + 33'd1 > {1'b0, cfg_num_values}) fail(32'd6);
-                else if (nvars == cfg_num_vars) fail(32'd5);
-                else if (wr_fire) begin
+                if (wr_fire) begin
                     clr_p    <= vsum[PW-1:0];
                     clr_last <= vsum[PW-1:0] + {{(PW-8){1'b0}}, cur_size1};
                     vsum     <= vsum + {24'd0, cur_size1} + 32'd1;
@@ -364,6 +367,52 @@ module search_loader #(
             err_arg  <= 32'd0;
         end
     end
+`ifdef FORMAL
+`ifdef SEARCH_LOADER
+`define SL_ASSUME assume
+`else
+`define SL_ASSUME assert
+`endif
+    // What search_engine promises: reset first; sizes within the capacities and stable; a byte
+    // offered stays offered, unchanged, until taken; s_begin and s_build only while idle, and
+    // s_build with no byte on offer.
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) assume(rst);
+    always @(*) begin
+        `SL_ASSUME(cfg_num_vars <= MAX_VARS && cfg_num_values <= MAX_VALUES);
+        `SL_ASSUME(cfg_num_clauses <= MAX_CLAUSES && cfg_num_literals <= MAX_LITERALS);
+        if (s_begin || s_build) `SL_ASSUME(idle);
+        if (s_build) `SL_ASSUME(!s_byte_valid && !s_begin);
+    end
+    always @(posedge clk) if (f_past_valid) begin
+        `SL_ASSUME($stable(cfg_num_vars) && $stable(cfg_num_values));
+        `SL_ASSUME($stable(cfg_num_clauses) && $stable(cfg_num_literals));
+        if (!$past(rst) && $past(s_byte_valid && !s_byte_ready)) begin
+            `SL_ASSUME(s_byte_valid);
+            `SL_ASSUME($stable(s_byte_section) && $stable(s_byte_data));
+        end
+    end
+    // What it promises: an offered word stays offered, unchanged, until taken (only s_begin or
+    // reset abandon it); words go to sections 0..4, and the counted ones within the sizes.
+    always @(posedge clk) if (f_past_valid && !$past(rst) && !$past(s_begin)
+                              && $past(m_wr_valid && !m_wr_ready)) begin
+        assert(m_wr_valid);
+        assert($stable(m_wr_section) && $stable(m_wr_addr) && $stable(m_wr_data));
+    end
+    always @(*) if (f_past_valid && m_wr_valid) begin
+        assert(m_wr_section <= 3'd4);
+        if (m_wr_section == 3'd0) assert(m_wr_addr < cfg_num_vars);
+        if (m_wr_section == 3'd1) assert(m_wr_addr < cfg_num_clauses);
+        if (m_wr_section == 3'd2) assert(m_wr_addr < cfg_num_literals);
+        if (m_wr_section == 3'd3) assert(m_wr_addr <= cfg_num_values);
+    end
+    always @(*) if (f_past_valid && state != L_ERR) assert(have <= 6'd31 && !err);
+    always @(posedge clk) cover(f_past_valid && state == L_CNT && field == F_VAL);
+    always @(posedge clk) cover(f_past_valid && m_wr_valid && m_wr_section == 3'd2 && m_wr_addr == 32'd1);
+    always @(posedge clk) cover(f_past_valid && err && err_arg == 32'd1);
+`undef SL_ASSUME
+`endif
 endmodule
 
 `default_nettype wire
