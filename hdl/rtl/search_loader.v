@@ -367,52 +367,6 @@ module search_loader #(
             err_arg  <= 32'd0;
         end
     end
-`ifdef FORMAL
-`ifdef SEARCH_LOADER
-`define SL_ASSUME assume
-`else
-`define SL_ASSUME assert
-`endif
-    // What search_engine promises: reset first; sizes within the capacities and stable; a byte
-    // offered stays offered, unchanged, until taken; s_begin and s_build only while idle, and
-    // s_build with no byte on offer.
-    reg f_past_valid = 1'b0;
-    always @(posedge clk) f_past_valid <= 1'b1;
-    always @(*) if (!f_past_valid) assume(rst);
-    always @(*) begin
-        `SL_ASSUME(cfg_num_vars <= MAX_VARS && cfg_num_values <= MAX_VALUES);
-        `SL_ASSUME(cfg_num_clauses <= MAX_CLAUSES && cfg_num_literals <= MAX_LITERALS);
-        if (s_begin || s_build) `SL_ASSUME(idle);
-        if (s_build) `SL_ASSUME(!s_byte_valid && !s_begin);
-    end
-    always @(posedge clk) if (f_past_valid) begin
-        `SL_ASSUME($stable(cfg_num_vars) && $stable(cfg_num_values));
-        `SL_ASSUME($stable(cfg_num_clauses) && $stable(cfg_num_literals));
-        if (!$past(rst) && $past(s_byte_valid && !s_byte_ready)) begin
-            `SL_ASSUME(s_byte_valid);
-            `SL_ASSUME($stable(s_byte_section) && $stable(s_byte_data));
-        end
-    end
-    // What it promises: an offered word stays offered, unchanged, until taken (only s_begin or
-    // reset abandon it); words go to sections 0..4, and the counted ones within the sizes.
-    always @(posedge clk) if (f_past_valid && !$past(rst) && !$past(s_begin)
-                              && $past(m_wr_valid && !m_wr_ready)) begin
-        assert(m_wr_valid);
-        assert($stable(m_wr_section) && $stable(m_wr_addr) && $stable(m_wr_data));
-    end
-    always @(*) if (f_past_valid && m_wr_valid) begin
-        assert(m_wr_section <= 3'd4);
-        if (m_wr_section == 3'd0) assert(m_wr_addr < cfg_num_vars);
-        if (m_wr_section == 3'd1) assert(m_wr_addr < cfg_num_clauses);
-        if (m_wr_section == 3'd2) assert(m_wr_addr < cfg_num_literals);
-        if (m_wr_section == 3'd3) assert(m_wr_addr <= cfg_num_values);
-    end
-    always @(*) if (f_past_valid && state != L_ERR) assert(have <= 6'd31 && !err);
-    always @(posedge clk) cover(f_past_valid && state == L_CNT && field == F_VAL);
-    always @(posedge clk) cover(f_past_valid && m_wr_valid && m_wr_section == 3'd2 && m_wr_addr == 32'd1);
-    always @(posedge clk) cover(f_past_valid && err && err_arg == 32'd1);
-`undef SL_ASSUME
-`endif
 endmodule
 
 `default_nettype wire
