@@ -17,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { plantedColoring } from './gen/coloring.ts';
+import { writeUniformModel } from './prior-validate.ts';
 import { queensProblem } from './gen/queens.ts';
 import { plantedSat } from './gen/sat.ts';
 import { sudokuProblem } from './gen/sudoku.ts';
-import { GraphBuilder } from '../models/onnx-writer.ts';
 import { solvedSudoku } from '../models/train/families.ts';
 import { Prng } from '../src/model/prng.ts';
 
@@ -37,18 +37,7 @@ const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError('--seeds must be a positive integer');
 const dir = mkdtempSync(join(tmpdir(), 'prior-sim-'));
 
-/** A model whose logits are its soft domains: a uniform first prior. */
-function uniformModel(path: string): string {
-  const g = new GraphBuilder();
-  g.input('domain_mask', 'float32', ['vars', 'values']);
-  g.input('soft_domains', 'float32', ['vars', 'values']);
-  g.op('Identity', ['soft_domains'], {}, 'logits');
-  g.output('logits', 'float32', ['vars', 'values']);
-  writeFileSync(path, g.encode({ graphName: 'uniform', producer: 'hilsolve bench/prior-sim.ts', opset: 18, doc: 'logits = soft_domains' }));
-  return path;
-}
-
-const models = [{ name: 'uniform', path: uniformModel(join(dir, 'uniform.onnx')) }, ...values.models.split(',').map((kv) => {
+const models = [{ name: 'uniform', path: writeUniformModel(join(dir, 'uniform.onnx')) }, ...values.models.split(',').map((kv) => {
   const [name, path] = kv.split('=');
   if (!name || !path) throw new RangeError(`--models: expected NAME=PATH, got '${kv}'`);
   return { name, path };

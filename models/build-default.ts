@@ -8,7 +8,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MASKED_LOGIT, MODEL_INPUTS, MODEL_OUTPUT } from '../src/sampler/contract.ts';
+import { MASKED_LOGIT, MODEL_OUTPUT, V1_INPUTS } from '../src/sampler/contract.ts';
 import { DEFAULT_MODEL_PARAMS } from '../src/sampler/reference.ts';
 import { GraphBuilder } from './onnx-writer.ts';
 
@@ -19,7 +19,7 @@ const OPSET = 18;
 
 export function buildDefaultModel(): Uint8Array {
   const g = new GraphBuilder();
-  for (const spec of MODEL_INPUTS) g.input(spec.name, spec.dtype, spec.axes);
+  for (const spec of V1_INPUTS) g.input(spec.name, spec.dtype, spec.axes);
 
   const f32 = (v: number): string => g.constant('float32', [], [v]);
   const i64s = (vs: number[]): string => g.constant('int64', [vs.length], vs);

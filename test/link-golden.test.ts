@@ -18,7 +18,10 @@ describe('golden link vectors', () => {
     const names = file.vectors.map((v) => v.name);
     for (const n of ['echo-fields-reversed', 'echo-explicit-zero', 'echo-unknown-fields', 'echo-unknown-top-level',
       'echo-packed-repeated', 'echo-overlong-varints', 'echo-varint-over-32-bits', 'verdict-unpacked',
-      'hello-reply-search-unpacked', 'search-start', 'solution', 'search-status']) expect(names).toContain(n);
+      'hello-reply-search-unpacked', 'search-start', 'solution', 'search-status',
+      // the search tables' wire form: a chunk overlapping the decode point, one wholly before it, one past it
+      'search-chunk-vars-overlap', 'search-chunk-vars-repeat', 'search-chunk-clauses-gap', 'search-chunk-clauses-early',
+      'error-search-table']) expect(names).toContain(n);
     expect(file.vectors.flatMap((v) => (v.frameError ? [v.frameError] : [])).sort()).toEqual(['cobs', 'crc', 'short', 'too-long']);
   });
 

@@ -1,14 +1,18 @@
 // Bring-your-own models: files that break the contract are refused at load time with an error
 // naming the input (or output) and what is wrong; a model taking only some factor groups is
-// accepted and sampled from.
+// accepted and sampled from; a model declaring feedback inputs (contract version 2) is fed what
+// verdicts and solutions reported, exactly.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder, type OnnxDType } from '../models/onnx-writer.ts';
+import { checkModel } from '../src/check/model-checker.ts';
 import { compile } from '../src/model/compile.ts';
 import type { Model } from '../src/model/types.ts';
+import { buildFactorGraph } from '../src/sampler/factor-graph.ts';
+import { pairViolated } from '../src/sampler/factor-eval.ts';
 import { ModelContractError, Sampler } from '../src/sampler/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hilsolve-models-'));
@@ -139,5 +143,100 @@ describe('model contract', { timeout: 60_000 }, () => {
     const batch = await s.nextBatch(6);
     expect(batch.length).toBeGreaterThan(0);
     for (const c of batch) for (const v of c) expect(v).toBeLessThan(2); // value 2 is a hole
+  });
+});
+
+const STATE: Decl = { name: 'state', dtype: 'float32', dims: ['vars', 'values'] };
+const FOUND: Decl = { name: 'found', dtype: 'float32', dims: ['vars', 'values'] };
+const PAIRS: Decl[] = [
+  { name: 'pair_src', dtype: 'int64', dims: ['pairs'] }, { name: 'pair_dst', dtype: 'int64', dims: ['pairs'] },
+  { name: 'pair_kind', dtype: 'int64', dims: ['pairs'] }, { name: 'pair_shift', dtype: 'int64', dims: ['pairs'] },
+  { name: 'pair_flip', dtype: 'float32', dims: ['pairs'] }, { name: 'pair_weight', dtype: 'float32', dims: ['pairs'] },
+];
+
+/** A model with the given inputs whose logits are soft_domains + 10 * `extra` ([vars, values], or a [rows] input summed). */
+function writeSumModel(file: string, inputs: Decl[], extra: string): string {
+  const g = new GraphBuilder();
+  for (const i of inputs) g.input(i.name, i.dtype, i.dims);
+  const rank = inputs.find((i) => i.name === extra)!.dims.length;
+  const term = rank === 2 ? extra : g.op('ReduceSum', [extra], { keepdims: { int: 0 } });
+  g.op('Add', ['soft_domains', g.op('Mul', [term, g.constant('float32', [], [10])])], {}, 'logits');
+  g.output('logits', 'float32', ['vars', 'values']);
+  const path = join(dir, file);
+  writeFileSync(path, g.encode({ graphName: 'test', doc: '', opset: 18, producer: 'test' }));
+  return path;
+}
+
+describe('model contract, feedback inputs (version 2)', { timeout: 60_000 }, () => {
+  it('refuses a feedback input without its factor group, and one of the wrong dtype or rank, naming it', async () => {
+    expect(await refusal(writeModel('viol-alone.onnx', [SOFT, MASK, { name: 'clause_violated', dtype: 'float32', dims: ['clauses'] }])))
+      .toMatch(/feedback input 'clause_violated' needs the clause group's inputs/);
+    expect(await refusal(writeModel('state-int.onnx', [SOFT, MASK, { ...STATE, dtype: 'int64' }]))).toMatch(/input 'state' has dtype int64, expected float32/);
+    expect(await refusal(writeModel('found-rank.onnx', [SOFT, MASK, { ...FOUND, dims: ['vars'] }]))).toMatch(/input 'found' has rank 1/);
+  });
+
+  it('feeds `state` the one-hot elite after verdicts, and zeros before any (or with modelFeedback off)', async () => {
+    const path = writeSumModel('state.onnx', [SOFT, MASK, STATE], 'state');
+    const model = coloring();
+    const program = compile(model);
+    const s = await Sampler.create(model, program, { modelPath: path, seed: 3, repairSteps: 0 });
+    const off = await Sampler.create(model, program, { modelPath: path, seed: 3, repairSteps: 0, modelFeedback: false });
+    expect(Array.from(await s.logits())).toEqual(Array(9).fill(0)); // no report yet: state is all 0
+    const bad = [0, 0, 0]; // a = b (the != is violated) and neither c = 1 nor a = 1 (the clause)
+    for (const t of [s, off]) await t.feedback([bad], [checkModel(model, bad)]);
+    // The elite is `bad`: soft domains put -1 on each (conflicted) elite value, state adds 10.
+    expect(Array.from(await s.logits())).toEqual([9, 0, 0, 9, 0, 0, 9, 0, 0]);
+    expect(Array.from(await off.logits())).toEqual([-1, 0, 0, -1, 0, 0, -1, 0, 0]);
+  });
+
+  it('feeds `pair_violated` the pair edges the elite violates', async () => {
+    const path = writeSumModel('pair-viol.onnx', [SOFT, MASK, ...PAIRS, { name: 'pair_violated', dtype: 'float32', dims: ['pairs'] }], 'pair_violated');
+    const model = coloring();
+    const s = await Sampler.create(model, compile(model), { modelPath: path, seed: 3, repairSteps: 0 });
+    const g = buildFactorGraph(model);
+    // Both violate a factor on a (the != edges, then the clause): a's elite value gets -1.
+    for (const [c, edges] of [[[0, 0, 1], 2], [[0, 1, 0], 0]] as const) {
+      await s.feedback([c], [checkModel(model, c)]);
+      const violated = Array.from(g.pairSrc, (_, e) => Number(pairViolated(g, e, c))).reduce((a, b) => a + b, 0);
+      expect(violated).toBe(edges);
+      const logits = await s.logits();
+      expect(logits[c[0]]).toBe(-1 + 10 * edges); // the elite's soft domain plus 10 per violated edge
+    }
+    expect(g.pairSrc.length).toBe(2); // a != b: one edge into each
+  });
+
+  it('feeds `clause_violated` the clauses the elite violates, and leaves it 0 when the elite satisfies them', async () => {
+    const CLAUSES: Decl[] = [
+      { name: 'lit_clause', dtype: 'int64', dims: ['literals'] }, { name: 'lit_var', dtype: 'int64', dims: ['literals'] },
+      { name: 'lit_mask', dtype: 'float32', dims: ['literals', 'values'] }, { name: 'clause_weight', dtype: 'float32', dims: ['clauses'] },
+    ];
+    const path = writeSumModel('clause-viol.onnx', [SOFT, MASK, ...CLAUSES, { name: 'clause_violated', dtype: 'float32', dims: ['clauses'] }], 'clause_violated');
+    const model = coloring();
+    const s = await Sampler.create(model, compile(model), { modelPath: path, seed: 3, repairSteps: 0 });
+    await s.feedback([[0, 0, 1]], [checkModel(model, [0, 0, 1])]); // only a = b: the clause holds (c = 1)
+    expect((await s.logits())[0]).toBe(-1);
+    await s.feedback([[0, 1, 0]], [checkModel(model, [0, 1, 0])]); // only the clause (neither c = 1 nor a = 1)
+    expect((await s.logits())[0]).toBe(-1 + 10);
+  });
+
+  it('feeds `found` the share of solutions taking each value, from verdicts and from device solutions', async () => {
+    const path = writeSumModel('found.onnx', [SOFT, MASK, FOUND], 'found');
+    const model = coloring();
+    const s = await Sampler.create(model, compile(model), { modelPath: path, seed: 3, repairSteps: 0 });
+    const sol1 = [1, 0, 0];
+    const sol2 = [0, 1, 1];
+    expect(checkModel(model, sol1).ok && checkModel(model, sol2).ok).toBe(true);
+    await s.feedback([sol1, [0, 0, 0]], [checkModel(model, sol1), checkModel(model, [0, 0, 0])]);
+    expect(Array.from(await s.logits())).toEqual([0, 10, 0, 10, 0, 0, 10, 0, 0]);
+    // A device solution as the search loop passes it (solutionsFound): an empty verdict.
+    await s.feedback([sol2], [{ ok: true, violated: [], count: 0 }]);
+    const l = Array.from(await s.logits());
+    expect(l.slice(0, 2)).toEqual([5, 5]);
+    expect(l.slice(6, 8)).toEqual([5, 5]);
+  });
+
+  it('refuses a modelFeedback that is not a boolean', async () => {
+    const model = coloring();
+    await expect(Sampler.create(model, compile(model), { modelFeedback: 'yes' as unknown as boolean })).rejects.toThrow(/modelFeedback must be a boolean/);
   });
 });

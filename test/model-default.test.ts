@@ -7,10 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { buildDefaultModel, DEFAULT_MODEL_PATH } from '../models/build-default.ts';
 import { MASKED_LOGIT } from '../src/sampler/contract.ts';
 import { toTensors, type FeedArrays } from '../src/sampler/feeds.ts';
+import { V1_INPUTS } from '../src/sampler/contract.ts';
 import { referenceLogits } from '../src/sampler/reference.ts';
 import { Prng } from '../src/model/prng.ts';
 
-const ALL_GROUPS = new Set(['core', 'pair', 'clause', 'linear'] as const);
+/** The default model takes every version-1 input and no feedback input. */
+const ALL_INPUTS = new Set(V1_INPUTS.map((s) => s.name));
 
 function randomFeeds(r: Prng): FeedArrays {
   const V = 1 + r.int(12);
@@ -49,7 +51,7 @@ describe('default model', { timeout: 60_000 }, () => {
     const r = new Prng(2024);
     for (let round = 0; round < 60; round++) {
       const f = randomFeeds(r);
-      const out = await session.run(toTensors(f, ALL_GROUPS));
+      const out = await session.run(toTensors(f, ALL_INPUTS));
       expect(out.logits.dims).toEqual([f.numVars, f.numValues]);
       const got = out.logits.data as Float32Array;
       const want = referenceLogits(f);

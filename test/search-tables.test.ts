@@ -6,14 +6,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { plantedSat } from '../bench/gen/sat.ts';
 import { holds } from '../src/check/model-checker.ts';
 import { crc32 } from '../src/model/crc32.ts';
+import { parseProblem } from '../src/model/parse.ts';
 import { UnsatisfiableError } from '../src/model/errors.ts';
 import { Prng } from '../src/model/prng.ts';
 import { GUMBEL_TABLE } from '../src/model/search-prior.ts';
 import {
-  compileSearchTables, quantisePrior, SEARCH_LIMITS, searchImageBytes, searchImageCrc, sectionBytes, uniformPrior, type SearchTables,
+  compileSearchTables, quantisePrior, SEARCH_LIMITS, searchImageBytes, searchImageCrc, uniformPrior, type SearchTables,
 } from '../src/model/search-tables.ts';
+import { decodeSearchStream, encodeSearchStream, SEARCH_TABLE_ERROR, SearchStreamError, type SearchTableWords } from '../src/model/search-wire.ts';
 import type { Constraint, Model, Variable } from '../src/model/types.ts';
 import { randomIndices, randomModel } from './helpers/random-model.ts';
 
@@ -186,22 +189,86 @@ describe('compileSearchTables: sections', () => {
     }), { numRuns: 300 });
   });
 
-  it('give little-endian bytes per section and the CRC of the image in section order', () => {
+  it('travel in the wire form: VARS bytes, the clause bit stream, and the CRC of both in order', () => {
     const m = randomModel(new Prng(7), { variables: 6, constraints: 6, types: ['clause', 'compare', 'allDifferent'] });
     const t = compileSearchTables(m);
     const image = searchImageBytes(t);
-    expect(image.map((e) => e.section)).toEqual([0, 1, 2, 3, 4]);
-    expect(image.map((e) => e.name)).toEqual(['vars', 'clauses', 'literals', 'values', 'occurrences']);
-    for (const { name, bytes } of image) {
-      const words = t.sections[name];
-      expect(bytes.length).toBe(words.length * 4);
-      words.forEach((w, k) => expect((bytes[4 * k]! | (bytes[4 * k + 1]! << 8) | (bytes[4 * k + 2]! << 16)) + bytes[4 * k + 3]! * 2 ** 24).toBe(w));
-    }
-    expect(Array.from(sectionBytes(Uint32Array.of(0x80000102)))).toEqual([2, 1, 0, 0x80]);
+    expect(image.map((e) => e.section)).toEqual([0, 1]);
+    expect(image.map((e) => e.name)).toEqual(['vars', 'clauses']);
+    expect(Array.from(image[0]!.bytes)).toEqual(m.variables.map((v) => v.size - 1));
     const all = new Uint8Array(image.reduce((n, e) => n + e.bytes.length, 0));
     let at = 0;
     for (const e of image) { all.set(e.bytes, at); at += e.bytes.length; }
     expect(searchImageCrc(t)).toBe(crc32(all));
+  });
+
+  it('come back word for word from the wire form (the device\'s decoder and builder) on random models', () => {
+    fc.assert(fc.property(seed, (s) => {
+      const m = randomModel(new Prng(s), { variables: 1 + (s % 9), constraints: 1 + (s % 7), maxDomainSize: s % 3 === 0 ? 256 : 8 });
+      const t = compileSearchTables(m);
+      const back = decodeSearchStream(t, encodeSearchStream(t));
+      for (const name of ['vars', 'clauses', 'literals', 'values', 'occurrences'] as const) expect(Array.from(back.sections[name]), name).toEqual(Array.from(t.sections[name]));
+    }), { numRuns: 300 });
+  });
+
+  it('pack a clause as its length (0: as before; 1 and 8 bits length - 1) and per literal sign, variable and (over 2 values) value bits, LSB first', () => {
+    // Variables: a boolean (size 2), c of 5 values, 2 more booleans: VB = 2 bits; c's values 3 bits.
+    const m = modelOf([boolVar('a'), intVar('c', 5), boolVar('d'), boolVar('e')], [
+      { type: 'clause', literals: [{ var: 0, values: [1], negated: false }, { var: 1, values: [3], negated: false }, { var: 3, values: [1], negated: true }] },
+    ]);
+    const t = compileSearchTables(m);
+    const { vars, clauses } = encodeSearchStream(t);
+    expect(Array.from(vars)).toEqual([1, 4, 1, 1]);
+    // length 3, not 1: bit 1, then length-1 = 2 (8 bits); (a,1): neg 0, var 00; (c,3): neg 0, var 01,
+    // value 011; (e,1,neg): neg 1, var 11.
+    const bits = [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 1, 1, 1];
+    const want = [0, 0, 0];
+    bits.forEach((b, i) => { want[i >> 3]! |= b << (i & 7); });
+    expect(Array.from(clauses)).toEqual(want);
+  });
+
+  it('take about 1 to 1.3 bytes a literal on random 3-SAT (12 in the stored words)', () => {
+    for (const [n, m] of [[50, 218], [250, 1065]] as const) {
+      const t = compileSearchTables(parseProblem(plantedSat(n, m, 1).cnf, { format: 'cnf' }));
+      const bytes = searchImageBytes(t).reduce((k, e) => k + e.bytes.length, 0);
+      expect(bytes / t.numLiterals).toBeGreaterThan(0.9);
+      expect(bytes / t.numLiterals).toBeLessThan(1.3);
+    }
+  });
+
+  it('refuse what the form cannot carry, and the decoder refuses what the device refuses, with its arg', () => {
+    const t = compileSearchTables(modelOf([boolVar('a'), intVar('c', 5)], [
+      { type: 'clause', literals: [{ var: 0, values: [1], negated: false }, { var: 1, values: [3], negated: false }] },
+    ]));
+    const bad = (f: (w: SearchTableWords) => void): SearchTableWords => {
+      const c = { ...t, sections: { ...t.sections, literals: t.sections.literals.slice(), vars: t.sections.vars.slice(), clauses: t.sections.clauses.slice() } };
+      f(c);
+      return c;
+    };
+    expect(() => encodeSearchStream(bad((w) => { w.sections.literals[0] = 0; }))).toThrow(/carries value 1 only/);
+    expect(() => encodeSearchStream(bad((w) => { w.sections.literals[1] = (5 | (1 << 8)) >>> 0; }))).toThrow(/value 5 of variable 1/);
+    expect(() => encodeSearchStream(bad((w) => { w.sections.clauses[0] = (1 << 24) | 1; }))).toThrow(/back to back/);
+    const stream = encodeSearchStream(t);
+    const argOf = (sizes: Partial<SearchTableWords>, s: { vars?: Uint8Array; clauses?: Uint8Array }): number | null => {
+      try {
+        decodeSearchStream({ ...t, ...sizes }, { ...stream, ...s });
+        return null;
+      } catch (err) {
+        if (!(err instanceof SearchStreamError)) throw err;
+        return err.arg;
+      }
+    };
+    expect(argOf({}, {})).toBeNull();
+    expect(argOf({ numValues: 6 }, {})).toBe(SEARCH_TABLE_ERROR.values);
+    expect(argOf({ numClauses: 2 }, {})).toBe(SEARCH_TABLE_ERROR.clauses);
+    expect(argOf({}, { clauses: Uint8Array.from([...stream.clauses, 0]) })).toBe(SEARCH_TABLE_ERROR.clauses);
+    expect(argOf({ numLiterals: 1 }, {})).toBe(SEARCH_TABLE_ERROR.literals);
+    expect(argOf({ numLiterals: 3 }, {})).toBe(SEARCH_TABLE_ERROR.literals);
+    // c's value field (3 bits, stream bits 15..17) set to 7: past its 5 values.
+    const c = stream.clauses.slice();
+    c[1]! |= 0x80;
+    c[2]! |= 0x03;
+    expect(argOf({}, { clauses: c })).toBe(SEARCH_TABLE_ERROR.value);
   });
 });
 

@@ -7,10 +7,19 @@
 // against the problem, stop latency, priors written mid-search, flip budgets, noise, garbage
 // tables, and the cycles a flip takes.
 
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plantedColoring } from '../bench/gen/coloring.ts';
+import { plantedSat } from '../bench/gen/sat.ts';
+import { parseProblem } from '../src/model/parse.ts';
 import { Prng } from '../src/model/prng.ts';
+import { compileSearchTables } from '../src/model/search-tables.ts';
+import { decodeSearchStream, encodeSearchStream, SearchStreamError, type SearchStream, type SearchTableWords } from '../src/model/search-wire.ts';
+import type { Model } from '../src/model/types.ts';
+import { randomModel } from './helpers/random-model.ts';
 import {
   buildSearchTb, clauseSatisfied, flatPrior, planted3Sat, plantedColouring, plantedCsp, runSearchTb,
   SearchScript, searchTables, slotBases, type Lit, type SearchEvent, type SearchProblem, type SearchRun,
@@ -413,5 +422,106 @@ describe('search core testbench, CHAINS = 2', () => {
       expect(Math.abs(perFlip2 - perFlip1) / perFlip1).toBeLessThan(0.1);
       expect(two!.flips / two!.cycles).toBeGreaterThan(1.8 * (one!.flips / one!.cycles));
     }
+  }, 300_000);
+});
+
+// ---------------------------------------------------------------- the table loader
+
+/** The loader bench's vectors for one load: the wire form of `t` and the five sections it must build. */
+function loaderVectors(t: SearchTableWords, stream: SearchStream = encodeSearchStream(t)): string {
+  const hex = (a: ArrayLike<number>): string[] => Array.from(a, (x) => x.toString(16));
+  const lines = [`load ${t.numVars} ${t.numValues} ${t.numClauses} ${t.numLiterals}`];
+  const chunked = (head: string, items: string[]) => {
+    for (let k = 0; k < items.length; k += 64) lines.push(`${head} ${items.slice(k, k + 64).join(' ')}`);
+  };
+  chunked('vars', hex(stream.vars));
+  chunked('clauses', hex(stream.clauses));
+  (['vars', 'clauses', 'literals', 'values', 'occurrences'] as const).forEach((name, s) => chunked(`expect ${s}`, hex(t.sections[name])));
+  lines.push('build');
+  return `${lines.join('\n')}\n`;
+}
+
+function runLoaderTb(binary: string, text: string, stallPercent: number, seed: number): { lines: string[]; status: number | null } {
+  const dir = mkdtempSync(join(tmpdir(), 'search-loader-tb-'));
+  try {
+    const file = join(dir, 'vectors.txt');
+    writeFileSync(file, text);
+    const r = spawnSync(binary, [file, String(stallPercent), String(seed)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw r.error;
+    return { lines: r.stdout.trim().split('\n'), status: r.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('search table loader testbench (hdl/rtl/search_loader.v)', () => {
+  let tb = '';
+  beforeAll(() => {
+    execFileSync('make', ['-s', '-C', join(ROOT, 'hdl/tb'), 'search_loader'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    tb = join(ROOT, 'build/tb/search_loader/Vsearch_loader');
+  }, 600_000);
+
+  it('stores every word and builds VALUES and OCCURRENCES exactly as the host does, within the stated bound', () => {
+    const models: Model[] = [
+      parseProblem(readFileSync(join(ROOT, 'test/fixtures/uf50-218.cnf'), 'utf8'), { format: 'cnf' }),
+      parseProblem(plantedSat(250, 1065, 3).cnf, { format: 'cnf' }),
+      parseProblem(readFileSync(join(ROOT, 'test/fixtures/flat50-3.col'), 'utf8'), { format: 'col', colors: 3 }),
+      parseProblem(plantedColoring(60, 8, 400, 2).col, { format: 'col', colors: 8 }),
+      parseProblem(readFileSync(join(ROOT, 'test/fixtures/sudoku-hard.json'), 'utf8'), { format: 'json' }),
+    ];
+    const rng = new Prng(11);
+    for (let k = 0; k < 40; k++) {
+      models.push(randomModel(rng, { variables: 1 + rng.int(12), constraints: 1 + rng.int(8), maxDomainSize: k % 4 === 0 ? 256 : 9 }));
+    }
+    const tables = models.map((m) => compileSearchTables(m)).filter((t) => t.numLiterals <= 65536 && t.numValues <= 4096);
+    expect(tables.length).toBeGreaterThan(40);
+    const text = tables.map((t) => loaderVectors(t)).join('');
+    for (const [stall, seed] of [[0, 1], [30, 2]] as const) {
+      const { lines, status } = runLoaderTb(tb, text, stall, seed);
+      expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+      expect(status).toBe(0);
+      expect(lines.at(-1)).toBe(`done ${tables.length}`);
+      const oks = lines.slice(0, -1);
+      expect(oks).toHaveLength(tables.length);
+      oks.forEach((l, i) => {
+        expect(l).toMatch(/^ok \d+$/);
+        const t = tables[i]!;
+        if (stall === 0) expect(Number(l.split(' ')[1])).toBeLessThanOrEqual(t.numValues + 2 * t.numLiterals + 6);
+      });
+    }
+  }, 300_000);
+
+  it('refuses a damaged stream with the ERROR_SEARCH_TABLE arg the host decoder gives', () => {
+    const rng = new Prng(5);
+    const cases: { t: SearchTableWords; stream: SearchStream; arg: number }[] = [];
+    for (let k = 0; cases.length < 60 && k < 2000; k++) {
+      const t = compileSearchTables(randomModel(rng, { variables: 2 + rng.int(8), constraints: 1 + rng.int(6), maxDomainSize: 9 }));
+      if (t.numClauses === 0) continue;
+      const good = encodeSearchStream(t);
+      const stream = { vars: good.vars.slice(), clauses: good.clauses.slice() };
+      const sizes = { ...t };
+      switch (k % 6) {
+        case 0: stream.clauses[rng.int(stream.clauses.length)]! ^= 1 << rng.int(8); break;   // a flipped bit
+        case 1: sizes.numClauses += 1; break;                                                    // a clause short
+        case 2: sizes.numLiterals -= 1; break;                                                   // a literal too many
+        case 3: stream.clauses = Uint8Array.from([...stream.clauses, rng.int(256)]); break;      // a byte after the end
+        case 4: sizes.numValues += 1; break;                                                     // values short
+        default: stream.vars[rng.int(stream.vars.length)] = rng.int(256); break;               // a size changed
+      }
+      let arg: number;
+      try {
+        decodeSearchStream(sizes, stream);
+        continue;   // the damage happened to decode (e.g. a flipped sign bit): the CRC catches those
+      } catch (err) {
+        if (!(err instanceof SearchStreamError)) throw err;
+        arg = err.arg;
+      }
+      cases.push({ t: { ...sizes, sections: t.sections }, stream, arg });
+    }
+    expect(new Set(cases.map((c) => c.arg)).size).toBeGreaterThanOrEqual(4);
+    const text = cases.map((c) => loaderVectors(c.t, c.stream)).join('');
+    const { lines, status } = runLoaderTb(tb, text, 20, 3);
+    expect(status).toBe(0);
+    expect(lines.slice(0, -1)).toEqual(cases.map((c) => `error ${c.arg}`));
   }, 300_000);
 });

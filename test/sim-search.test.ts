@@ -1,12 +1,14 @@
 // Device search through the real device path: the Verilator simulation of hilsolve_top on its
 // pseudo-terminal, raw frames (test/helpers/raw-device.ts), no session. The search tables are
 // built here from the CNF by a small helper that follows docs/search.md on its own (it does not
-// use src/model/search-tables.ts), the validator program is the host compiler's, and every
+// use src/model/search-tables.ts) and sent in the wire form (src/model/search-wire.ts), from which
+// the device builds its occurrence lists; the validator program is the host compiler's, and every
 // Solution is put together from its parts and checked with the reference checkers (program and
 // model) and its digest with the host CRC.
 //
 // Covered: HelloReply capacities; every ERROR_SEARCH_STATE arg, ERROR_SEARCH_CAPACITY per
-// Limit, ERROR_SEARCH_CRC, ERROR_NO_PROGRAM / ERROR_WRONG_PROGRAM at SearchStart; solutions up to
+// Limit, ERROR_SEARCH_CRC, ERROR_SEARCH_TABLE (at a chunk and at SearchEnd), chunks sent again
+// (ignored up to the decode point), ERROR_NO_PROGRAM / ERROR_WRONG_PROGRAM at SearchStart; solutions up to
 // max_solutions (index, seq, digest, parts of a solution longer than one frame); status counters
 // while searching; rejects (states the validator refuses); SearchStop; Reset during a search;
 // validate-mode candidates served while a search runs.
@@ -23,17 +25,19 @@ import { unpackIndices } from '../src/model/pack.ts';
 import { parseCnf } from '../src/model/parse-cnf.ts';
 import { Prng } from '../src/model/prng.ts';
 import type { Program } from '../src/model/program.ts';
+import { encodeSearchStream, type SearchStream } from '../src/model/search-wire.ts';
 import type { Model } from '../src/model/types.ts';
 import { RawDevice } from './helpers/raw-device.ts';
 
 const SEARCH_STATE = 16;
 const SEARCH_CRC = 17;
 const SEARCH_CAPACITY = 18;
+const SEARCH_TABLE = 20;
 const LIMIT_SEARCH = { vars: 5, values: 6, clauses: 7, literals: 8 } as const;
 /** SearchStatus.state */
 const ST = { none: 0, loading: 1, ready: 2, searching: 3 } as const;
-/** Words per SearchChunk (a multiple of 4 bytes that fits a 512-byte frame). */
-const CHUNK_WORDS = 120;
+/** Bytes per SearchChunk (fits a 512-byte frame). */
+const CHUNK_BYTES = 480;
 /** Program bytes per ProgramChunk (MESSAGE_OVERHEAD is 24). */
 const PROGRAM_CHUNK = 488;
 
@@ -171,26 +175,24 @@ function cnfTables(numVars: number, clauses: number[][]): Tables {
   };
 }
 
-function wordBytes(words: Uint32Array): Uint8Array {
-  const out = new Uint8Array(words.length * 4);
-  new DataView(out.buffer).setUint32(0, 0); // (keeps the type narrow)
-  words.forEach((w, i) => new DataView(out.buffer).setUint32(4 * i, w, true));
-  return out;
+function wireForm(t: Tables): SearchStream {
+  const [vars, clauses, literals, values, occurrences] = t.sections as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  return encodeSearchStream({ ...t, sections: { vars, clauses, literals, values, occurrences } });
 }
 
 async function beginTables(t: Tables): Promise<void> {
   await expectAck({ kind: 'searchBegin', numVars: t.numVars, numValues: t.numValues, numClauses: t.numClauses, numLiterals: t.numLiterals });
 }
 
-/** SearchBegin, every section in chunks, SearchEnd; returns the CRC sent. */
+/** SearchBegin, both streams of the wire form in chunks, SearchEnd; returns the CRC sent. */
 async function loadTables(t: Tables): Promise<number> {
   await beginTables(t);
+  const stream = wireForm(t);
   let crc = 0;
-  for (let section = 0; section < 5; section++) {
-    const bytes = wordBytes(t.sections[section]!);
-    for (let w = 0; w < t.sections[section]!.length; w += CHUNK_WORDS) {
-      const data = bytes.subarray(4 * w, 4 * Math.min(w + CHUNK_WORDS, t.sections[section]!.length));
-      await expectAck({ kind: 'searchChunk', section, offset: w, data });
+  for (const [section, bytes] of [[0, stream.vars], [1, stream.clauses]] as const) {
+    for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+      const data = bytes.subarray(offset, offset + CHUNK_BYTES);
+      await expectAck({ kind: 'searchChunk', section, offset, data });
       crc = crc32(data, crc);
     }
   }
@@ -300,15 +302,17 @@ describe('device search on the simulated device', () => {
     await expectError({ kind: 'searchChunk', section: 0, offset: 0, data: new Uint8Array(4) }, SEARCH_STATE, 1);
     await expectAck({ kind: 'searchBegin', numVars: 3, numValues: 6, numClauses: 2, numLiterals: 4 });
     expect(await status()).toMatchObject({ state: ST.loading });
-    // 3: unknown section, or words past the section's end (VALUES has num_values + 1 entries)
-    await expectError({ kind: 'searchChunk', section: 5, offset: 0, data: new Uint8Array(4) }, SEARCH_STATE, 3);
-    await expectError({ kind: 'searchChunk', section: 0, offset: 2, data: new Uint8Array(8) }, SEARCH_STATE, 3);
-    await expectError({ kind: 'searchChunk', section: 3, offset: 0, data: new Uint8Array(4 * 8) }, SEARCH_STATE, 3);
-    await expectAck({ kind: 'searchChunk', section: 3, offset: 0, data: new Uint8Array(4 * 7) });
+    // 3: unknown section, or VARS bytes past num_vars
+    await expectError({ kind: 'searchChunk', section: 2, offset: 0, data: new Uint8Array(4) }, SEARCH_STATE, 3);
+    await expectError({ kind: 'searchChunk', section: 0, offset: 2, data: new Uint8Array(2) }, SEARCH_STATE, 3);
+    // 6: past the decode point (a gap), or clauses before every variable
+    await expectError({ kind: 'searchChunk', section: 0, offset: 1, data: Uint8Array.of(1) }, SEARCH_STATE, 6);
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: Uint8Array.of(1, 1) });
+    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.of(0) }, SEARCH_STATE, 6);
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: Uint8Array.of(1, 1, 1) }); // two bytes already taken
+    await expectError({ kind: 'searchChunk', section: 1, offset: 3, data: Uint8Array.of(0) }, SEARCH_STATE, 6);
     await expectError({ kind: 'prior', offset: 5, data: Uint8Array.of(1, 2) }, SEARCH_STATE, 3);
     await expectAck({ kind: 'prior', offset: 4, data: Uint8Array.of(1, 2) });
-    // 5: not whole words
-    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: new Uint8Array(6) }, SEARCH_STATE, 5);
     // 2: tables not ended
     await expectError({ kind: 'searchStart', programId: 1, seed: 1, flipBudget: 0, noise: 0, maxSolutions: 0 }, SEARCH_STATE, 2);
   });
@@ -329,11 +333,52 @@ describe('device search on the simulated device', () => {
     await loadTables(t);
     expect(await status()).toMatchObject({ state: ST.ready });
     await beginTables(t);
-    const data = wordBytes(t.sections[0]!);
+    const { vars: data } = wireForm(t);
     await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data });
     await expectError({ kind: 'searchEnd', crc: (crc32(data) ^ 1) >>> 0 }, SEARCH_CRC, 0);
     expect(await status()).toMatchObject({ state: ST.none });
     await expectError({ kind: 'searchEnd', crc: crc32(data) }, SEARCH_STATE, 1);
+  });
+
+  it('takes a chunk sent again only past its decode point: the CRC is the streams\' whatever was repeated', async () => {
+    const p = problem(40, planted3Sat(40, 170, 9).clauses);
+    const stream = wireForm(p.tables);
+    await beginTables(p.tables);
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars.subarray(0, 10) });
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars.subarray(0, 10) });  // wholly before
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 5, data: stream.vars.subarray(5) });      // 5..9 ignored
+    await expectAck({ kind: 'searchChunk', section: 1, offset: 0, data: stream.clauses.subarray(0, 20) });
+    await expectAck({ kind: 'searchChunk', section: 1, offset: 7, data: stream.clauses.subarray(7, 20) });
+    await expectAck({ kind: 'searchChunk', section: 1, offset: 11, data: stream.clauses.subarray(11) });
+    await expectAck({ kind: 'searchEnd', crc: crc32(stream.clauses, crc32(stream.vars)) });
+    const id = nextProgramId++;
+    await loadProgram(p.program, id);
+    await sendPrior(p.tables.numValues);
+    await expectAck({ kind: 'searchStart', programId: id, seed: 3, flipBudget: 0, noise: 60, maxSolutions: 1 });
+    const [sol] = await waitSolutions(1);
+    expect(checkModel(p.model, unpackIndices(p.program.widths, sol!.values)).ok).toBe(true);
+  });
+
+  it('refuses an inconsistent table stream with ERROR_SEARCH_TABLE and drops the tables', async () => {
+    const t = cnfTables(3, [[1, 2], [-1, 3]]);
+    const stream = wireForm(t);
+    // 7 at a chunk: a byte after the last clause.
+    await beginTables(t);
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars });
+    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.from([...stream.clauses, 0]) }, SEARCH_TABLE, 7);
+    expect(await status()).toMatchObject({ state: ST.none });
+    // 1 at a chunk: a variable past num_vars (2 bits hold 3).
+    await beginTables(t);
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars });
+    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.of(0x03, 0x0c) }, SEARCH_TABLE, 1);
+    // 8 at SearchEnd: fewer literals than SearchBegin said; 7: fewer clauses.
+    for (const [sizes, arg] of [[{ ...t, numLiterals: 5 }, 8], [{ ...t, numClauses: 3 }, 7]] as const) {
+      await beginTables(sizes);
+      await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars });
+      await expectAck({ kind: 'searchChunk', section: 1, offset: 0, data: stream.clauses });
+      await expectError({ kind: 'searchEnd', crc: crc32(stream.clauses, crc32(stream.vars)) }, SEARCH_TABLE, arg);
+      expect(await status()).toMatchObject({ state: ST.none });
+    }
   });
 
   it('starts only with the named program loaded in the validator', async () => {

@@ -59,6 +59,9 @@
 //                       2 random walk, 3 least break), 7 flips since the restart, 8 cycles since
 //                       the restart, 9 this chain's restarts, 10 its flips (low word), 11 its
 //                       unsat count (st_unsat's term)
+//   ld_*            the table loader's reads (search_loader): while ld_own (tables loading, every
+//                   chain idle) ld_va_addr, ld_cl_addr, ld_li_addr read VARS, CLAUSES and
+//                   LITERALS as stored, on ld_*_q one cycle later.
 //
 // PRNG: xorshift32 (x ^= x << 13; x ^= x >> 17; x ^= x << 5), seeded at start (seed 0 becomes
 // 0x2545F491), stepped every cycle while searching; its bits: [31:24] Gumbel index, [23:16]
@@ -127,7 +130,14 @@ module search_core #(
     input  wire [5:0]                    dbg_chain,
     input  wire [2:0]                    dbg_sel,
     input  wire [31:0]                   dbg_addr,
-    output wire [31:0]                   dbg_data
+    output wire [31:0]                   dbg_data,
+    input  wire                          ld_own,
+    input  wire [$clog2(MAX_VARS)-1:0]   ld_va_addr,
+    output wire [$clog2(MAX_VALUES)+7:0] ld_va_q,
+    input  wire [$clog2(MAX_CLAUSES)-1:0] ld_cl_addr,
+    output wire [$clog2(MAX_LITERALS)+7:0] ld_cl_q,
+    input  wire [$clog2(MAX_LITERALS)-1:0] ld_li_addr,
+    output wire [$clog2(MAX_VARS)+8:0]   ld_li_q
 );
     localparam integer VW = $clog2(MAX_VARS);
     localparam integer PW = $clog2(MAX_VALUES);
@@ -167,14 +177,33 @@ module search_core #(
     wire [CHAINS*64-1:0]       c_cycles;     // chain 0's is the core's
     /* verilator lint_on UNUSEDSIGNAL */
 
+    // The loader's reads (ld_own, every chain idle) take chain 0's port A of VARS, CLAUSES and
+    // LITERALS: the same registered read, one cycle.
+    reg  [CHAINS*VW-1:0] va_addr_t;
+    reg  [CHAINS*CW-1:0] cl_addr_t;
+    reg  [CHAINS*LW-1:0] li_addr_t;
+    always @(*) begin
+        va_addr_t = va_addr;
+        cl_addr_t = cl_addr;
+        li_addr_t = li_addr;
+        if (ld_own) begin
+            va_addr_t[VW-1:0] = ld_va_addr;
+            cl_addr_t[CW-1:0] = ld_cl_addr;
+            li_addr_t[LW-1:0] = ld_li_addr;
+        end
+    end
+    assign ld_va_q = va_q[PW+7:0];
+    assign ld_cl_q = cl_q[LW+7:0];
+    assign ld_li_q = li_q[WW-1:0];
+
     search_tables #(
         .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
         .MAX_LITERALS(MAX_LITERALS)
     ) tables (
         .clk(clk), .we(wr_fire && &c_idle), .wr_section(s_wr_section), .wr_addr(s_wr_addr),
         .wr_data(s_wr_data),
-        .va_addr(va_addr), .va_q(va_q), .vb_addr(vb_addr), .vb_q(vb_q), .cl_addr(cl_addr), .cl_q(cl_q),
-        .li_addr(li_addr), .li_q(li_q), .pa_addr(pa_addr), .pb_addr(pb_addr),
+        .va_addr(va_addr_t), .va_q(va_q), .vb_addr(vb_addr), .vb_q(vb_q), .cl_addr(cl_addr_t), .cl_q(cl_q),
+        .li_addr(li_addr_t), .li_q(li_q), .pa_addr(pa_addr), .pb_addr(pb_addr),
         .sa_q(sa_q), .ea_q(ea_q), .sb_q(sb_q), .eb_q(eb_q), .oc_addr(oc_addr), .oc_q(oc_q));
 
     // ---------------------------------------------------------------- solution grant

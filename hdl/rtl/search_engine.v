@@ -7,13 +7,18 @@
 //   replies keep the order of the requests):
 //     SearchBegin   stop any search, drop the tables, check the sizes (ERROR_SEARCH_CAPACITY,
 //                   arg the Limit 5..8), set the core's sizes, start the table CRC; Ack
-//     SearchChunk   checks (ERROR_SEARCH_STATE arg 4 searching, 1 no load in progress, 3 unknown
-//                   section, 5 length not a multiple of 4, 3 words past the section's end), then
-//                   every word to the core (and each VARS word's index width to the packer's
-//                   width table) and every byte into the CRC; Ack. A refused chunk writes nothing
-//                   and stays out of the CRC.
-//     SearchEnd     arg 4 searching, 1 no load in progress; ERROR_SEARCH_CRC (tables dropped)
-//                   or Ack (tables ready)
+//     SearchChunk   one of the two streams of docs/search.md "Wire form" (section 0 VARS, 1
+//                   CLAUSES) at a byte offset. Checks (ERROR_SEARCH_STATE arg 4 searching, 1 no
+//                   load in progress, 3 unknown section or VARS bytes past num_vars, 6 a byte
+//                   past the section's decode point: a gap, or CLAUSES before every VARS byte);
+//                   then the bytes past the decode point go to search_loader (which writes the
+//                   core's tables, and each variable's index width to the packer's width table)
+//                   and into the CRC; bytes before it are ignored (a chunk sent again after a
+//                   lost reply changes nothing). Ack, or ERROR_SEARCH_TABLE (tables dropped)
+//                   when the loader refuses the stream. A refused chunk takes no byte.
+//     SearchEnd     arg 4 searching, 1 no load in progress; ERROR_SEARCH_CRC (tables dropped);
+//                   else the loader checks the totals and builds VALUES and OCCURRENCES, then
+//                   Ack (tables ready) or ERROR_SEARCH_TABLE (tables dropped)
 //     Prior         arg 1 without SearchBegin, 3 past num_values; bytes to the core (section 5),
 //                   also while searching; Ack
 //     SearchStart   arg 1 no tables, 2 tables not ended; ERROR_NO_PROGRAM / ERROR_WRONG_PROGRAM
@@ -115,15 +120,16 @@ module search_engine #(
     localparam [3:0] R_ACK = 4'd4, R_SOLUTION = 4'd5, R_STATUS = 4'd6, R_VERDICT = 4'd8,
                      R_ERROR = 4'd15;
     localparam [31:0] E_NO_PROGRAM = 32'd11, E_WRONG_PROGRAM = 32'd12, E_STATE = 32'd16,
-                      E_CRC = 32'd17, E_CAPACITY = 32'd18;
+                      E_CRC = 32'd17, E_CAPACITY = 32'd18, E_TABLE = 32'd20;
     localparam [1:0] T_NONE = 2'd0, T_LOADING = 2'd1, T_READY = 2'd2;
     localparam [31:0] SEED_FOR_ZERO = 32'h2545F491;
 
     localparam [4:0] S_IDLE = 5'd0, S_REPLY = 5'd1, S_STOP_CMD = 5'd2, S_STOP_WAIT = 5'd3,
                      S_START_CMD = 5'd4, S_BEGIN = 5'd5, S_CHUNK_RD = 5'd6, S_CHUNK_BYTE = 5'd7,
-                     S_CHUNK_WR = 5'd8, S_PRIOR_RD = 5'd9, S_PRIOR_BYTE = 5'd10,
+                     S_CHUNK_DRAIN = 5'd8, S_PRIOR_RD = 5'd9, S_PRIOR_BYTE = 5'd10,
                      S_PRIOR_WR = 5'd11, S_PACK = 5'd12, S_PACK_LAST = 5'd13, S_V_WAIT = 5'd14,
-                     S_V_RUN = 5'd15, S_SEND = 5'd16, S_SOL_ACK = 5'd17, S_START = 5'd18;
+                     S_V_RUN = 5'd15, S_SEND = 5'd16, S_SOL_ACK = 5'd17, S_START = 5'd18,
+                     S_END_BUILD = 5'd19, S_END_WAIT = 5'd20;
     // What follows a stop.
     localparam [2:0] P_IDLE = 3'd0, P_BEGIN = 3'd1, P_START = 3'd2, P_STATUS = 3'd3,
                      P_SOL_ACK = 3'd4;
@@ -143,10 +149,26 @@ module search_engine #(
 
     // ---------------------------------------------------------------- the core
     reg  [31:0] num_vars, num_values, num_clauses, num_literals;
-    wire        s_wr_valid = state == S_CHUNK_WR || state == S_PRIOR_WR;
+    wire        ld_wr_valid;
+    wire [2:0]  ld_wr_section;
+    wire [31:0] ld_wr_addr, ld_wr_data;
+    wire        s_wr_valid = state == S_PRIOR_WR || ld_wr_valid;
     wire        s_wr_ready;
     reg  [2:0]  wr_section;
     reg  [31:0] wr_addr, wr_data;
+    wire [2:0]  core_wr_section = ld_wr_valid ? ld_wr_section : wr_section;
+    wire [31:0] core_wr_addr = ld_wr_valid ? ld_wr_addr : wr_addr;
+    wire [31:0] core_wr_data = ld_wr_valid ? ld_wr_data : wr_data;
+    localparam integer PW = $clog2(MAX_VALUES);
+    localparam integer CW = $clog2(MAX_CLAUSES);
+    localparam integer LW = $clog2(MAX_LITERALS);
+    wire            ld_own = tables == T_LOADING;
+    wire [VW-1:0]   ld_va_addr;
+    wire [PW+7:0]   ld_va_q;
+    wire [CW-1:0]   ld_cl_addr;
+    wire [LW+7:0]   ld_cl_q;
+    wire [LW-1:0]   ld_li_addr;
+    wire [VW+8:0]   ld_li_q;
     wire        s_cmd_valid = state == S_STOP_CMD || state == S_START_CMD;
     wire        s_cmd_stop = state == S_STOP_CMD;
     wire        s_cmd_ready;
@@ -168,8 +190,8 @@ module search_engine #(
         .clk(clk), .rst(rst),
         .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
         .cfg_num_literals(num_literals),
-        .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(wr_section),
-        .s_wr_addr(wr_addr), .s_wr_data(wr_data),
+        .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(core_wr_section),
+        .s_wr_addr(core_wr_addr), .s_wr_data(core_wr_data),
         .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
         .s_cmd_seed(cmd_seed), .s_cmd_flip_budget(cmd_flip_budget), .s_cmd_noise(cmd_noise),
         .m_sol_valid(m_sol_valid), .m_sol_ready(m_sol_ready),
@@ -181,8 +203,32 @@ module search_engine #(
         /* verilator lint_off PINCONNECTEMPTY */
         .dbg_step(1'b0), .dbg_go({CHAINS{1'b0}}), .dbg_paused(), .dbg_chain(6'd0), .dbg_sel(3'd0),
         .dbg_addr(32'd0),
-        .dbg_data());
+        .dbg_data(),
         /* verilator lint_on PINCONNECTEMPTY */
+        .ld_own(ld_own), .ld_va_addr(ld_va_addr), .ld_va_q(ld_va_q), .ld_cl_addr(ld_cl_addr),
+        .ld_cl_q(ld_cl_q), .ld_li_addr(ld_li_addr), .ld_li_q(ld_li_q));
+
+    // ---------------------------------------------------------------- the table loader
+    reg         ld_begin, ld_build;
+    reg  [31:0] taken0, taken1;          // stream bytes taken: VARS, CLAUSES (the decode points)
+    wire        ld_byte_valid = state == S_CHUNK_BYTE;
+    wire        ld_byte_ready, ld_idle, ld_err;
+    wire [31:0] ld_err_arg;
+    search_loader #(
+        .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
+        .MAX_LITERALS(MAX_LITERALS)
+    ) loader (
+        .clk(clk), .rst(rst),
+        .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
+        .cfg_num_literals(num_literals),
+        .s_begin(ld_begin),
+        .s_byte_valid(ld_byte_valid), .s_byte_ready(ld_byte_ready), .s_byte_section(wr_section[0]),
+        .s_byte_data(req_data),
+        .s_build(ld_build), .idle(ld_idle), .err(ld_err), .err_arg(ld_err_arg),
+        .m_wr_valid(ld_wr_valid), .m_wr_ready(s_wr_ready), .m_wr_section(ld_wr_section),
+        .m_wr_addr(ld_wr_addr), .m_wr_data(ld_wr_data),
+        .rd_va_addr(ld_va_addr), .rd_va_q(ld_va_q), .rd_cl_addr(ld_cl_addr), .rd_cl_q(ld_cl_q),
+        .rd_li_addr(ld_li_addr), .rd_li_q(ld_li_q));
 
     // ---------------------------------------------------------------- request checks
     // value > limit without a carry chain wider than the field.
@@ -190,24 +236,21 @@ module search_engine #(
     wire        over_values   = req_f3 > MAX_VALUES;
     wire        over_clauses  = req_f4 > MAX_CLAUSES;
     wire        over_literals = req_f5 > MAX_LITERALS;
-    wire [31:0] words = {{(33-AW){1'b0}}, req_len[AW:2]};
-    reg  [31:0] section_size;
-    always @(*)
-        case (req_f2[2:0])
-            3'd0:    section_size = num_vars;
-            3'd1:    section_size = num_clauses;
-            3'd3:    section_size = num_values + 32'd1;
-            default: section_size = num_literals;     // 2 LITERALS, 4 OCCURRENCES
-        endcase
-    wire [32:0] chunk_end = {1'b0, req_f3} + {1'b0, words};
-    wire        chunk_past = chunk_end > {1'b0, section_size};
+    wire [32:0] chunk_end = {1'b0, req_f3} + {{(32-AW){1'b0}}, req_len};
+    wire [31:0] taken = req_f2[0] ? taken1 : taken0;       // the section's decode point
+    wire        chunk_past = !req_f2[0] && chunk_end > {1'b0, num_vars};
+    wire        chunk_gap = req_f3 > taken
+                         || (req_f2[0] && taken0 != num_vars && chunk_end > {1'b0, taken1});
+    wire        chunk_old = chunk_end <= {1'b0, taken};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] skip = taken - req_f3;                     // bytes of the chunk already taken
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [32:0] prior_end = {1'b0, req_f2} + {{(32-AW){1'b0}}, req_len};
     wire        prior_past = prior_end > {1'b0, num_values};
     wire        active = run || searching;
 
     // ---------------------------------------------------------------- byte streams and CRC
     reg  [AW:0]  idx;                // bytes of the request's bytes field taken
-    reg  [23:0]  word;               // the bytes of the word so far (the newest on top)
     reg  [31:0]  crc;                // running table CRC (the value is its complement)
     wire [31:0]  crc_next;
     crc32_byte crc_step (.crc_in(crc), .data(req_data), .crc_out(crc_next));
@@ -221,9 +264,9 @@ module search_engine #(
     endfunction
     reg  [3:0]   widths [0:MAX_VARS-1];
     reg  [3:0]   width_q;
-    wire         width_we = state == S_CHUNK_WR && s_wr_ready && wr_section == 3'd0;
+    wire         width_we = ld_wr_valid && s_wr_ready && ld_wr_section == 3'd0;
     always @(posedge clk) begin
-        if (width_we) widths[wr_addr[VW-1:0]] <= bit_length(wr_data[31:24]);
+        if (width_we) widths[ld_wr_addr[VW-1:0]] <= bit_length(ld_wr_data[31:24]);
         width_q <= widths[pk_var[VW-1:0]];
     end
 
@@ -356,6 +399,8 @@ module search_engine #(
     always @(posedge clk) begin
         if (clear) clear_due <= 1'b1;
         v_rep_ready <= 1'b0;
+        ld_begin <= 1'b0;
+        ld_build <= 1'b0;
         pk2 <= pk_issue;
         if (pk_issue) pk_var <= pk_var + 1'b1;
         if (pk2) begin
@@ -378,14 +423,13 @@ module search_engine #(
                         K_CHUNK:
                             if (active) refuse(E_STATE, 32'd4);
                             else if (tables != T_LOADING) refuse(E_STATE, 32'd1);
-                            else if (req_f2 > 32'd4) refuse(E_STATE, 32'd3);
-                            else if (req_len[1:0] != 2'd0) refuse(E_STATE, 32'd5);
+                            else if (req_f2 > 32'd1) refuse(E_STATE, 32'd3);
                             else if (chunk_past) refuse(E_STATE, 32'd3);
-                            else if (req_len == 0) reply(R_ACK);
+                            else if (chunk_gap) refuse(E_STATE, 32'd6);
+                            else if (chunk_old) reply(R_ACK);
                             else begin
-                                idx        <= 0;
+                                idx        <= skip[AW:0];
                                 wr_section <= req_f2[2:0];
-                                wr_addr    <= req_f3;
                                 state      <= S_CHUNK_RD;
                             end
                         K_END:
@@ -395,8 +439,8 @@ module search_engine #(
                                 tables <= T_NONE;
                                 refuse(E_CRC, 32'd0);
                             end else begin
-                                tables <= T_READY;
-                                reply(R_ACK);
+                                ld_build <= 1'b1;
+                                state    <= S_END_BUILD;
                             end
                         K_PRIOR:
                             if (tables == T_NONE) refuse(E_STATE, 32'd1);
@@ -458,6 +502,9 @@ module search_engine #(
                     num_literals <= req_f5;
                     tables       <= T_LOADING;
                     crc          <= 32'hFFFFFFFF;
+                    taken0       <= 32'd0;
+                    taken1       <= 32'd0;
+                    ld_begin     <= 1'b1;
                     reply(R_ACK);
                 end
             end
@@ -478,20 +525,31 @@ module search_engine #(
                     reply(R_ACK);
                 end
             S_CHUNK_RD: state <= S_CHUNK_BYTE;
-            S_CHUNK_BYTE: begin           // req_data is byte idx
-                crc  <= crc_next;
-                word <= {req_data, word[23:8]};
-                idx  <= idx + 1'b1;
-                if (idx[1:0] == 2'd3) begin
-                    wr_data <= {req_data, word};
-                    state   <= S_CHUNK_WR;
-                end else state <= S_CHUNK_RD;
-            end
-            S_CHUNK_WR:
-                if (s_wr_ready) begin
-                    wr_addr <= wr_addr + 32'd1;
-                    if (idx == req_len) reply(R_ACK);
-                    else state <= S_CHUNK_RD;
+            S_CHUNK_BYTE:                 // req_data is byte idx, on offer to the loader
+                if (ld_byte_ready) begin
+                    crc <= crc_next;
+                    idx <= idx + 1'b1;
+                    if (wr_section[0]) taken1 <= taken1 + 32'd1;
+                    else taken0 <= taken0 + 32'd1;
+                    state <= idx + 1'b1 == req_len ? S_CHUNK_DRAIN : S_CHUNK_RD;
+                end
+            S_CHUNK_DRAIN:                // the loader decodes what it holds
+                if (ld_idle) begin
+                    if (ld_err) begin
+                        tables <= T_NONE;
+                        refuse(E_TABLE, ld_err_arg);
+                    end else reply(R_ACK);
+                end
+            S_END_BUILD: state <= S_END_WAIT;
+            S_END_WAIT:                   // the totals checked, VALUES and OCCURRENCES built
+                if (ld_idle) begin
+                    if (ld_err) begin
+                        tables <= T_NONE;
+                        refuse(E_TABLE, ld_err_arg);
+                    end else begin
+                        tables <= T_READY;
+                        reply(R_ACK);
+                    end
                 end
             S_PRIOR_RD: state <= S_PRIOR_BYTE;
             S_PRIOR_BYTE: begin
@@ -589,6 +647,8 @@ module search_engine #(
             num_values  <= 32'd0;
             num_clauses <= 32'd0;
             num_literals <= 32'd0;
+            ld_begin    <= 1'b0;
+            ld_build    <= 1'b0;
         end
     end
 

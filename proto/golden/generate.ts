@@ -16,6 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../src/model/crc32.ts';
+import { encodeSearchStream } from '../../src/model/search-wire.ts';
 import { Opcode, encodeProgramWords, encodeWord } from '../../src/model/isa.ts';
 import {
   ChunkKind, ErrorCode, Limit, PROTOCOL_VERSION, SearchSection, decodeDevice, decodeHost, encodeDevice, encodeHost,
@@ -246,17 +247,16 @@ function reloadCases(): HostCase[] {
 }
 
 // Search tables of the golden program's clause `x0 = 1 or x1 = 1` (docs/search.md, "Tables"):
-// two boolean variables (value slots 0, 1 and 2, 3), one clause of the literals (x0, 1) and (x1, 1).
+// two boolean variables (value slots 0, 1 and 2, 3), one clause of the literals (x0, 1) and (x1, 1),
+// in the wire form ("Wire form"): VARS 01 01 (both of size 2); CLAUSES 0x03 0x10, the bits (LSB
+// first) 1 (a new length) 00000001 (length - 1 = 1), then per literal the sign 0 and the
+// variable in 1 bit: 0 0, 0 1; 3 bits of padding.
 const SEARCH_SIZES = { numVars: 2, numValues: 4, numClauses: 1, numLiterals: 2 };
-const SEARCH_SECTIONS: [number, string, number[]][] = [
-  [SearchSection.VARS, 'vars', [0 | (1 << 24), 2 | (1 << 24)]],
-  [SearchSection.CLAUSES, 'clauses', [0 | (1 << 24)]],
-  [SearchSection.LITERALS, 'literals', [1 | (0 << 8), 1 | (1 << 8)]],
-  [SearchSection.VALUES, 'values', [0, 0, 1, 1, 2]],
-  [SearchSection.OCCURRENCES, 'occurrences', [0, 0]],
-];
-const u32le = (words: number[]) => Uint8Array.from(words.flatMap((w) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]));
-const SEARCH_CRC = crc32(Uint8Array.from(SEARCH_SECTIONS.flatMap(([, , words]) => [...u32le(words)])));
+const SEARCH_STREAM = encodeSearchStream({ ...SEARCH_SIZES, sections: {
+  vars: Uint32Array.of(0 | (1 << 24), 2 | (1 << 24)), clauses: Uint32Array.of(0 | (1 << 24)),
+  literals: Uint32Array.of(1 | (0 << 8), 1 | (1 << 8)), values: Uint32Array.of(0, 0, 1, 1, 2), occurrences: Uint32Array.of(0, 0),
+} });
+const SEARCH_CRC = crc32(SEARCH_STREAM.clauses, crc32(SEARCH_STREAM.vars));
 const SEARCH_START_SEQ = 57;
 
 function searchCases(): HostCase[] {
@@ -276,21 +276,27 @@ function searchCases(): HostCase[] {
     { layer, name: 'search-start-not-ended', note: 'SearchStart before SearchEnd: ERROR_SEARCH_STATE 2',
       msg: { kind: 'searchStart', seq: 44, programId: PROGRAM_ID, seed: 1, flipBudget: 0, noise: 0, maxSolutions: 1 },
       reply: stateError(44, 2) },
-    { layer, name: 'search-chunk-unaligned', note: 'chunk data of 3 bytes: ERROR_SEARCH_STATE 5',
-      msg: { kind: 'searchChunk', seq: 45, section: SearchSection.VARS, offset: 0, data: Uint8Array.of(1, 2, 3) }, reply: stateError(45, 5) },
-    { layer, name: 'search-chunk-outside', note: 'a VARS word at offset 2 of a 2-word section: ERROR_SEARCH_STATE 3',
-      msg: { kind: 'searchChunk', seq: 46, section: SearchSection.VARS, offset: 2, data: u32le([0]) }, reply: stateError(46, 3) },
+    { layer, name: 'search-chunk-clauses-early', note: 'CLAUSES bytes before every VARS byte arrived: ERROR_SEARCH_STATE 6',
+      msg: { kind: 'searchChunk', seq: 45, section: SearchSection.CLAUSES, offset: 0, data: SEARCH_STREAM.clauses }, reply: stateError(45, 6) },
+    { layer, name: 'search-chunk-outside', note: 'a VARS byte at offset 2 of 2 variables: ERROR_SEARCH_STATE 3',
+      msg: { kind: 'searchChunk', seq: 46, section: SearchSection.VARS, offset: 2, data: Uint8Array.of(1) }, reply: stateError(46, 3) },
     { layer, name: 'search-chunk-unknown-section', note: 'section 7 does not exist: ERROR_SEARCH_STATE 3',
-      msg: { kind: 'searchChunk', seq: 47, section: 7, offset: 0, data: u32le([0]) }, reply: stateError(47, 3) },
+      msg: { kind: 'searchChunk', seq: 47, section: 7, offset: 0, data: Uint8Array.of(1) }, reply: stateError(47, 3) },
     { layer, name: 'search-end-bad-crc', note: 'SearchEnd whose CRC matches nothing sent: ERROR_SEARCH_CRC',
       msg: { kind: 'searchEnd', seq: 48, crc: 0x12345678 }, reply: { kind: 'error', seq: 48, code: ErrorCode.SEARCH_CRC } },
     { layer, name: 'search-begin-again', note: 'SearchBegin again: the tables start over',
       msg: { kind: 'searchBegin', seq: 49, ...SEARCH_SIZES }, reply: { kind: 'ack', seq: 49 } },
-    ...SEARCH_SECTIONS.map(([section, name, words], i): HostCase => ({
-      layer, name: `search-chunk-${name}`, note: `section ${name}: ${words.map((w) => `0x${w.toString(16)}`).join(', ')}`,
-      msg: { kind: 'searchChunk', seq: 50 + i, section, offset: 0, data: u32le(words) }, reply: { kind: 'ack', seq: 50 + i },
-    })),
-    { layer, name: 'search-end', note: 'CRC-32 of the five chunks\' data in the order sent',
+    { layer, name: 'search-chunk-vars-first', note: 'VARS byte 0 (x0 has 2 values): the decode point moves to 1',
+      msg: { kind: 'searchChunk', seq: 50, section: SearchSection.VARS, offset: 0, data: SEARCH_STREAM.vars.subarray(0, 1) }, reply: { kind: 'ack', seq: 50 } },
+    { layer, name: 'search-chunk-vars-overlap', note: 'VARS bytes 0..1 (sent again after a lost reply, longer): byte 0 is ignored, byte 1 taken',
+      msg: { kind: 'searchChunk', seq: 51, section: SearchSection.VARS, offset: 0, data: SEARCH_STREAM.vars }, reply: { kind: 'ack', seq: 51 } },
+    { layer, name: 'search-chunk-vars-repeat', note: 'VARS byte 1 again: wholly before the decode point, acknowledged, changes nothing',
+      msg: { kind: 'searchChunk', seq: 52, section: SearchSection.VARS, offset: 1, data: SEARCH_STREAM.vars.subarray(1) }, reply: { kind: 'ack', seq: 52 } },
+    { layer, name: 'search-chunk-clauses-gap', note: 'CLAUSES from byte 1 while the decode point is 0: ERROR_SEARCH_STATE 6',
+      msg: { kind: 'searchChunk', seq: 53, section: SearchSection.CLAUSES, offset: 1, data: SEARCH_STREAM.clauses.subarray(1) }, reply: stateError(53, 6) },
+    { layer, name: 'search-chunk-clauses', note: 'the clause stream: 03 10 (see above)',
+      msg: { kind: 'searchChunk', seq: 54, section: SearchSection.CLAUSES, offset: 0, data: SEARCH_STREAM.clauses }, reply: { kind: 'ack', seq: 54 } },
+    { layer, name: 'search-end', note: 'CRC-32 of the VARS stream then the CLAUSES stream, each byte once; the device builds VALUES and OCCURRENCES, then acknowledges',
       msg: { kind: 'searchEnd', seq: 55, crc: SEARCH_CRC }, reply: { kind: 'ack', seq: 55 } },
     { layer, name: 'search-prior', note: 'prior 0 (never) on value 0 of both variables: the only start state is x0 = x1 = 1',
       msg: { kind: 'prior', seq: 56, offset: 0, data: Uint8Array.of(0, 255, 0, 255) }, reply: { kind: 'ack', seq: 56 } },
@@ -335,6 +341,8 @@ function deviceCases(): { name: string; note: string; msg?: DeviceMessage; raw?:
       bestUnsat: 1, cyclesLo: 0xfedcba98, cyclesHi: 2, searchSeq: 57 } },
     { name: 'error-baud', note: 'ERROR_BAUD: a SetBaud divider below the minimum of 4',
       msg: { kind: 'error', seq: 14, code: ErrorCode.BAUD, arg: 4 } },
+    { name: 'error-search-table', note: 'ERROR_SEARCH_TABLE arg 1: a literal on a variable past num_vars (the tables are dropped)',
+      msg: { kind: 'error', seq: 15, code: ErrorCode.SEARCH_TABLE, arg: 1 } },
     { name: 'error-search-capacity', note: 'ERROR_SEARCH_CAPACITY naming LIMIT_SEARCH_CLAUSES',
       msg: { kind: 'error', seq: 13, code: ErrorCode.SEARCH_CAPACITY, arg: Limit.SEARCH_CLAUSES } },
     { name: 'verdict-packed', note: 'violated as a packed repeated field (what encoders write)', msg: {

@@ -75,7 +75,7 @@ export interface DeviceErrorBody { seq: number; code: number; arg: number }
 
 // Device search (docs/search.md).
 export interface SearchBegin { seq: number; numVars: number; numValues: number; numClauses: number; numLiterals: number }
-/** `section` is a SearchSection; `offset` in words; `data` a multiple of 4 bytes. */
+/** `section` is a SearchSection (0 VARS, 1 CLAUSES); `offset` in bytes of that section's stream. */
 export interface SearchChunk { seq: number; section: number; offset: number; data: Uint8Array }
 export interface SearchEnd { seq: number; crc: number }
 /** Prior log-weights from value slot `offset` on, one byte per slot. */

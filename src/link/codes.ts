@@ -13,8 +13,8 @@ export const Limit = {
   SEARCH_CLAUSES: 7,
   SEARCH_LITERALS: 8,
 } as const;
-/** SearchChunk.section: the five table sections of docs/search.md. */
-export const SearchSection = { VARS: 0, CLAUSES: 1, LITERALS: 2, VALUES: 3, OCCURRENCES: 4 } as const;
+/** SearchChunk.section: the two streams of the tables' wire form (docs/search.md, "Wire form"). */
+export const SearchSection = { VARS: 0, CLAUSES: 1 } as const;
 export const ErrorCode = {
   NONE: 0,
   CRC: 1,
@@ -36,6 +36,7 @@ export const ErrorCode = {
   SEARCH_CRC: 17,
   SEARCH_CAPACITY: 18,
   BAUD: 19,
+  SEARCH_TABLE: 20,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 

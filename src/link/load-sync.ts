@@ -1,6 +1,7 @@
-// Selective retry of chunked loads (the search tables; program chunks are simply sent again, since
-// the device drops the bytes of a program chunk it already has): after a chunk got no reply, find
-// out whether the device received it, without disturbing the load, from the device's count of
+// Selective retry of chunked loads, as protocol version 1's program loads needed it (no load uses
+// it since protocol version 2: its devices drop the bytes of a chunk they already have, so a chunk
+// whose reply was lost is simply sent again; LoadStats is what both load clients report). After a
+// chunk got no reply, find out whether the device received it, without disturbing the load, from the device's count of
 // frames received intact (Counters.frames_rx) against the host's count of replies seen
 // (LinkCounters.replies). The device answers every frame it reads intact exactly once, in order,
 // so when a Counters reply arrives every earlier reply has arrived or is lost for good, and
@@ -18,7 +19,10 @@
 //   on the device's Error for a garbled frame of ours (its request) did not.
 // The answer is a best guess only where those signs are missing or mixed (timeouts; a heartbeat
 // that lost its reply meanwhile); a wrong guess is always caught by the device (a chunk at the
-// wrong offset, a table CRC mismatch), and the caller then restarts the load from its begin.
+// wrong offset), and the caller then restarts the load from its begin.
+//
+// Search-table loads need none of this: the device takes a SearchChunk's bytes past its decode
+// point only, so src/link/search-client.ts sends a chunk whose reply was lost again as it is.
 //
 // docs/link-protocol.md, "Program load" and "Retries, timeouts and reconnection".
 

@@ -3,17 +3,18 @@
 //
 //   const c = new SearchClient(session);         throws SearchUnsupportedError at once when the
 //                                                handshake offered no search engine
-//   await c.loadTables(tables)                   SearchBegin, the five sections in SearchChunks
-//                                                sized to max_payload, SearchEnd with the CRC-32
-//                                                of the chunk data in the order sent; a table
-//                                                over a capacity is refused before anything is
-//                                                sent (SearchCapacityError naming the Limit); a
-//                                                chunk whose reply was lost is re-sent only when
-//                                                the device did not receive it (load-sync.ts), and
-//                                                the CRC covers exactly the chunks the device took;
-//                                                the load starts again from SearchBegin only when
-//                                                the device refuses it (LOAD_ATTEMPTS starts);
-//                                                c.lastLoad counts what it took
+//   await c.loadTables(tables)                   SearchBegin, the two streams of the wire form
+//                                                (src/model/search-wire.ts) in SearchChunks sized
+//                                                to max_payload, SearchEnd with the CRC-32 of both
+//                                                streams (searchImageCrc); a table over a capacity
+//                                                is refused before anything is sent
+//                                                (SearchCapacityError naming the Limit); a chunk
+//                                                whose reply was lost is simply sent again (the
+//                                                device ignores the bytes it already took, so the
+//                                                CRC never depends on what arrived twice); the
+//                                                load starts again from SearchBegin only when the
+//                                                device refuses it out of step (LOAD_ATTEMPTS
+//                                                starts); c.lastLoad counts what it took
 //   await c.sendPrior(bytes)                     one byte per value slot, in Prior chunks; also
 //                                                while searching (it applies at the next restart)
 //   const run = await c.start({ programId, seed, flipBudget, noise })
@@ -37,27 +38,19 @@
 // search message), and the session's DeviceTimeoutError / DeviceGoneError / DeviceError.
 
 import { crc32 } from '../model/crc32.ts';
+import { searchImageBytes, searchImageCrc, type SearchSectionBytes } from '../model/search-tables.ts';
+import type { SearchTableWords } from '../model/search-wire.ts';
 import { ErrorCode, Limit, SearchSection, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceGoneError, DeviceTimeoutError, LinkError } from './errors.ts';
 import type { DeviceSession, SearchCapacities } from './session.ts';
-import { LoadSync, emptyLoadStats, type LoadStats } from './load-sync.ts';
+import { emptyLoadStats, type LoadStats } from './load-sync.ts';
 import { CHUNK_SENDS, ChunkSizer, MESSAGE_OVERHEAD } from './validator-client.ts';
 
-/** The search tables as the link sends them: sizes and the five sections (docs/search.md, "Tables"). */
-export interface SearchTableImage {
-  numVars: number;
-  numValues: number;
-  numClauses: number;
-  numLiterals: number;
-  sections: {
-    vars: Uint32Array;
-    clauses: Uint32Array;
-    literals: Uint32Array;
-    /** num_values + 1 entries. */
-    values: Uint32Array;
-    occurrences: Uint32Array;
-  };
-}
+/**
+ * The search tables as the device stores them: sizes and the five sections (docs/search.md,
+ * "Tables"); loadTables sends them in the wire form, from which the device rebuilds all five.
+ */
+export type SearchTableImage = SearchTableWords;
 
 /** Whole table loads tried before the last failure is thrown. */
 export const LOAD_ATTEMPTS = 3;
@@ -135,14 +128,6 @@ export interface SearchStatusReport {
 
 export const SEARCH_STATE_SEARCHING = 3;
 
-const SECTION_ORDER = [
-  [SearchSection.VARS, 'vars'],
-  [SearchSection.CLAUSES, 'clauses'],
-  [SearchSection.LITERALS, 'literals'],
-  [SearchSection.VALUES, 'values'],
-  [SearchSection.OCCURRENCES, 'occurrences'],
-] as const;
-
 /** Limits tables must fit, host side: the ones SearchBegin checks on the device. */
 export function searchCapacityProblem(
   sizes: Pick<SearchTableImage, 'numVars' | 'numValues' | 'numClauses' | 'numLiterals'>,
@@ -158,14 +143,6 @@ export function searchCapacityProblem(
     if (needed > available) return new SearchCapacityError(limit, needed, available, what);
   }
   return null;
-}
-
-/** The words of a section as the little-endian bytes a SearchChunk carries. */
-export function sectionBytes(words: Uint32Array): Uint8Array {
-  const out = new Uint8Array(words.length * 4);
-  const view = new DataView(out.buffer);
-  words.forEach((w, i) => view.setUint32(i * 4, w, true));
-  return out;
 }
 
 export class SearchClient {
@@ -220,20 +197,17 @@ export class SearchClient {
   async loadTables(tables: SearchTableImage): Promise<void> {
     const problem = searchCapacityProblem(tables, this.capacities);
     if (problem) throw problem;
-    const expected = { vars: tables.numVars, clauses: tables.numClauses, literals: tables.numLiterals, values: tables.numValues + 1, occurrences: tables.numLiterals };
-    for (const [, name] of SECTION_ORDER) {
-      if (tables.sections[name].length !== expected[name]) {
-        throw new RangeError(`search tables: section ${name} has ${tables.sections[name].length} words, the sizes say ${expected[name]}`);
-      }
-    }
+    // Throws RangeError for tables the wire form cannot carry, before anything is sent.
+    const image = searchImageBytes(tables);
+    const crc = searchImageCrc(tables);
     this.tables = null;
     this.priorSent = false;
     this.endRun();
-    const chunkBytes = Math.floor((this.session.info.maxPayload - MESSAGE_OVERHEAD) / 4) * 4;
+    const chunkBytes = this.session.info.maxPayload - MESSAGE_OVERHEAD;
     this.lastLoad = emptyLoadStats();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.sendTables(tables, chunkBytes);
+        await this.sendTables(tables, image, crc, chunkBytes);
         break;
       } catch (err) {
         const outOfStep = err instanceof DeviceTimeoutError
@@ -249,52 +223,38 @@ export class SearchClient {
   }
 
   /**
-   * The device's running CRC covers the chunks it accepted, in the order it accepted them (a
-   * chunk may be written again at its offset; hdl/rtl/search_engine.v). So the host adds a chunk
-   * to its CRC when the device acknowledged it, or, when the reply was lost, when the counters
-   * say the device received it (src/link/load-sync.ts); a chunk not received is sent again. A
-   * wrong guess there (Counters replies lost too) shows as ERROR_SEARCH_CRC at SearchEnd and the
-   * load restarts from SearchBegin.
+   * Each stream in order. The device takes the bytes of a chunk past its decode point and ignores
+   * the rest, so a chunk whose reply was lost is sent again as it is (or shorter, when the line
+   * loses long frames): whether the first send arrived or not, the device ends up with every
+   * byte once, and the CRC is the image's. A chunk past the decode point cannot happen here (each
+   * chunk starts where the last acknowledged one ended); ERROR_SEARCH_STATE would restart the load.
    */
-  private async sendTables(tables: SearchTableImage, chunkBytes: number): Promise<void> {
+  private async sendTables(tables: SearchTableImage, image: SearchSectionBytes[], crc: number, chunkBytes: number): Promise<void> {
     const stats = this.lastLoad;
     stats.starts++;
-    // A repeated SearchBegin starts the load afresh (tables dropped, CRC restarted).
+    // A repeated SearchBegin starts the load afresh (tables dropped, decode points and CRC cleared).
     await this.session.request({
       kind: 'searchBegin', numVars: tables.numVars, numValues: tables.numValues, numClauses: tables.numClauses, numLiterals: tables.numLiterals,
     }, { retry: true });
-    const sync = new LoadSync(this.session, stats);
-    await sync.start();
-    let crc = 0;
-    try {
-      for (const [section, name] of SECTION_ORDER) {
-        const bytes = sectionBytes(tables.sections[name]);
-        const sizer = new ChunkSizer(chunkBytes, 4);
-        let sends = 0;
-        for (let offset = 0; offset < bytes.length;) {
-          const data = bytes.subarray(offset, offset + sizer.next(bytes.length - offset));
-          if (sends++ > 0) stats.chunksResent++;
-          stats.chunksSent++;
-          try {
-            await this.session.request({ kind: 'searchChunk', section, offset: offset / 4, data }, { fastFail: true });
-          } catch (err) {
-            if (!(err instanceof DeviceTimeoutError)) throw err;
-            if (await sync.received()) {
-              stats.chunksRecovered++;
-            } else {
-              if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`search chunk at word ${offset / 4} of section ${name}: no reply after ${sends} sends`);
-              sizer.lost();
-              continue;
-            }
-          }
-          crc = crc32(data, crc);
-          sizer.ok();
-          offset += data.length;
-          sends = 0;
+    for (const { section, name, bytes } of image) {
+      const sizer = new ChunkSizer(chunkBytes, 1);
+      let sends = 0;
+      for (let offset = 0; offset < bytes.length;) {
+        const data = bytes.subarray(offset, offset + sizer.next(bytes.length - offset));
+        if (sends++ > 0) stats.chunksResent++;
+        stats.chunksSent++;
+        try {
+          await this.session.request({ kind: 'searchChunk', section, offset, data }, { fastFail: true });
+        } catch (err) {
+          if (!(err instanceof DeviceTimeoutError)) throw err;
+          if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`search chunk at byte ${offset} of section ${name}: no reply after ${sends} sends`);
+          sizer.lost();
+          continue;
         }
+        sizer.ok();
+        offset += data.length;
+        sends = 0;
       }
-    } finally {
-      sync.close();
     }
     await this.sendEnd(crc);
   }
@@ -428,6 +388,8 @@ export class SearchClient {
         return new SearchRefusedError(code, arg, `the device refused the ${what}: ${err.codeName}: ${SEARCH_STATE_REASONS[arg] ?? `arg ${arg}`}`);
       case ErrorCode.SEARCH_CRC:
         return new SearchRefusedError(code, arg, `the device refused the ${what}: ${err.codeName}: the tables arrived damaged (CRC mismatch)`);
+      case ErrorCode.SEARCH_TABLE:
+        return new SearchRefusedError(code, arg, `the device refused the ${what}: ${err.codeName}: ${SEARCH_TABLE_REASONS[arg] ?? `arg ${arg}`}`);
       case ErrorCode.NO_PROGRAM:
       case ErrorCode.WRONG_PROGRAM:
         return new SearchRefusedError(code, arg, `the device refused the ${what}: ${err.codeName}: its validator does not hold the program (loaded: ${arg})`);
@@ -442,7 +404,17 @@ const SEARCH_STATE_REASONS: Record<number, string> = {
   2: 'the tables were not ended (SearchEnd missing)',
   3: 'a chunk outside its section',
   4: 'tables sent while searching',
-  5: 'chunk data not a multiple of 4 bytes',
+  6: 'a chunk past the decode point (a gap in its stream, or clauses before every variable)',
+};
+
+/** ERROR_SEARCH_TABLE args (docs/search.md, "Errors"; SEARCH_TABLE_ERROR in src/model/search-wire.ts). */
+const SEARCH_TABLE_REASONS: Record<number, string> = {
+  1: 'a literal on a variable past num_vars',
+  2: 'a literal on a value past its variable\'s size',
+  5: 'fewer variables than SearchBegin said',
+  6: 'the variables\' sizes do not sum to num_values',
+  7: 'the clauses do not end where SearchBegin said (one too many, too few, or cut off)',
+  8: 'the literals do not add up to num_literals',
 };
 
 function checkU32(name: string, value: number, min: number): void {

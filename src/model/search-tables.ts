@@ -1,8 +1,9 @@
 // The search tables of docs/search.md: a Model compiled once into clauses over value literals and
-// their occurrence lists, in the five SearchChunk sections the device loads. Pure code, no I/O.
+// their occurrence lists, in the five sections the device stores (sent in the compact wire form of
+// search-wire.ts: the device builds VALUES and OCCURRENCES itself). Pure code, no I/O.
 //
 //   const t = compileSearchTables(model);  // InputError: malformed model; UnsatisfiableError: an empty domain
-//   for (const { section, bytes } of searchImageBytes(t)) ...   // send in chunks; CRC with crc32
+//   for (const { section, bytes } of searchImageBytes(t)) ...   // the wire form (search-wire.ts); CRC with crc32
 //   const prior = quantisePrior(t, softDomains, model);           // one byte per value slot
 //
 // Contracts:
@@ -27,6 +28,7 @@ import { crc32 } from './crc32.ts';
 import { UnsatisfiableError } from './errors.ts';
 import { SearchDomains } from './search-clauses.ts';
 import { ConstraintExpander, type CheckedOnlyKind } from './search-expand.ts';
+import { buildOccurrences, encodeSearchStream, type SearchTableWords } from './search-wire.ts';
 import type { Model } from './types.ts';
 
 export { quantisePrior, uniformPrior, type SoftDomains } from './search-prior.ts';
@@ -49,9 +51,10 @@ export const SEARCH_LIMITS = {
   maxForbiddenTuples: 65_536,
 } as const;
 
-export const SEARCH_SECTIONS = { vars: 0, clauses: 1, literals: 2, values: 3, occurrences: 4 } as const;
+/** SearchChunk sections of the wire form (src/model/search-wire.ts). */
+export const SEARCH_SECTIONS = { vars: 0, clauses: 1 } as const;
 export type SearchSectionName = keyof typeof SEARCH_SECTIONS;
-const SECTION_ORDER: readonly SearchSectionName[] = ['vars', 'clauses', 'literals', 'values', 'occurrences'];
+const SECTION_ORDER: readonly SearchSectionName[] = ['vars', 'clauses'];
 
 export interface SearchTableOptions {
   /** Literal capacity of the target (e.g. the device's max_literals), 1..SEARCH_LIMITS.maxLiterals. Default SEARCH_LIMITS.maxLiterals. */
@@ -69,22 +72,10 @@ export interface CheckedOnly {
   kind: CheckedOnlyKind | 'tables-full';
 }
 
-export interface SearchTables {
-  numVars: number;
-  /** Value slots: the sum of the domain sizes (holes included). */
-  numValues: number;
-  numClauses: number;
-  numLiterals: number;
+/** The stored sections (search-wire.ts SearchTableWords: sizes, the five sections) and what they cover. */
+export interface SearchTables extends SearchTableWords {
   /** First value slot of each variable. */
   valueBase: number[];
-  sections: {
-    vars: Uint32Array;
-    clauses: Uint32Array;
-    literals: Uint32Array;
-    /** numValues + 1 entries. */
-    values: Uint32Array;
-    occurrences: Uint32Array;
-  };
   /** Model constraint indices represented by the clauses, ascending. */
   searched: number[];
   /** Model constraints not represented, ascending by index. */
@@ -151,19 +142,7 @@ function buildSections(sizes: number[], valueBase: number[], numValues: number, 
   const clauses = new Uint32Array(numClauses);
   for (let c = 0; c < numClauses; c++) clauses[c] = (store.start[c]! | ((store.length[c]! - 1) << 24)) >>> 0;
   const varsSection = Uint32Array.from(sizes, (s, x) => (valueBase[x]! | ((s - 1) << 24)) >>> 0);
-  const slotOf = (w: number): number => valueBase[(w >>> 8) & 0x7fffff]! + (w & 0xff);
-  const values = new Uint32Array(numValues + 1);
-  for (let k = 0; k < numLiterals; k++) values[slotOf(literals[k]!) + 1]!++;
-  for (let p = 0; p < numValues; p++) values[p + 1]! += values[p]!;
-  const fill = values.slice(0, numValues);
-  const occurrences = new Uint32Array(numLiterals);
-  for (let c = 0; c < numClauses; c++) {
-    const s = store.start[c]!;
-    for (let k = s; k < s + store.length[c]!; k++) {
-      const w = literals[k]!;
-      occurrences[fill[slotOf(w)]!++] = (c | (w & 0x80000000)) >>> 0;
-    }
-  }
+  const { values, occurrences } = buildOccurrences(varsSection, clauses, literals, numValues);
   return {
     numVars: sizes.length, numValues, numClauses, numLiterals, valueBase,
     sections: { vars: varsSection, clauses, literals, values, occurrences },
@@ -244,31 +223,25 @@ function grow32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
   return out;
 }
 
-/** 32-bit words as little-endian bytes (the SearchChunk data layout). */
-export function sectionBytes(words: Uint32Array): Uint8Array {
-  const out = new Uint8Array(words.length * 4);
-  const view = new DataView(out.buffer);
-  for (let k = 0; k < words.length; k++) view.setUint32(4 * k, words[k]!, true);
-  return out;
-}
-
 export interface SearchSectionBytes {
-  /** SearchSection number (0 VARS .. 4 OCCURRENCES). */
+  /** SearchSection number (0 VARS, 1 CLAUSES). */
   section: number;
   name: SearchSectionName;
   bytes: Uint8Array;
 }
 
-/** Every section's bytes, in section order 0..4. */
-export function searchImageBytes(tables: SearchTables): SearchSectionBytes[] {
-  return SECTION_ORDER.map((name) => ({ section: SEARCH_SECTIONS[name], name, bytes: sectionBytes(tables.sections[name]) }));
+/** The bytes SearchChunk carries (src/model/search-wire.ts), in section order 0, 1. */
+export function searchImageBytes(tables: SearchTableWords): SearchSectionBytes[] {
+  const stream = encodeSearchStream(tables);
+  return SECTION_ORDER.map((name) => ({ section: SEARCH_SECTIONS[name], name, bytes: stream[name] }));
 }
 
 /**
- * The SearchEnd crc when every section is sent whole, in section order 0..4 and offset order
- * (the CRC is over the chunk data in the order sent, so another order needs its own crc32 chain).
+ * The SearchEnd crc: CRC-32 of the VARS bytes then the CLAUSES bytes. The device takes every
+ * stream byte once, whatever chunks it arrived in or how often one was sent again, so this is
+ * the crc of every complete load.
  */
-export function searchImageCrc(tables: SearchTables): number {
+export function searchImageCrc(tables: SearchTableWords): number {
   let crc = 0;
   for (const { bytes } of searchImageBytes(tables)) crc = crc32(bytes, crc);
   return crc;

@@ -20,7 +20,11 @@
 //   n * (MAX_REDRAWS + 1) * repairSteps steps, in practice about n * repairSteps or far fewer
 //   (a walk stops at its first new candidate that violates no factor).
 // - feedback(candidates, verdicts) updates the soft domains and factor weights by the rule
-//   in search.ts. Verdicts list violated program-constraint indices (model constraints first,
+//   in search.ts, and the feedback inputs of a model that declares them (contract version 2):
+//   `state` and `*_violated` are the elite (the best candidate verdicts came back on since the
+//   last restart) and the factor rows it violates, `found` the share of the solutions seen in
+//   feedback (validate-mode verdicts with no violation, or search-mode device solutions passed
+//   in with an empty verdict) that take each value. A model without them sees none of this. Verdicts list violated program-constraint indices (model constraints first,
 //   then domain checks) and a count, which may exceed the list (a device reports the first K).
 //   Feedback for any candidates, in any grouping, is accepted; the next nextBatch uses it.
 //   Feedback moves the elite once per batch; the repair makes every candidate of the batch a
@@ -61,6 +65,11 @@ export interface SamplerOptions {
   threads?: number;
   /** Host-side repair steps per proposal (repair.ts), an integer >= 0; default REPAIR_PARAMS.steps; 0: no repair. */
   repairSteps?: number;
+  /**
+   * Feed a model's feedback inputs (state, *_violated, found) what the device reported; false
+   * feeds them zeros, as before any report (for ablations). Default true.
+   */
+  modelFeedback?: boolean;
 }
 
 export interface SamplerStats extends SearchStats, RepairStats {
@@ -77,6 +86,7 @@ export interface SamplerStats extends SearchStats, RepairStats {
 export const MAX_REDRAWS = 8;
 
 function checkOptions(o: SamplerOptions): Required<Omit<SamplerOptions, 'modelPath'>> {
+  const modelFeedback = o.modelFeedback ?? true;
   const seed = o.seed ?? 1;
   const temperature = o.temperature ?? 1;
   const threads = o.threads ?? 1;
@@ -85,7 +95,8 @@ function checkOptions(o: SamplerOptions): Required<Omit<SamplerOptions, 'modelPa
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`sampler temperature must be a finite number > 0, got ${temperature}`);
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`sampler threads must be an integer >= 1, got ${threads}`);
   if (!Number.isInteger(repairSteps) || repairSteps < 0) throw new RangeError(`sampler repairSteps must be an integer >= 0, got ${repairSteps}`);
-  return { seed, temperature, threads, repairSteps };
+  if (typeof modelFeedback !== 'boolean') throw new RangeError(`sampler modelFeedback must be a boolean, got ${String(modelFeedback)}`);
+  return { seed, temperature, threads, repairSteps, modelFeedback };
 }
 
 export class Sampler {
@@ -96,6 +107,11 @@ export class Sampler {
   private readonly counters = { proposed: 0, duplicateDraws: 0, inferences: 0, inferenceMs: 0 };
   /** Tensors of the inputs fixed for the job, built once (int64 conversion is not free). */
   private fixedTensors: Record<string, Tensor> | null = null;
+  /** modelInputs() includes the feedback inputs even for a model without them (training data). */
+  recordFeedback = false;
+  /** Solutions seen in feedback, and per cell how many take that value (the `found` input). */
+  private foundSolutions = 0;
+  private readonly foundCounts: Float32Array;
 
   private constructor(
     private readonly graph: FactorGraph,
@@ -104,28 +120,37 @@ export class Sampler {
     private readonly temperature: number,
     seed: number,
     private readonly repairSteps: number,
+    private readonly modelFeedback: boolean,
   ) {
     this.rng = new Prng(seed);
+    this.foundCounts = new Float32Array(graph.numVars * graph.numValues);
     const index = indexFactors(graph);
     this.search = new SoftDomainSearch(graph, program, index);
     this.repairer = new Repairer(graph, index);
   }
 
   static async create(model: Model, program: Program, options: SamplerOptions = {}): Promise<Sampler> {
-    const { seed, temperature, threads, repairSteps } = checkOptions(options);
+    const { seed, temperature, threads, repairSteps, modelFeedback } = checkOptions(options);
     if (program.numVars !== model.variables.length) {
       throw new RangeError(`sampler: program has ${program.numVars} variables, model ${model.variables.length}`);
     }
     const graph = buildFactorGraph(model);
     const loaded = await loadModel(options.modelPath, threads);
-    return new Sampler(graph, loaded, program, temperature, seed, repairSteps);
+    return new Sampler(graph, loaded, program, temperature, seed, repairSteps, modelFeedback);
+  }
+
+  /** The inputs the next model run gets (soft domains, weights, feedback), as plain arrays. */
+  modelInputs(): FeedArrays {
+    return this.feeds();
   }
 
   /** The model's inputs for the current soft domains and weights. */
   private feeds(): FeedArrays {
     const g = this.graph;
     const w = this.search.factorWeights();
+    const feedback = this.loaded.groups.has('feedback') || this.recordFeedback ? this.feedbackFeeds() : {};
     return {
+      ...feedback,
       numVars: g.numVars, numValues: g.numValues,
       domain_mask: g.mask, soft_domains: this.search.softDomains(),
       pair_src: g.pairSrc, pair_dst: g.pairDst, pair_kind: g.pairKind, pair_shift: g.pairShift, pair_flip: g.pairFlip, pair_weight: w.pair,
@@ -135,12 +160,33 @@ export class Sampler {
     };
   }
 
+  /** The feedback inputs (contract version 2): zeros before any report or with modelFeedback off. */
+  private feedbackFeeds(): Pick<FeedArrays, 'state' | 'pair_violated' | 'clause_violated' | 'linear_violated' | 'found'> {
+    const g = this.graph;
+    const { numVars: V, numValues: D } = g;
+    const out = {
+      state: new Float32Array(V * D), pair_violated: new Float32Array(g.pairSrc.length),
+      clause_violated: new Float32Array(g.clauseCon.length), linear_violated: new Float32Array(g.linearCon.length),
+      found: new Float32Array(V * D),
+    };
+    if (!this.modelFeedback) return out;
+    const elite = this.search.eliteReport();
+    if (elite) {
+      for (let x = 0; x < V; x++) out.state[x * D + elite.state[x]] = 1;
+      for (const e of elite.pairs) out.pair_violated[e] = 1;
+      for (const k of elite.clauses) out.clause_violated[k] = 1;
+      for (const k of elite.linears) out.linear_violated[k] = 1;
+    }
+    if (this.foundSolutions > 0) for (let i = 0; i < V * D; i++) out.found[i] = this.foundCounts[i] / this.foundSolutions;
+    return out;
+  }
+
   /** Runs the model: logits [vars * values] for the current soft domains. */
   async logits(): Promise<Float32Array> {
     const start = performance.now();
     const feeds = this.feeds();
-    this.fixedTensors ??= toTensors(feeds, this.loaded.groups, (name) => !VARYING_INPUTS.has(name));
-    const varying = toTensors(feeds, this.loaded.groups, (name) => VARYING_INPUTS.has(name));
+    this.fixedTensors ??= toTensors(feeds, this.loaded.inputs, (name) => !VARYING_INPUTS.has(name));
+    const varying = toTensors(feeds, this.loaded.inputs, (name) => VARYING_INPUTS.has(name));
     const out = await this.loaded.session.run({ ...this.fixedTensors, ...varying });
     this.counters.inferences++;
     this.counters.inferenceMs += performance.now() - start;
@@ -194,6 +240,12 @@ export class Sampler {
 
   async feedback(candidates: readonly (readonly number[])[], verdicts: readonly CheckResult[]): Promise<void> {
     this.search.observe(candidates, verdicts);
+    const D = this.graph.numValues;
+    verdicts.forEach((v, i) => {
+      if (v.count !== 0) return;
+      this.foundSolutions++;
+      candidates[i].forEach((a, x) => { this.foundCounts[x * D + a]++; });
+    });
   }
 
   stats(): SamplerStats {

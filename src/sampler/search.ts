@@ -194,6 +194,16 @@ export class SoftDomainSearch {
     return soft;
   }
 
+  /**
+   * The elite (the best candidate verdicts have come back on since the last restart) and the
+   * factor rows it violates: the model's feedback inputs `state` and `*_violated`. Null without one.
+   */
+  eliteReport(): { state: Int32Array; pairs: readonly number[]; clauses: readonly number[]; linears: readonly number[] } | null {
+    if (this.elite === null || this.eliteViolations === null) return null;
+    const v = this.eliteViolations;
+    return { state: this.elite, pairs: v.pairs, clauses: v.clauses, linears: v.linears };
+  }
+
   /** The breakout weights per factor row, live (repair.ts prices moves with them). */
   weights(): { pair: Float64Array; clause: Float64Array; linear: Float64Array } {
     return { pair: this.pairW, clause: this.clauseW, linear: this.linearW };

@@ -13,8 +13,10 @@ export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../models/default.on
 export interface LoadedModel {
   path: string;
   session: InferenceSession;
-  /** Input groups the model takes. */
+  /** Input groups the model takes ('feedback' when it declares any feedback input). */
   groups: ReadonlySet<InputGroup>;
+  /** Every input the model declares. */
+  inputs: ReadonlySet<string>;
 }
 
 const loaded = new Map<string, Promise<LoadedModel>>();
@@ -30,7 +32,8 @@ async function load(path: string, threads: number): Promise<LoadedModel> {
     throw new InputError(`model ${path} cannot be loaded by onnxruntime: ${err instanceof Error ? err.message : String(err)}`);
   }
   try {
-    return { path, session, groups: checkContract(path, session) };
+    const { groups, names } = checkContract(path, session);
+    return { path, session, groups, inputs: names };
   } catch (err) {
     await session.release();
     throw err;

@@ -1,6 +1,8 @@
 // A software model of the device's search engine for host-side tests, plugged into the fake
 // device (fake-device.ts `engine`): it keeps the tables and prior as the link delivers them
-// (checking sizes, offsets and the SearchEnd CRC as docs/search.md says the device does), runs
+// (the two wire-form streams taken in order past each decode point, sizes and the SearchEnd CRC
+// checked as docs/search.md says the device does; the streams are decoded at SearchEnd, where the
+// device would already have refused some damage at its chunk), runs
 // the reference search (src/model/search-reference.ts) in slices on the event loop, proves each
 // state with the reference checker against the program the test gives it (the fake device keeps
 // no program of its own), and sends Solution parts and SearchStatus as the RTL must. Knobs make it
@@ -12,6 +14,7 @@ import { crc32 } from '../../src/model/crc32.ts';
 import { packIndices } from '../../src/model/pack.ts';
 import type { Program } from '../../src/model/program.ts';
 import { SearchReference } from '../../src/model/search-reference.ts';
+import { decodeSearchStream, SearchStreamError } from '../../src/model/search-wire.ts';
 
 export interface FakeSearchOptions {
   /** The validator program every solution is proven against. */
@@ -38,7 +41,6 @@ export interface FakeSearch {
   lies: number;
 }
 
-const SECTIONS = 5;
 
 export function fakeSearch(options: FakeSearchOptions): FakeSearch {
   const caps = options.capacities ?? [1, 4096, 16384, 65536, 262144];
@@ -47,6 +49,7 @@ export function fakeSearch(options: FakeSearchOptions): FakeSearch {
   const widths = options.program.widths;
   let sizes: { numVars: number; numValues: number; numClauses: number; numLiterals: number } | null = null;
   let sections: Uint32Array[] = [];
+  let streams: number[][] = [[], []];
   let crc = 0;
   let ended = false;
   let prior = new Uint8Array(0);
@@ -89,7 +92,7 @@ export function fakeSearch(options: FakeSearchOptions): FakeSearch {
           : msg.numClauses > caps[3]! ? Limit.SEARCH_CLAUSES : msg.numLiterals > caps[4]! ? Limit.SEARCH_LITERALS : 0;
         if (over) return { kind: 'error', seq: msg.seq, code: ErrorCode.SEARCH_CAPACITY, arg: over };
         sizes = { numVars: msg.numVars, numValues: msg.numValues, numClauses: msg.numClauses, numLiterals: msg.numLiterals };
-        sections = [msg.numVars, msg.numClauses, msg.numLiterals, msg.numValues + 1, msg.numLiterals].map((n) => new Uint32Array(n));
+        streams = [[], []];
         prior = new Uint8Array(msg.numValues);
         crc = 0;
         ended = false;
@@ -98,17 +101,26 @@ export function fakeSearch(options: FakeSearchOptions): FakeSearch {
       case 'searchChunk': {
         if (!sizes) return stateError(msg.seq, 1);
         if (run) return stateError(msg.seq, 4);
-        if (msg.data.length % 4 !== 0) return stateError(msg.seq, 5);
-        const words = msg.data.length / 4;
-        if (msg.section >= SECTIONS || msg.offset + words > sections[msg.section]!.length) return stateError(msg.seq, 3);
-        const view = new DataView(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
-        for (let k = 0; k < words; k++) sections[msg.section]![msg.offset + k] = view.getUint32(4 * k, true);
-        crc = crc32(msg.data, crc);
+        if (msg.section > 1 || (msg.section === 0 && msg.offset + msg.data.length > sizes.numVars)) return stateError(msg.seq, 3);
+        const stream = streams[msg.section]!;
+        const end = msg.offset + msg.data.length;
+        if (msg.offset > stream.length || (msg.section === 1 && streams[0]!.length !== sizes.numVars && end > stream.length)) return stateError(msg.seq, 6);
+        const fresh = msg.data.subarray(Math.min(msg.data.length, stream.length - msg.offset));
+        stream.push(...fresh);
+        crc = crc32(fresh, crc);
         return { kind: 'ack', seq: msg.seq };
       }
       case 'searchEnd':
         if (!sizes) return stateError(msg.seq, 1);
         if (msg.crc !== crc) return { kind: 'error', seq: msg.seq, code: ErrorCode.SEARCH_CRC, arg: 0 };
+        try {
+          const t = decodeSearchStream(sizes, { vars: Uint8Array.from(streams[0]!), clauses: Uint8Array.from(streams[1]!) });
+          sections = [t.sections.vars, t.sections.clauses, t.sections.literals, t.sections.values, t.sections.occurrences];
+        } catch (err) {
+          if (!(err instanceof SearchStreamError)) throw err;
+          sizes = null;
+          return { kind: 'error', seq: msg.seq, code: ErrorCode.SEARCH_TABLE, arg: err.arg };
+        }
         ended = true;
         fake.sections = sections.map((s) => s.slice());
         return { kind: 'ack', seq: msg.seq };

@@ -1,0 +1,372 @@
+// Search-table loader (docs/search.md, "Wire form"): decodes the two SearchChunk streams into the
+// five stored sections of search_core, then builds VALUES and OCCURRENCES itself.
+//
+//   s_begin        one cycle: a load starts (every count cleared, no error); sizes on cfg_*,
+//                  stable until the load ends.
+//   s_byte_*       one stream byte (valid/ready); s_byte_section 0 VARS, 1 CLAUSES. The caller
+//                  sends every VARS byte before the first CLAUSES byte, each stream in order.
+//                  VARS byte x = size - 1: the VARS word value_base | (size - 1) << 24 is written,
+//                  value_base the sum of the sizes before, and the variable's count slots are
+//                  cleared (one cycle a slot). CLAUSES bytes feed a bit reader (LSB first): per
+//                  clause its length, 1 bit 0 (the previous clause's; 1 before the first) or 1 bit
+//                  1 and 8 bits length - 1 (the CLAUSES word literal_start | (length - 1) << 24
+//                  is written), per literal 1 bit negated, VB bits variable (VB = bits of
+//                  num_vars - 1), and for a variable of more than 2 values its value in the bits
+//                  of size - 1 (else value 1); the LITERALS word value | var << 8 | neg << 31 is
+//                  written and the slot's count incremented. A byte is taken only when the
+//                  field being read needs more bits.
+//   s_build        one cycle, while idle after the last byte: checks the totals, then VALUES
+//                  (prefix sums of the counts, a slot a cycle, then the end word) and
+//                  OCCURRENCES, clauses in ascending order: the lists of docs/search.md. Two
+//                  cycles a literal, overlapped: while literal k's clause | neg << 31 is written
+//                  at its slot's fill position (read the cycle before), literal k + 1's word is
+//                  in hand and its variable's value_base is read; the next clause's length is
+//                  read ahead. The fill count written for literal k is read for literal k + 1
+//                  one cycle after the write, so no forwarding is needed. Bound: num_values +
+//                  2 * num_literals + 6 cycles from s_build while m_wr_ready stays high.
+//   idle           nothing in progress: waiting for a byte, finished, or stopped on an error.
+//                  The cycle after a byte or s_build is accepted, idle already shows its work.
+//   err, err_arg   sticky until s_begin; the loader then swallows bytes and writes nothing.
+//                  ERROR_SEARCH_TABLE args: 1 a variable >= num_vars, 2 a value >= its
+//                  variable's size, 5 VARS bytes short of num_vars at the build (more are refused
+//                  by the caller), 6 the sizes sum past num_values (or short of it at the build),
+//                  7 a clause past num_clauses (any CLAUSES byte taken after the last clause) or, at the
+//                  build, fewer clauses or one cut off, 8 a literal past num_literals or fewer
+//                  at the build.
+//   m_wr_*         table words to search_core's s_wr port (sections 0..4), valid/ready.
+//   rd_*           reads of the tables written so far (search_core's ld_* port): address in,
+//                  data one cycle later; the loader never reads in a cycle it writes.
+`default_nettype none
+
+module search_loader #(
+    parameter integer MAX_VARS = 1024,       // capacities as search_core's (powers of two)
+    parameter integer MAX_VALUES = 4096,
+    parameter integer MAX_CLAUSES = 16384,
+    parameter integer MAX_LITERALS = 65536
+) (
+    input  wire                              clk,
+    input  wire                              rst,
+    input  wire [31:0]                       cfg_num_vars,
+    input  wire [31:0]                       cfg_num_values,
+    input  wire [31:0]                       cfg_num_clauses,
+    input  wire [31:0]                       cfg_num_literals,
+    input  wire                              s_begin,
+    input  wire                              s_byte_valid,
+    output wire                              s_byte_ready,
+    input  wire                              s_byte_section,
+    input  wire [7:0]                        s_byte_data,
+    input  wire                              s_build,
+    output wire                              idle,
+    output reg                               err,
+    output reg  [31:0]                       err_arg,
+    output wire                              m_wr_valid,
+    input  wire                              m_wr_ready,
+    output reg  [2:0]                        m_wr_section,
+    output reg  [31:0]                       m_wr_addr,
+    output reg  [31:0]                       m_wr_data,
+    output wire [$clog2(MAX_VARS)-1:0]       rd_va_addr,
+    input  wire [$clog2(MAX_VALUES)+7:0]     rd_va_q,
+    output wire [$clog2(MAX_CLAUSES)-1:0]    rd_cl_addr,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [$clog2(MAX_LITERALS)+7:0]   rd_cl_q,       // only the length field is used
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire [$clog2(MAX_LITERALS)-1:0]   rd_li_addr,
+    input  wire [$clog2(MAX_VARS)+8:0]       rd_li_q
+);
+    localparam integer VW = $clog2(MAX_VARS);
+    localparam integer PW = $clog2(MAX_VALUES);
+    localparam integer CW = $clog2(MAX_CLAUSES);
+    localparam integer LW = $clog2(MAX_LITERALS);
+
+    generate
+        if ((1 << VW) != MAX_VARS || (1 << PW) != MAX_VALUES || (1 << CW) != MAX_CLAUSES
+            || (1 << LW) != MAX_LITERALS || VW > 23 || PW > 24 || LW > 24 || CW > 31)
+        begin : g_bad_parameters
+            SEARCH_LOADER_POWERS_OF_TWO_WITHIN_THE_WORD_FIELDS unsupported ();
+        end
+    endgenerate
+
+    localparam [4:0] L_WAIT = 5'd0, L_VAR_WR = 5'd1, L_CLR = 5'd2, L_CL_WR = 5'd3,
+                     L_LIT_RD = 5'd4, L_LIT_VQ = 5'd5, L_LIT_PUT = 5'd6, L_CNT = 5'd7,
+                     L_ERR = 5'd8, B_PFX_RD = 5'd9, B_PFX_WR = 5'd10, B_PFX_LAST = 5'd11,
+                     B_CL = 5'd12, B_CLQ = 5'd13, B_VAQ = 5'd14, B_FQ = 5'd15, L_DONE = 5'd16;
+    localparam [1:0] F_HDR = 2'd0, F_LIT = 2'd1, F_VAL = 2'd2;
+
+    function [4:0] bit_length(input [31:0] x);
+        integer k;
+        begin
+            bit_length = 5'd0;
+            for (k = 0; k < 24; k = k + 1) if (x[k]) bit_length = k[4:0] + 5'd1;
+        end
+    endfunction
+
+    reg  [4:0]    state;
+    reg  [1:0]    field;
+    reg  [31:0]   acc;               // bits not yet read, the oldest at bit 0
+    reg  [5:0]    have;              // how many
+    reg  [31:0]   nvars, vsum, nclauses, nlits;
+    reg  [8:0]    rem;               // literals left in the clause
+    reg           cur_neg;
+    reg  [VW-1:0] cur_var;
+    reg  [7:0]    cur_size1, cur_val, cur_len1;
+    reg  [PW-1:0] cur_base, cur_slot;
+    reg  [PW-1:0] clr_p, clr_last;
+    reg  [31:0]   sum;               // prefix sum while building VALUES
+
+    wire [31:0] nv1 = cfg_num_vars == 32'd0 ? 32'd0 : cfg_num_vars - 32'd1;
+    wire [4:0]  vb = bit_length(nv1);                        // variable field bits, at most 23
+    wire [4:0]  db = bit_length({24'd0, cur_size1});          // value field bits
+    wire [5:0]  need = field == F_HDR ? (have != 6'd0 && acc[0] ? 6'd9 : 6'd1)
+                     : field == F_LIT ? {1'b0, vb} + 6'd1 : {1'b0, db};
+    wire        done = field == F_HDR && nclauses == cfg_num_clauses;  // the rest is padding
+    wire        var_over = {1'b0, vsum} + {25'd0, s_byte_data} + 33'd1 > {1'b0, cfg_num_values};
+    wire [31:0] lit_var = (acc >> 1) & ((32'd1 << vb) - 32'd1);
+    wire [31:0] lit_val = acc & ((32'd1 << db) - 32'd1);
+
+    assign s_byte_ready = (state == L_WAIT && (have < need || done)) || state == L_ERR;
+    assign idle = (state == L_WAIT && (have < need || done)) || state == L_ERR || state == L_DONE;
+    wire byte_fire = s_byte_valid && s_byte_ready;
+    wire wr_fire = m_wr_valid && m_wr_ready;
+    assign m_wr_valid = state == L_VAR_WR || state == L_CL_WR || state == L_LIT_PUT
+                     || state == B_PFX_WR || state == B_PFX_LAST || state == B_FQ;
+
+    // ---------------------------------------------------------------- per-slot counts
+    // Occurrence counts while decoding, fill positions while building.
+    (* no_rw_check *) reg [LW:0] cnt [0:MAX_VALUES-1];
+    reg  [LW:0]   cnt_q;
+    reg  [PW-1:0] cnt_raddr;
+    reg           cnt_we;
+    reg  [PW-1:0] cnt_waddr;
+    reg  [LW:0]   cnt_wdata;
+    wire [PW-1:0] va_base = rd_va_q[PW-1:0];
+    always @(*) begin
+        case (state)                                           // nvars counts slots in B_PFX_*
+            B_PFX_RD: cnt_raddr = nvars[PW-1:0];
+            B_PFX_WR: cnt_raddr = nvars[PW-1:0] + {{(PW-1){1'b0}}, wr_fire};   // the next, once taken
+            B_VAQ:    cnt_raddr = va_base + {{(PW-8){1'b0}}, cur_val};
+            B_FQ:     cnt_raddr = cur_slot;
+            default:  cnt_raddr = cur_base + {{(PW-8){1'b0}}, cur_val};
+        endcase
+        cnt_we = 1'b0;
+        cnt_waddr = cur_slot;
+        cnt_wdata = cnt_q + 1'b1;
+        case (state)
+            L_CLR:    begin cnt_we = 1'b1; cnt_waddr = clr_p; cnt_wdata = 0; end
+            L_CNT:    cnt_we = 1'b1;
+            B_PFX_WR: begin cnt_we = wr_fire; cnt_waddr = nvars[PW-1:0]; cnt_wdata = sum[LW:0]; end
+            B_FQ:     cnt_we = wr_fire;
+            default:  ;
+        endcase
+    end
+    always @(posedge clk) begin
+        if (cnt_we) cnt[cnt_waddr] <= cnt_wdata;
+        cnt_q <= cnt[cnt_raddr];
+    end
+
+    // ---------------------------------------------------------------- table reads
+    // While building, the literal after the one being placed and the clause after the current
+    // one are read ahead; the literal in hand (rd_li_q) gives the variable to read.
+    wire   ahead = state == B_VAQ || state == B_FQ;
+    assign rd_va_addr = state == B_CLQ || state == B_FQ ? rd_li_q[8 +: VW] : cur_var;
+    assign rd_cl_addr = nclauses[CW-1:0] + {{(CW-1){1'b0}}, ahead};
+    assign rd_li_addr = nlits[LW-1:0] + {{(LW-1){1'b0}}, ahead};
+
+    always @(*) begin
+        m_wr_section = 3'd0;
+        m_wr_addr = nvars;
+        m_wr_data = {cur_size1, vsum[23:0]};
+        case (state)
+            L_CL_WR: begin
+                m_wr_section = 3'd1;
+                m_wr_addr = nclauses;
+                m_wr_data = {cur_len1, nlits[23:0]};
+            end
+            L_LIT_PUT: begin
+                m_wr_section = 3'd2;
+                m_wr_addr = nlits;
+                m_wr_data = {cur_neg, {(23-VW){1'b0}}, cur_var, cur_val};
+            end
+            B_PFX_WR, B_PFX_LAST: begin
+                m_wr_section = 3'd3;
+                m_wr_addr = nvars;
+                m_wr_data = sum;
+            end
+            B_FQ: begin
+                m_wr_section = 3'd4;
+                m_wr_addr = {{(31-LW){1'b0}}, cnt_q};
+                m_wr_data = {cur_neg, nclauses[30:0]};
+            end
+            default: ;
+        endcase
+    end
+
+    task fail(input [31:0] arg);
+        begin
+            err     <= 1'b1;
+            err_arg <= arg;
+            state   <= L_ERR;
+        end
+    endtask
+
+    // Drops n bits from the bottom of the reader.
+    task consume(input [5:0] n);
+        begin
+            acc  <= acc >> n;
+            have <= have - n;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        case (state)
+            L_WAIT:
+                if (s_build) begin
+                    if (nvars != cfg_num_vars) fail(32'd5);
+                    else if (vsum != cfg_num_values) fail(32'd6);
+                    else if (nclauses != cfg_num_clauses || field != F_HDR) fail(32'd7);
+                    else if (nlits != cfg_num_literals) fail(32'd8);
+                    else begin
+                        nvars <= 32'd0;                        // slot index from here on
+                        sum   <= 32'd0;
+                        state <= cfg_num_values == 32'd0 ? B_PFX_LAST : B_PFX_RD;
+                    end
+                end else if (byte_fire) begin
+                    if (!s_byte_section) begin
+                        if (var_over) fail(32'd6);
+                        else if (nvars == cfg_num_vars) fail(32'd5);
+                        else begin
+                            cur_size1 <= s_byte_data;
+                            state     <= L_VAR_WR;
+                        end
+                    end else if (done) fail(32'd7);
+                    else begin
+                        acc  <= acc | ({24'd0, s_byte_data} << have);
+                        have <= have + 6'd8;
+                    end
+                end else if (have >= need)
+                    case (field)
+                        F_HDR:
+                            if (!done) begin
+                                if (acc[0]) begin
+                                    cur_len1 <= acc[8:1];
+                                    rem      <= {1'b0, acc[8:1]} + 9'd1;
+                                end else rem <= {1'b0, cur_len1} + 9'd1;
+                                consume(need);
+                                state <= L_CL_WR;
+                            end
+                        F_LIT:
+                            if (lit_var >= cfg_num_vars) fail(32'd1);
+                            else if (nlits == cfg_num_literals) fail(32'd8);
+                            else begin
+                                cur_neg <= acc[0];
+                                cur_var <= lit_var[VW-1:0];
+                                consume(need);
+                                state   <= L_LIT_RD;
+                            end
+                        default: begin                         // F_VAL
+                            if (lit_val > {24'd0, cur_size1}) fail(32'd2);
+                            else begin
+                                cur_val <= lit_val[7:0];
+                                consume(need);
+                                state   <= L_LIT_PUT;
+                            end
+                        end
+                    endcase
+            L_VAR_WR:
+                if (wr_fire) begin
+                    clr_p    <= vsum[PW-1:0];
+                    clr_last <= vsum[PW-1:0] + {{(PW-8){1'b0}}, cur_size1};
+                    vsum     <= vsum + {24'd0, cur_size1} + 32'd1;
+                    nvars    <= nvars + 32'd1;
+                    state    <= L_CLR;
+                end
+            L_CLR: begin
+                clr_p <= clr_p + 1'b1;
+                if (clr_p == clr_last) state <= L_WAIT;
+            end
+            L_CL_WR:
+                if (wr_fire) begin
+                    nclauses <= nclauses + 32'd1;
+                    field    <= F_LIT;
+                    state    <= L_WAIT;
+                end
+            L_LIT_RD: state <= L_LIT_VQ;                      // VARS[cur_var] is read
+            L_LIT_VQ: begin
+                cur_size1 <= rd_va_q[PW +: 8];
+                cur_base  <= va_base;
+                if (rd_va_q[PW +: 8] >= 8'd2) begin
+                    field <= F_VAL;
+                    state <= L_WAIT;
+                end else if (rd_va_q[PW +: 8] == 8'd0) fail(32'd2);  // value 1 of a 1-value variable
+                else begin
+                    cur_val <= 8'd1;
+                    state   <= L_LIT_PUT;
+                end
+            end
+            L_LIT_PUT:                                         // the slot's count is read
+                if (wr_fire) begin
+                    cur_slot <= cur_base + {{(PW-8){1'b0}}, cur_val};
+                    state    <= L_CNT;
+                end
+            L_CNT: begin                                       // cnt_q: the slot's count, + 1 written
+                nlits <= nlits + 32'd1;
+                rem   <= rem - 9'd1;
+                field <= rem == 9'd1 ? F_HDR : F_LIT;
+                state <= L_WAIT;
+            end
+            B_PFX_RD: state <= B_PFX_WR;
+            B_PFX_WR:                                          // cnt_q: slot nvars's count
+                if (wr_fire) begin
+                    sum   <= sum + {{(31-LW){1'b0}}, cnt_q};
+                    nvars <= nvars + 32'd1;
+                    if (nvars + 32'd1 == cfg_num_values) state <= B_PFX_LAST;
+                end
+            B_PFX_LAST:
+                if (wr_fire) begin
+                    nclauses <= 32'd0;
+                    nlits    <= 32'd0;
+                    state    <= cfg_num_clauses == 32'd0 ? L_DONE : B_CL;  // (reads 0 ahead)
+                end
+            B_CL: state <= B_CLQ;                              // CLAUSES[0], LITERALS[0] are read
+            B_CLQ: begin                                       // VARS[literal 0's variable] is read
+                rem     <= {1'b0, rd_cl_q[LW +: 8]} + 9'd1;
+                cur_neg <= rd_li_q[VW + 8];
+                cur_val <= rd_li_q[7:0];
+                state   <= B_VAQ;
+            end
+            B_VAQ: begin                                       // the slot's fill position is read
+                cur_slot <= va_base + {{(PW-8){1'b0}}, cur_val};
+                state    <= B_FQ;
+            end
+            B_FQ:                                              // rd_li_q: the next literal
+                if (wr_fire) begin
+                    nlits   <= nlits + 32'd1;
+                    cur_neg <= rd_li_q[VW + 8];
+                    cur_val <= rd_li_q[7:0];
+                    state   <= B_VAQ;
+                    if (rem != 9'd1) rem <= rem - 9'd1;
+                    else begin                                 // rd_cl_q: the next clause
+                        rem      <= {1'b0, rd_cl_q[LW +: 8]} + 9'd1;
+                        nclauses <= nclauses + 32'd1;
+                        if (nclauses + 32'd1 == cfg_num_clauses) state <= L_DONE;
+                    end
+                end
+            default: ;                                         // L_ERR, L_DONE: until s_begin
+        endcase
+
+        if (s_begin || rst) begin
+            state    <= L_WAIT;
+            field    <= F_HDR;
+            cur_len1 <= 8'd0;
+            acc      <= 32'd0;
+            have     <= 6'd0;
+            nvars    <= 32'd0;
+            vsum     <= 32'd0;
+            nclauses <= 32'd0;
+            nlits    <= 32'd0;
+            err      <= 1'b0;
+            err_arg  <= 32'd0;
+        end
+    end
+endmodule
+
+`default_nettype wire
