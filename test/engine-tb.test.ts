@@ -9,7 +9,7 @@ import { prepareProgram } from '../src/check/program-checker.ts';
 import { compile } from '../src/model/compile.ts';
 import { crc32 } from '../src/model/crc32.ts';
 import { UnsatisfiableError } from '../src/model/errors.ts';
-import { decodeWord, encodeWord, Opcode } from '../src/model/isa.ts';
+import { decodeWord, encodeProgramWords, encodeWord, Opcode } from '../src/model/isa.ts';
 import { packIndices } from '../src/model/pack.ts';
 import type { Program } from '../src/model/program.ts';
 import { programImage } from '../src/link/validator-client.ts';
@@ -221,41 +221,67 @@ describe('engine testbench', () => {
     s.err({ op: CMD.CHUNK, a: 2, b: 0, data: image.widths }, ERR.PROGRAM_STATE);
     recover(23);
 
-    // words: bad opcode, bad comparison code, variables out of range, order and bounds
-    const withWord = (i: number, w: bigint) => {
-      const bytes = Uint8Array.from(image.words);
-      new DataView(bytes.buffer).setBigUint64(i * 8, w, true);
-      return bytes;
-    };
-    const badWords: [bigint, number, number][] = [
-      [6n << 60n | 1n << 57n, ERR.BAD_OPCODE, 2],
-      [15n << 60n | 1n << 57n, ERR.BAD_OPCODE, 2],
-      [encodeWord({ op: Opcode.CMP, x: 1, y: 2, cop: 6, endCons: true }), ERR.BAD_OPCODE, 2],
-      [encodeWord({ op: Opcode.LCMP, cop: 7, endCons: true }), ERR.BAD_OPCODE, 2],
-      [encodeWord({ op: Opcode.IN, x: 6, endCons: true }), ERR.BAD_VARIABLE, 2],
-      [encodeWord({ op: Opcode.CMP, x: 1, y: 6, endCons: true }), ERR.BAD_VARIABLE, 2],
-      [encodeWord({ op: Opcode.ACC, x: 0xffff, endCons: true }), ERR.BAD_VARIABLE, 2],
-      [encodeWord({ op: Opcode.ADIFF, x: 7, endCons: true }), ERR.BAD_VARIABLE, 2],
+    // words (in the wire encoding, 3 + 4 + 3 + 3 + 3 bytes): malformed encodings, bad opcode,
+    // bad comparison code, variables out of range, order and bounds
+    expect(image.words).toHaveLength(16);
+    const wire = (words: bigint[]) => [...encodeProgramWords(words)];
+    const withWord = (i: number, w: bigint) => Uint8Array.from(wire(good.words.map((g, j) => (j === i ? w : g))));
+    const withBytes = (i: number, bytes: number[]) => Uint8Array.from([...wire(good.words.slice(0, i)), ...bytes, ...wire(good.words.slice(i + 1))]);
+    const badWords: [Uint8Array, number, number][] = [
+      [withBytes(2, [0x22]), ERR.BAD_OPCODE, 2],                     // wire opcode 2
+      [withBytes(2, [0x2e, 0x01]), ERR.BAD_OPCODE, 2],               // wire opcode 2 with flags
+      [withBytes(2, [0x50, 0x83, 0x00, 0x03]), ERR.BAD_OPCODE, 2],   // not minimal: off = 3 in two bytes
+      [withBytes(2, [0x50, 0x80, 0x02, 0x03]), ERR.BAD_OPCODE, 2],   // ADIFF offset 256: over its 8 bits
+      [withBytes(2, [0x50, 0x80, 0x80, 0x80, 0x00]), ERR.BAD_OPCODE, 2], // over-long offset
+      [withBytes(2, [0x50, 0x00, 0xff, 0xff, 0x04]), ERR.BAD_OPCODE, 2], // x over its 16 bits
+      [withWord(2, encodeWord({ op: Opcode.CMP, x: 1, y: 2, cop: 7, imm: -300, endCons: true })), ERR.BAD_OPCODE, 2],
+      [withWord(2, encodeWord({ op: Opcode.CMP, x: 1, y: 2, cop: 6, endCons: true })), ERR.BAD_OPCODE, 2],
+      [withWord(2, encodeWord({ op: Opcode.LCMP, cop: 7, endCons: true })), ERR.BAD_OPCODE, 2],
+      [withWord(2, encodeWord({ op: Opcode.IN, x: 6, endCons: true })), ERR.BAD_VARIABLE, 2],
+      [withWord(2, encodeWord({ op: Opcode.IN, x: 6, base: 1, mask: 1, endCons: true })), ERR.BAD_VARIABLE, 2],
+      [withWord(2, encodeWord({ op: Opcode.IN, x: 6, base: 9, mask: 3, endCons: true })), ERR.BAD_VARIABLE, 2],
+      [withWord(2, encodeWord({ op: Opcode.CMP, x: 1, y: 6, endCons: true })), ERR.BAD_VARIABLE, 2],
+      [withWord(2, encodeWord({ op: Opcode.ACC, x: 0xffff, endCons: true })), ERR.BAD_VARIABLE, 2],
+      [withWord(2, encodeWord({ op: Opcode.ADIFF, x: 7, endCons: true })), ERR.BAD_VARIABLE, 2],
+      [withWord(0, encodeWord({ op: Opcode.ADIFF, x: 7, endCons: true })), ERR.BAD_VARIABLE, 0],
     ];
-    for (const [w, code, arg] of badWords) {
+    for (const [bytes, code, arg] of badWords) {
       s.ack(begin(24, good));
       s.ack(widths(0, image.widths));
-      s.err(words(0, withWord(arg, w)), code, arg);
+      s.err(words(0, bytes), code, arg);
+      s.err({ op: CMD.END, a: image.crc }, ERR.PROGRAM_STATE);      // the error ended the load
     }
+    // Chunks may split words anywhere and overlap what the device has (the bytes it has are
+    // dropped, the rest taken), but must not leave a gap.
     s.ack(begin(24, good));
     s.ack(widths(0, image.widths));
-    s.ack(words(0, image.words.subarray(0, 13)));              // chunks may split words
-    s.err(words(12, image.words.subarray(12)), ERR.PROGRAM_STATE, 13);
+    s.ack(widths(0, image.widths));                                 // all of it again: dropped
+    s.ack(words(0, image.words.subarray(0, 5)));                    // word 1 stops after x
+    s.ack(words(5, image.words.subarray(5, 6)));
+    s.ack(words(2, image.words.subarray(2, 13)));                   // 2..5 dropped, 6..12 taken
+    s.err(words(14, image.words.subarray(14)), ERR.PROGRAM_STATE, 13); // a gap: refused, the load ends
     s.ack(begin(24, good));
     s.ack(widths(0, image.widths));
-    s.err(words(0, Uint8Array.of(...image.words, 0)), ERR.PROGRAM_STATE, 40);
+    s.ack(words(0, image.words.subarray(0, 13)));
+    s.ack(words(12, image.words.subarray(12)));
+    s.ack(words(0, image.words));                                   // the whole section again
+    s.ack({ op: CMD.END, a: image.crc });                           // the CRC covers each byte once
+    s.candidate(good, 24, randomPacked(rng, good.candidateBytes));
+    // More words than ProgramBegin announced: arg is num_words.
+    s.ack(begin(24, good));
+    s.ack(widths(0, image.widths));
+    s.err(words(0, Uint8Array.of(...image.words, 0x02)), ERR.PROGRAM_STATE, 5);
     recover(25);
 
     // end: missing bytes, wrong constraint count, wrong CRC
     s.ack(begin(26, good));
     s.ack(widths(0, image.widths));
-    s.ack(words(0, image.words.subarray(0, 16)));
-    s.err({ op: CMD.END, a: image.crc }, ERR.PROGRAM_STATE, 16);
+    s.ack(words(0, image.words.subarray(0, 10)));                   // three whole words of five
+    s.err({ op: CMD.END, a: image.crc }, ERR.PROGRAM_STATE, 10);
+    s.ack(begin(26, good));
+    s.ack(widths(0, image.widths));
+    s.ack(words(0, image.words.subarray(0, 11)));                   // the fourth word cut short
+    s.err({ op: CMD.END, a: image.crc }, ERR.PROGRAM_STATE, 11);
     s.ack(begin(26, good, { d: good.modelConstraints + 1 }));
     s.ack(widths(0, image.widths));
     s.ack(words(0, image.words));

@@ -1,5 +1,5 @@
 // Host-side pieces of the validator client that need no device: the program image (width table
-// layout, word bytes, CRC) and the capacity check against a device's advertised limits.
+// layout, words in their wire encoding, CRC) and the capacity check against a device's advertised limits.
 
 import { describe, expect, it } from 'vitest';
 import { Limit } from '../src/link/codec.ts';
@@ -18,7 +18,7 @@ function program(numVars: number, width: number, words: number, domainChecks: nu
 }
 
 const device: DeviceInfo = {
-  target: 'test', deviceId: 'hilsolve-test', protocolVersion: 1, build: 1, window: 4, clockHz: 12_000_000,
+  target: 'test', deviceId: 'hilsolve-test', protocolVersion: 2, build: 1, window: 4, clockHz: 12_000_000,
   baud: 115_200, maxViolations: 8, engines: 1,
   maxVars: 1024, maxWords: 16384, maxConstraints: 16384, maxPayload: 512, maxDomain: 256,
 };
@@ -28,8 +28,7 @@ describe('programImage', () => {
     const p: Program = { ...program(3, 0, 2), widths: [8, 1, 5] };
     const image = programImage(p);
     expect([...image.widths]).toEqual([0x18, 0x05]);
-    expect(image.words).toHaveLength(16);
-    expect(image.words[7]).toBe(0x02);            // TRUE with EC: bit 57, little-endian byte 7
+    expect([...image.words]).toEqual([0x02, 0x02]); // TRUE with EC: one header byte each on the wire
     expect(image.crc).toBe(crc32(Uint8Array.of(0x18, 0x05, ...image.words)));
   });
 

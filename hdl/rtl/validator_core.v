@@ -158,7 +158,8 @@ module validator_core #(
     // ---------------------------------------------------------------- data stream and CRC
     wire unp_ready;
     wire more = taken != cmd_len;
-    assign data_ready = more && (cstate == C_DATA || (cstate == C_UNPACK && unp_ready));
+    wire ld_byte_ready, ld_idle;
+    assign data_ready = more && ((cstate == C_DATA && ld_byte_ready) || (cstate == C_UNPACK && unp_ready));
     wire byte_fire = data_valid && data_ready;
     assign data_index = taken + {15'd0, byte_fire};
 
@@ -182,7 +183,7 @@ module validator_core #(
     validator_loader #(.MAX_VARS(MAX_VARS), .MAX_WORDS(MAX_WORDS), .MAX_CONSTRAINTS(MAX_CONSTRAINTS)) loader (
         .clk(clk), .clear(clear), .cmd_start(checked), .cmd_op(cmd_op),
         .cmd_a(cmd_a), .cmd_b(cmd_b), .cmd_c(cmd_c), .cmd_d(cmd_d), .cmd_len(cmd_len),
-        .byte_en(cstate == C_DATA && byte_fire), .byte_in(data),
+        .byte_en(cstate == C_DATA && byte_fire), .byte_in(data), .byte_ready(ld_byte_ready), .idle(ld_idle),
         .crc(~crc_state), .crc_restart(loader_crc_restart), .crc_en(loader_crc_en),
         .code(code), .arg(rep_arg), .program_id(program_id), .loaded(loaded),
         .num_vars(num_vars), .num_words(num_words),
@@ -275,7 +276,7 @@ module validator_core #(
                     slot_seq[slot_in] <= cmd_seq;
                     slot_digest[slot_in] <= ~crc_state;
                 end
-            C_DATA: if (!more) cstate <= C_REPLY;
+            C_DATA: if (!more && ld_idle) cstate <= C_REPLY;
             C_REPLY: if (cmd_fire) cstate <= C_IDLE;
             default: cstate <= C_IDLE;
         endcase

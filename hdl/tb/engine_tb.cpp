@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "Vvalidator_core.h"
+#include "bench_util.h"
 #include "verilated.h"
 
 namespace {
@@ -32,13 +33,6 @@ struct Command {
     uint32_t seq, a, b, c, d;
     std::vector<uint8_t> data;
 };
-
-std::vector<uint8_t> parse_hex(const std::string& hex) {
-    std::vector<uint8_t> out;
-    if (hex == "-") return out;
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
 
 bool read_vectors(const char* path, std::vector<Command>& cmds) {
     std::ifstream in(path);
@@ -53,7 +47,7 @@ bool read_vectors(const char* path, std::vector<Command>& cmds) {
             std::cerr << "engine_tb: bad vector line: " << line << "\n";
             return false;
         }
-        c.data = parse_hex(hex);
+        c.data = bench::parse_hex(hex);
         cmds.push_back(std::move(c));
     }
     return true;
@@ -61,7 +55,7 @@ bool read_vectors(const char* path, std::vector<Command>& cmds) {
 
 class Bench {
   public:
-    Bench(unsigned stall_percent, uint32_t seed) : stall_(stall_percent), rng_(seed | 1) {
+    Bench(unsigned stall_percent, uint32_t seed) : stall_(stall_percent, seed) {
         top_.clk = 0;
         top_.rst = 1;
         top_.cmd_valid = 0;
@@ -136,19 +130,10 @@ class Bench {
         return e;
     }
 
-    bool stall() {
-        if (stall_ == 0) return false;
-        rng_ ^= rng_ << 13;
-        rng_ ^= rng_ >> 17;
-        rng_ ^= rng_ << 5;
-        return rng_ % 100 < stall_;
-    }
+    bool stall() { return stall_(); }
 
     void tick() {
-        top_.clk = 1;
-        top_.eval();
-        top_.clk = 0;
-        top_.eval();
+        bench::tick(top_);
         cycles_++;
     }
 
@@ -172,8 +157,7 @@ class Bench {
 
     static constexpr unsigned kK = 8;  // the core's K (its default)
     Vvalidator_core top_;
-    unsigned stall_;
-    uint32_t rng_;
+    bench::Stall stall_;
     uint64_t cycles_ = 0;
     bool reading_ = false;
     unsigned listed_ = 0;
@@ -183,18 +167,14 @@ class Bench {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::cerr << "usage: engine_tb VECTORS [STALL_PERCENT [SEED]]\n";
-        return 2;
-    }
+    bench::Args args{};
+    if (!bench::parse_args(argc, argv, "engine_tb", args)) return 2;
     std::vector<Command> cmds;
-    if (!read_vectors(argv[1], cmds)) {
-        std::cerr << "engine_tb: cannot read vectors from " << argv[1] << "\n";
+    if (!read_vectors(args.vectors, cmds)) {
+        std::cerr << "engine_tb: cannot read vectors from " << args.vectors << "\n";
         return 2;
     }
-    const unsigned stall = argc > 2 ? static_cast<unsigned>(std::atoi(argv[2])) : 0;
-    const uint32_t seed = argc > 3 ? static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)) : 1;
-    Bench bench(stall, seed);
+    Bench bench(args.stall_percent, args.seed);
     for (const Command& c : cmds) bench.run(c);
     bench.drain(100000);
     std::printf("done %llu\n", static_cast<unsigned long long>(bench.cycles()));

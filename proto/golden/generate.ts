@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from '../../src/model/crc32.ts';
 import { encodeSearchStream } from '../../src/model/search-wire.ts';
-import { Opcode, encodeWord, wordsToBytes } from '../../src/model/isa.ts';
+import { Opcode, encodeProgramWords, encodeWord } from '../../src/model/isa.ts';
 import {
   ChunkKind, ErrorCode, Limit, PROTOCOL_VERSION, SearchSection, decodeDevice, decodeHost, encodeDevice, encodeHost,
   type DeviceMessage, type HostMessage,
@@ -109,8 +109,10 @@ const DEVICE_HELLO = 1;
 // A two-variable program: one clause `x0 = 1 or x1 = 1` over 1-bit variables.
 const PROGRAM_ID = 0x5a;
 const WIDTHS = Uint8Array.of(0x11);
-const WORDS = wordsToBytes([
-  encodeWord({ op: Opcode.IN, x: 0, base: 0, mask: 0b10 }),
+// In the wire encoding (docs/validator-program.md): `x0 in {1}` as LIT (base 1, mask 1), 60 01;
+// `x1 in {1}` with EC as IN0 (base 0, mask 0b10), 72 02 01.
+const WORDS = encodeProgramWords([
+  encodeWord({ op: Opcode.IN, x: 0, base: 1, mask: 1 }),
   encodeWord({ op: Opcode.IN, x: 1, base: 0, mask: 0b10, endCons: true }),
 ]);
 const PROGRAM_CRC = crc32(Uint8Array.from([...WIDTHS, ...WORDS]));
@@ -125,10 +127,10 @@ function hostCases(): HostCase[] {
   // 245 non-zero data bytes make a 253-byte payload without a zero byte: a full COBS group.
   const noZeros = Uint8Array.from({ length: 245 }, (_, i) => 1 + (i % 255));
   return [
-    { name: 'hello', note: 'handshake at protocol version 1', msg: { kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION },
+    { name: 'hello', note: 'handshake at protocol version 2', msg: { kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION },
       reply: { kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION } },
-    { name: 'hello-other-version', note: 'a version the device does not speak: it answers with its own, the host then refuses',
-      msg: { kind: 'hello', seq: 2, protocolVersion: 2 }, reply: { kind: 'hello', seq: 2, protocolVersion: PROTOCOL_VERSION } },
+    { name: 'hello-other-version', note: 'a version the device does not speak (version 1: 8-byte program words): it answers with its own, the host then refuses',
+      msg: { kind: 'hello', seq: 2, protocolVersion: 1 }, reply: { kind: 'hello', seq: 2, protocolVersion: PROTOCOL_VERSION } },
     { name: 'echo-empty', note: 'all fields zero: the body is an empty nested message', msg: { kind: 'echo', seq: 0, data: new Uint8Array() },
       reply: { kind: 'echo', seq: 0, data: '' } },
     { name: 'echo-small', note: 'plain echo', msg: { kind: 'echo', seq: 3, data: Uint8Array.of(1, 2, 3) },
@@ -190,7 +192,7 @@ function hostCases(): HostCase[] {
       reply: { kind: 'ack', seq: 21 } },
     { layer: 'validator', name: 'program-widths', note: 'widths: 1 bit each, two per byte, low nibble first',
       msg: { kind: 'programChunk', seq: 22, chunkKind: ChunkKind.WIDTHS, offset: 0, data: WIDTHS }, reply: { kind: 'ack', seq: 22 } },
-    { layer: 'validator', name: 'program-words', note: 'IN x0 {1}; IN x1 {1} with EC',
+    { layer: 'validator', name: 'program-words', note: 'the two words in the wire encoding: LIT x0 base 1; IN0 x1 mask 0b10 with EC',
       msg: { kind: 'programChunk', seq: 23, chunkKind: ChunkKind.WORDS, offset: 0, data: WORDS }, reply: { kind: 'ack', seq: 23 } },
     { layer: 'validator', name: 'program-end', note: 'CRC-32 of widths then words', msg: { kind: 'programEnd', seq: 24, crc: PROGRAM_CRC },
       reply: { kind: 'ack', seq: 24 } },
@@ -210,9 +212,37 @@ function hostCases(): HostCase[] {
     // (arg: the device's min_divider, 0 on the simulator's byte link).
     { name: 'set-baud-below-minimum', note: 'SetBaud to 1 cycle per bit: ERROR_BAUD, the rate does not change',
       msg: { kind: 'setBaud', seq: 29, divider: 1 }, reply: { kind: 'error', seq: 29, code: ErrorCode.BAUD } },
+    ...reloadCases(),
     ...searchCases(),
     { layer: 'uart', name: 'set-baud', note: 'SetBaud to 4 cycles per bit (3 Mbaud at 12 MHz): Ack at the old rate, then the device switches; the host follows after the Ack',
       msg: { kind: 'setBaud', seq: 60, divider: 4 }, reply: { kind: 'ack', seq: 60 } },
+  ];
+}
+
+// The golden program loaded again: a malformed words section refused, then chunks that split a
+// word and overlap what the device has (a chunk sent again after a lost reply), the same id left
+// loaded for the search vectors.
+function reloadCases(): HostCase[] {
+  const layer = 'validator' as const;
+  const begin = (seq: number): HostCase => ({ layer, name: `program-begin-${seq}`, note: 'the golden program again',
+    msg: { kind: 'programBegin', seq, programId: PROGRAM_ID, numVars: 2, numWords: 2, numConstraints: 1 }, reply: { kind: 'ack', seq } });
+  const widths = (seq: number): HostCase => ({ layer, name: `program-widths-${seq}`, note: 'the width table',
+    msg: { kind: 'programChunk', seq, chunkKind: ChunkKind.WIDTHS, offset: 0, data: WIDTHS }, reply: { kind: 'ack', seq } });
+  return [
+    begin(30), widths(31),
+    { layer, name: 'program-words-malformed', note: 'a header byte with the unused wire opcode 2: ERROR_BAD_OPCODE, arg the word index 0; the load ends',
+      msg: { kind: 'programChunk', seq: 32, chunkKind: ChunkKind.WORDS, offset: 0, data: Uint8Array.of(0x22) },
+      reply: { kind: 'error', seq: 32, code: ErrorCode.BAD_OPCODE, arg: 0 } },
+    begin(33), widths(34),
+    { layer, name: 'program-words-split', note: 'the first 4 word bytes: the second word stops after its mask',
+      msg: { kind: 'programChunk', seq: 35, chunkKind: ChunkKind.WORDS, offset: 0, data: WORDS.subarray(0, 4) }, reply: { kind: 'ack', seq: 35 } },
+    { layer, name: 'program-words-overlap', note: 'all the word bytes from offset 0 again: the 4 the device has are dropped, the last is taken',
+      msg: { kind: 'programChunk', seq: 36, chunkKind: ChunkKind.WORDS, offset: 0, data: WORDS }, reply: { kind: 'ack', seq: 36 } },
+    { layer, name: 'program-end-again', note: 'the CRC covers each byte once, as sent', msg: { kind: 'programEnd', seq: 37, crc: PROGRAM_CRC },
+      reply: { kind: 'ack', seq: 37 } },
+    { layer, name: 'candidate-after-reload', note: 'x0 = 1, x1 = 0 satisfies the clause',
+      msg: { kind: 'candidate', seq: 38, programId: PROGRAM_ID, values: Uint8Array.of(0b01) },
+      reply: { kind: 'verdict', seq: 38, programId: PROGRAM_ID, ok: true, violatedCount: 0, violated: [], digest: crc32(Uint8Array.of(1)) } },
   ];
 }
 
@@ -286,22 +316,22 @@ function searchCases(): HostCase[] {
 function deviceCases(): { name: string; note: string; msg?: DeviceMessage; raw?: number[]; expect?: DeviceMessage }[] {
   return [
     { name: 'hello-reply', note: 'a HelloReply with every field set but search (a device without a search engine)', msg: {
-      kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 3, maxPayload: 1024,
+      kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 3, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
       maxViolations: 8, engines: 1, search: [], minDivider: 0, divider: 0 } },
     { name: 'hello-reply-min-divider', note: 'a board\'s HelloReply: 115,200 baud after reset, SetBaud down to 4 cycles per bit, 104 in use (fields 16 and 17, two-byte keys)', msg: {
-      kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-up5k')), build: 1, maxPayload: 512,
+      kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION, deviceId: Uint8Array.from(ascii('hilsolve-up5k')), build: 1, maxPayload: 512,
       window: 4, clockHz: 12_000_000, baud: 115_384, maxVars: 1024, maxDomain: 256, maxWords: 16384, maxConstraints: 16384,
       maxViolations: 8, engines: 1, search: [], minDivider: 4, divider: 104 } },
     { name: 'hello-reply-search', note: 'a HelloReply of a device with search: [chains, max_vars, max_values, max_clauses, max_literals], packed', msg: {
-      kind: 'hello', seq: 1, protocolVersion: 1, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 4, maxPayload: 1024,
+      kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION, deviceId: Uint8Array.from(ascii('hilsolve-sim')), build: 4, maxPayload: 1024,
       window: 8, clockHz: 12_000_000, baud: 3_000_000, maxVars: 1024, maxDomain: 256, maxWords: 4096, maxConstraints: 2048,
       maxViolations: 8, engines: 1, search: [1, 1024, 8192, 16384, 65536], minDivider: 0, divider: 0 } },
     { name: 'hello-reply-search-unpacked', note: 'HelloReply.search as separate varint fields: decoders must accept this too',
-      raw: lfield(DEVICE_HELLO, [...vfield(1, 1), ...vfield(2, 1), ...vfield(5, 512), ...vfield(6, 4),
+      raw: lfield(DEVICE_HELLO, [...vfield(1, 1), ...vfield(2, PROTOCOL_VERSION), ...vfield(5, 512), ...vfield(6, 4),
         ...vfield(15, 1), ...vfield(15, 64), ...vfield(15, 256), ...vfield(15, 512), ...vfield(15, 2048)]),
       expect: {
-        kind: 'hello', seq: 1, protocolVersion: 1, deviceId: new Uint8Array(), build: 0, maxPayload: 512, window: 4, clockHz: 0, baud: 0,
+        kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION, deviceId: new Uint8Array(), build: 0, maxPayload: 512, window: 4, clockHz: 0, baud: 0,
         maxVars: 0, maxDomain: 0, maxWords: 0, maxConstraints: 0, maxViolations: 0, engines: 0, search: [1, 64, 256, 512, 2048], minDivider: 0, divider: 0 } },
     { name: 'solution', note: 'one part of a Solution: bytes 0..2 of a 5-byte assignment', msg: {
       kind: 'solution', seq: 57, programId: 0x5a, index: 3, digest: 0xcafef00d, flips: 1234, cycles: 56789, restarts: 2,

@@ -1,5 +1,7 @@
-// Selective retry of program loads (ProgramChunk): after a chunk got no reply, find
-// out whether the device received it, without disturbing the load, from the device's count of
+// Selective retry of chunked loads, as protocol version 1's program loads needed it (no load uses
+// it since protocol version 2: its devices drop the bytes of a chunk they already have, so a chunk
+// whose reply was lost is simply sent again; LoadStats is what both load clients report). After a
+// chunk got no reply, find out whether the device received it, without disturbing the load, from the device's count of
 // frames received intact (Counters.frames_rx) against the host's count of replies seen
 // (LinkCounters.replies). The device answers every frame it reads intact exactly once, in order,
 // so when a Counters reply arrives every earlier reply has arrived or is lost for good, and

@@ -5,8 +5,9 @@
 //                                             over a device limit is refused before anything is
 //                                             sent (ProgramCapacityError), a device refusal
 //                                             becomes ProgramLoadError naming the word/variable;
-//                                             a chunk whose reply was lost is re-sent only when
-//                                             the device did not receive it (src/link/load-sync.ts);
+//                                             a chunk whose reply was lost is sent again at the
+//                                             same offset (the device drops the bytes it has and
+//                                             takes the rest: chunks may overlap, never leave a gap);
 //                                             the whole load starts again from the begin only when
 //                                             the device refuses it as out of step or damaged
 //                                             (LOAD_ATTEMPTS starts); v.lastLoad counts what it took
@@ -18,27 +19,27 @@
 // The wire format of a load is in proto/link.proto, the words in docs/validator-program.md.
 
 import { crc32 } from '../model/crc32.ts';
-import { wordsToBytes } from '../model/isa.ts';
+import { encodeProgramWords } from '../model/isa.ts';
 import { constraintCount, type Program } from '../model/program.ts';
 import { ChunkKind, ErrorCode, Limit, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceTimeoutError, LinkError } from './errors.ts';
-import { LoadSync, emptyLoadStats, type LoadStats } from './load-sync.ts';
+import { emptyLoadStats, type LoadStats } from './load-sync.ts';
 import { DeviceSession, type DeviceInfo, type SessionOptions } from './session.ts';
 
 /** What a program load sends: the width table, the word bytes and the CRC over both. */
 export interface ProgramImage {
   /** 4 bits per variable, two per byte, low nibble first. */
   widths: Uint8Array;
-  /** 8 bytes per word, little-endian. */
+  /** The words in their wire encoding (docs/validator-program.md, "Wire encoding"). */
   words: Uint8Array;
-  /** CRC-32 of widths followed by words: ProgramEnd.crc. */
+  /** CRC-32 of widths followed by the encoded words, the bytes as sent: ProgramEnd.crc. */
   crc: number;
 }
 
 export function programImage(program: Program): ProgramImage {
   const widths = new Uint8Array((program.numVars + 1) >> 1);
   program.widths.forEach((w, i) => { widths[i >> 1]! |= w << ((i & 1) * 4); });
-  const words = wordsToBytes(program.words);
+  const words = encodeProgramWords(program.words);
   return { widths, words, crc: crc32(words, crc32(widths)) };
 }
 
@@ -160,37 +161,29 @@ export class ValidatorClient {
       kind: 'programBegin', programId, numVars: program.numVars, numWords: program.words.length,
       numConstraints: constraintCount(program),
     }, { retry: true });
-    const sync = new LoadSync(this.session, stats);
-    await sync.start();
-    try {
-      for (const [chunkKind, bytes, align] of [[ChunkKind.WIDTHS, image.widths, 1], [ChunkKind.WORDS, image.words, 8]] as const) {
-        const sizer = new ChunkSizer(Math.floor(chunk / align) * align, align);
-        let sends = 0;
-        for (let offset = 0; offset < bytes.length;) {
-          const n = sizer.next(bytes.length - offset);
-          if (sends++ > 0) stats.chunksResent++;
-          stats.chunksSent++;
-          try {
-            await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + n) }, { fastFail: true });
-          } catch (err) {
-            if (!(err instanceof DeviceTimeoutError)) throw err;
-            // No reply: the device has the chunk or it does not; a chunk at the wrong offset would
-            // be refused and end the load, so ask before sending anything else.
-            if (await sync.received()) {
-              stats.chunksRecovered++;
-            } else {
-              if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`program chunk at byte ${offset}: no reply after ${sends} sends`);
-              sizer.lost();
-              continue;
-            }
-          }
-          sizer.ok();
-          offset += n;
-          sends = 0;
+    for (const chunkKind of [ChunkKind.WIDTHS, ChunkKind.WORDS] as const) {
+      // Chunks may split a word's encoding anywhere, so any size will do.
+      const bytes = chunkKind === ChunkKind.WIDTHS ? image.widths : image.words;
+      const sizer = new ChunkSizer(chunk, 1);
+      let sends = 0;
+      for (let offset = 0; offset < bytes.length;) {
+        const n = sizer.next(bytes.length - offset);
+        if (sends++ > 0) stats.chunksResent++;
+        stats.chunksSent++;
+        try {
+          await this.session.request({ kind: 'programChunk', chunkKind, offset, data: bytes.subarray(offset, offset + n) }, { fastFail: true });
+        } catch (err) {
+          if (!(err instanceof DeviceTimeoutError)) throw err;
+          // No reply: the device has the chunk or it does not. Sending it again is safe either
+          // way: the device drops the bytes of a chunk it already has and takes the rest.
+          if (sends >= CHUNK_SENDS) throw new DeviceTimeoutError(`program chunk at byte ${offset}: no reply after ${sends} sends`);
+          sizer.lost();
+          continue;
         }
+        sizer.ok();
+        offset += n;
+        sends = 0;
       }
-    } finally {
-      sync.close();
     }
     await this.sendEnd(programId, image.crc, program.candidateBytes);
   }
@@ -255,9 +248,9 @@ function loadError(err: DeviceError, program: Program): ProgramLoadError {
   switch (code) {
     case ErrorCode.CAPACITY: detail = `over the device's ${limitName(arg)}`; break;
     case ErrorCode.BAD_VARIABLE: detail = `word ${arg} names a variable outside 0..${program.numVars - 1}${word(arg)}`; break;
-    case ErrorCode.BAD_OPCODE: detail = `word ${arg} has an invalid opcode or comparison code${word(arg)}`; break;
+    case ErrorCode.BAD_OPCODE: detail = `word ${arg} is malformed on the wire or has an invalid opcode or comparison code${word(arg)}`; break;
     case ErrorCode.BAD_WIDTH: detail = `variable ${arg} has a width over 8 bits`; break;
-    case ErrorCode.PROGRAM_STATE: detail = `the device lost track of the load (at byte ${arg} of a section, or ${arg} constraints counted)`; break;
+    case ErrorCode.PROGRAM_STATE: detail = `the device lost track of the load (at byte ${arg} of a section, past ${arg} words, or ${arg} constraints counted)`; break;
     case ErrorCode.PROGRAM_CRC: detail = 'the program arrived damaged (CRC mismatch)'; break;
     default: detail = `arg ${arg}`;
   }

@@ -2,7 +2,7 @@
 
 import { UnsatisfiableError } from '../../model/errors.ts';
 import { compile } from '../../model/compile.ts';
-import { wordsToBytes } from '../../model/isa.ts';
+import { encodeProgramWords } from '../../model/isa.ts';
 import type { Program } from '../../model/program.ts';
 import type { Model } from '../../model/types.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -37,7 +37,7 @@ export function summarize(model: Model, program: Program): ProgramSummary {
     constraints: program.modelConstraints,
     domainChecks: program.domainChecks.length,
     words: program.words.length,
-    programBytes: wordsToBytes(program.words).length + Math.ceil(program.numVars / 2),
+    programBytes: encodeProgramWords(program.words).length + Math.ceil(program.numVars / 2),
     candidateBits: program.widths.reduce((a, b) => a + b, 0),
     candidateBytes: program.candidateBytes,
   };
