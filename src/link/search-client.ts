@@ -43,7 +43,7 @@ import type { SearchTableWords } from '../model/search-wire.ts';
 import { ErrorCode, Limit, SearchSection, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceGoneError, DeviceTimeoutError, LinkError } from './errors.ts';
 import type { DeviceSession, SearchCapacities } from './session.ts';
-import { emptyLoadStats, type LoadStats } from './load-sync.ts';
+import { emptyLoadStats, type LoadStats } from './load-stats.ts';
 import { CHUNK_SENDS, ChunkSizer, MESSAGE_OVERHEAD } from './validator-client.ts';
 
 /**

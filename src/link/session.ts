@@ -32,9 +32,6 @@
 //                                   reply, so never matched against the requests in flight and
 //                                   never stale; src/link/search-client.ts reassembles the parts.
 //                                   Emitted synchronously from the reader, in arrival order.
-//   s.on('stale', (reply: DeviceMessage) => ...) a reply to a seq nobody waits for any more (its
-//                                   attempt gave up first); src/link/load-sync.ts tells by its kind
-//                                   which lost attempt reached the device
 //   await s.close()
 // Link speed: a serial port opens at SAFE_BAUD (or `baud`, which fixes the rate); after the Hello
 // the session switches both ends to the fastest rate the device and the host share (SetBaud, the
@@ -121,7 +118,7 @@ export interface LinkCounters {
   /**
    * Device frames with a nonzero seq other than Solution parts: replies, matched or stale. Each
    * one is a host frame the device received intact, so `Counters.frames_rx` minus this is the
-   * number of frames whose reply was lost (src/link/load-sync.ts).
+   * number of frames whose reply was lost.
    */
   replies: number;
   /** Unsolicited frames (Solution parts) handed to the 'solution' listeners. */
@@ -141,7 +138,7 @@ export interface RequestOptions {
   /**
    * Give up the attempt as soon as a frame is lost on the way (a receive error or a device Error
    * with seq 0) rather than at its timeout, even when it is not retried: the chunk loads use it
-   * and then ask the device's counters what arrived (src/link/load-sync.ts).
+   * to send a chunk again at once.
    */
   fastFail?: boolean;
 }
@@ -695,8 +692,6 @@ export class DeviceSession extends EventEmitter {
     const p = this.pending.get(msg.seq);
     if (!p) {
       this.stats.staleReplies++;
-      // Whose reply it was tells src/link/load-sync.ts which lost attempt reached the device.
-      this.emit('stale', msg);
       return;
     }
     if (msg.kind === 'error') p.reject(new DeviceError(msg.code, msg.arg, msg.seq, p.context));

@@ -23,7 +23,7 @@ import { encodeProgramWords } from '../model/isa.ts';
 import { constraintCount, type Program } from '../model/program.ts';
 import { ChunkKind, ErrorCode, Limit, limitName, type DeviceOf } from './codec.ts';
 import { DeviceError, DeviceTimeoutError, LinkError } from './errors.ts';
-import { emptyLoadStats, type LoadStats } from './load-sync.ts';
+import { emptyLoadStats, type LoadStats } from './load-stats.ts';
 import { DeviceSession, type DeviceInfo, type SessionOptions } from './session.ts';
 
 /** What a program load sends: the width table, the word bytes and the CRC over both. */
