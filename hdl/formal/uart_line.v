@@ -46,8 +46,9 @@ module uart_line #(
 
     wire       out_valid, frame_error, busy;
     wire [7:0] out_data;
-    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) dut (
-        .clk(clk), .rst(rst), .rx(line), .out_valid(out_valid), .out_data(out_data),
+    localparam [15:0] DIVIDER = CLKS_PER_BIT;
+    uart_rx #(.DW(16)) dut (
+        .clk(clk), .rst(rst), .rx(line), .clks_per_bit(DIVIDER), .out_valid(out_valid), .out_data(out_data),
         .frame_error(frame_error), .busy(busy));
 
     // Bytes sent and not yet received: at most two (the last one's stop bit, the next start).
