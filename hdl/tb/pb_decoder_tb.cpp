@@ -47,8 +47,14 @@ int main(int argc, char** argv) {
             Bytes body;
             put_key(body, 1, 0);
             put_varint(body, r.wide());
+            if (r.chance(50)) {   // an unknown field first, so the bytes field starts past 256
+                put_key(body, 9, 2);
+                put_varint(body, 260);
+                const Bytes pad = r.bytes(260);
+                body.insert(body.end(), pad.begin(), pad.end());
+            }
             put_key(body, 2, 2);
-            unsigned n = 300 + r.below(190);
+            unsigned n = body.size() > 256 ? 20 + r.below(200) : 300 + r.below(190);
             if (r.chance(50)) n = MAX_PAYLOAD - 5 - static_cast<unsigned>(body.size());   // fills the slot
             put_varint(body, n);
             const Bytes data = r.bytes(n);
