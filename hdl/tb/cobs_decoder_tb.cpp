@@ -40,13 +40,9 @@ void model(const Bytes& s, std::deque<Beat>& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    g_block = "cobs_decoder";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vcobs_decoder FRAMES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long frames = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "cobs_decoder", "FRAMES");
+    const long frames = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vcobs_decoder>(ctx.get());
 
@@ -88,12 +84,7 @@ int main(int argc, char** argv) {
         }
     }
 
-    auto tick = [&] {
-        dut->clk = 1;
-        dut->eval();
-        dut->clk = 0;
-        dut->eval();
-    };
+    auto tick = [&] { clock(*dut); };
     dut->rst = 1;
     dut->in_valid = 0;
     dut->clk = 0;
@@ -122,7 +113,7 @@ int main(int argc, char** argv) {
         if (v) i++;
     }
     TB_CHECK(want.empty(), "%zu beats missing", want.size());
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS cobs_decoder frames=%ld damaged=%ld round_trips=%ld beats=%ld line_bytes=%zu\n", frames, damaged,
                 round_trips, beats, line.size());
     return 0;

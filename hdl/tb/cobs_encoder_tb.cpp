@@ -12,13 +12,9 @@
 using namespace tb;
 
 int main(int argc, char** argv) {
-    g_block = "cobs_encoder";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vcobs_encoder FRAMES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long frames = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "cobs_encoder", "FRAMES");
+    const long frames = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vcobs_encoder>(ctx.get());
     Bytes mem(1024);
@@ -74,7 +70,7 @@ int main(int argc, char** argv) {
         bytes_out += static_cast<long>(got.size());
         TB_CHECK(!dut->busy, "frame %ld: busy after fr_done", f);
     }
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS cobs_encoder frames=%ld bytes_out=%ld full_blocks=%ld\n", frames, bytes_out, full_blocks);
     return 0;
 }

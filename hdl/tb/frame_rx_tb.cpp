@@ -39,13 +39,9 @@ struct Item {
 }  // namespace
 
 int main(int argc, char** argv) {
-    g_block = "frame_rx";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vframe_rx FRAMES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long frames = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "frame_rx", "FRAMES");
+    const long frames = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vframe_rx>(ctx.get());
 
@@ -91,12 +87,7 @@ int main(int argc, char** argv) {
     bool rd_pending = false;
     unsigned rd_expect_i = 0;
 
-    auto tick = [&] {
-        dut->clk = 1;
-        dut->eval();
-        dut->clk = 0;
-        dut->eval();
-    };
+    auto tick = [&] { clock(*dut); };
     dut->rst = 1;
     dut->in_valid = dut->in_error = dut->ev_ready = dut->release_valid = 0;
     dut->clk = 0;
@@ -240,7 +231,7 @@ int main(int argc, char** argv) {
         if (send) line.pop_front();
         tick();
     }
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS frame_rx frames=%ld ok=%ld crc=%ld frame=%ld (cobs=%ld long=%ld uart=%ld short=%ld overrun=%ld) "
                 "dropped=%ld cycles=%ld\n", frames, stats[OK], stats[CRC], stats[FRAME], reasons[R_COBS], reasons[R_LONG],
                 reasons[R_UART], reasons[R_SHORT], overruns, dropped, cycles);

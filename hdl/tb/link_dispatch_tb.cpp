@@ -54,13 +54,9 @@ Bytes message(unsigned kind, const std::vector<std::pair<unsigned, uint32_t>>& f
 }  // namespace
 
 int main(int argc, char** argv) {
-    g_block = "link_dispatch";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vlink_dispatch EVENTS SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long events = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "link_dispatch", "EVENTS");
+    const long events = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vlink_dispatch>(ctx.get());
     Bytes ram(2 * MAX_PAYLOAD);
@@ -402,7 +398,7 @@ int main(int argc, char** argv) {
             dut->eval();
         }
     }
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS link_dispatch events=%ld replies=%ld engine_requests=%ld window_refusals=%ld resets=%ld baud_switches=%ld "
                 "hello=%ld echo=%ld counters=%ld errors=%ld\n", events, replies, taken, refused, resets, bauds, kinds[1], kinds[2],
                 kinds[3], kinds[15]);

@@ -315,6 +315,30 @@ inline Bytes random_host_message(Rng& r, size_t max_len) {
     return p;
 }
 
+/** A bench's command line, `VBLOCK COUNT SEED [COVERAGE_FILE]`; a wrong one exits 2 with the usage. */
+struct Args {
+    long count;
+    uint64_t seed;
+    const char* coverage;   // nullptr: none written
+};
+inline Args parse_args(int argc, char** argv, const char* block, const char* count_name) {
+    g_block = block;
+    if (argc < 3 || argc > 4 || std::atol(argv[1]) < 1) {
+        std::fprintf(stderr, "usage: V%s %s SEED [COVERAGE_FILE]\n", block, count_name);
+        std::exit(2);
+    }
+    return {std::atol(argv[1]), std::strtoull(argv[2], nullptr, 10), argc > 3 ? argv[3] : nullptr};
+}
+
+/** One clock cycle: the rising edge, then the falling one. */
+template <class Dut>
+void clock(Dut& d) {
+    d.clk = 1;
+    d.eval();
+    d.clk = 0;
+    d.eval();
+}
+
 /** Writes the toggle-coverage counts to `path` (a bench built with --coverage-toggle). */
 inline void write_coverage(VerilatedContext* ctx, const char* path) {
 #if VM_COVERAGE

@@ -14,14 +14,10 @@
 using namespace tb;
 
 int main(int argc, char** argv) {
-    g_block = "pb_decoder";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vpb_decoder MESSAGES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
     constexpr unsigned MAX_PAYLOAD = 512;
-    const long messages = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "pb_decoder", "MESSAGES");
+    const long messages = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vpb_decoder>(ctx.get());
     Bytes mem(MAX_PAYLOAD);
@@ -94,7 +90,7 @@ int main(int argc, char** argv) {
         kinds[want.kind]++;
         bytes_fields += want.bytes_len > 0;
     }
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     int kinds_seen = 0;
     for (int k = 1; k <= 16; k++) kinds_seen += kinds[k] > 0;
     std::printf("PASS pb_decoder messages=%ld malformed=%ld no_body=%ld kinds=%d bytes_fields=%ld\n", messages, errors,

@@ -34,13 +34,9 @@ DevType dev_field_type(unsigned k, unsigned f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    g_block = "pb_encoder";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vpb_encoder MESSAGES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long messages = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "pb_encoder", "MESSAGES");
+    const long messages = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vpb_encoder>(ctx.get());
     uint32_t val[32];
@@ -138,7 +134,7 @@ int main(int argc, char** argv) {
         bytes_out += static_cast<long>(got.size());
         kinds[kind]++;
     }
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS pb_encoder messages=%ld bytes_out=%ld hello=%ld verdict=%ld solution=%ld\n", messages, bytes_out,
                 kinds[1], kinds[8], kinds[5]);
     return 0;

@@ -23,21 +23,12 @@ struct Frame {
 }  // namespace
 
 int main(int argc, char** argv) {
-    g_block = "tx_buffer";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vtx_buffer FRAMES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long frames = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "tx_buffer", "FRAMES");
+    const long frames = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vtx_buffer>(ctx.get());
-    auto tick = [&] {
-        dut->clk = 1;
-        dut->eval();
-        dut->clk = 0;
-        dut->eval();
-    };
+    auto tick = [&] { clock(*dut); };
     dut->rst = 1;
     dut->in_valid = dut->fr_done = 0;
     dut->clk = 0;
@@ -126,7 +117,7 @@ int main(int argc, char** argv) {
         tick();
     }
     TB_CHECK(written.empty(), "frames left unread");
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS tx_buffer frames=%ld bytes_read=%ld cycles=%ld\n", read, bytes_read, cycles);
     return 0;
 }

@@ -13,21 +13,12 @@
 using namespace tb;
 
 int main(int argc, char** argv) {
-    g_block = "uart_tx";
-    if (argc < 3) {
-        std::fprintf(stderr, "usage: Vuart_tx BYTES SEED [COVERAGE_FILE]\n");
-        return 2;
-    }
-    const long bytes = std::atol(argv[1]);
-    Rng r(std::strtoull(argv[2], nullptr, 10));
+    const Args args = parse_args(argc, argv, "uart_tx", "BYTES");
+    const long bytes = args.count;
+    Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vuart_tx>(ctx.get());
-    auto tick = [&] {
-        dut->clk = 1;
-        dut->eval();
-        dut->clk = 0;
-        dut->eval();
-    };
+    auto tick = [&] { clock(*dut); };
     auto period = [&]() -> uint16_t {
         return static_cast<uint16_t>(r.chance(2) ? 2 + r.below(65534) : 2 + r.below(39));
     };
@@ -74,7 +65,7 @@ int main(int argc, char** argv) {
         tick();
         cycles++;
     }
-    tb::write_coverage(ctx.get(), argc > 3 ? argv[3] : nullptr);
+    tb::write_coverage(ctx.get(), args.coverage);
     std::printf("PASS uart_tx bytes=%ld cycles=%ld\n", sent, cycles);
     return 0;
 }
