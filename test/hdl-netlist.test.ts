@@ -16,7 +16,7 @@ import { UnsatisfiableError } from '../src/model/errors.ts';
 import { Prng } from '../src/model/prng.ts';
 import { packIndices } from '../src/model/pack.ts';
 import {
-  buildEngineTb, CMD, ENGINE_K, formatVectors, loadCommands, parseReplies, type EngineCommand,
+  CMD, ENGINE_K, formatVectors, loadCommands, parseReplies, type EngineCommand,
 } from './helpers/engine-vectors.ts';
 import { randomIndices, randomModel } from './helpers/random-model.ts';
 import { REPO_ROOT } from './helpers/run-cli.ts';
@@ -61,10 +61,8 @@ function engineCases(seed: number, programs: number, candidates: number) {
 }
 
 describe('post-synthesis simulation (iCE40 netlists with the cell models)', () => {
-  let rtlEngine = '';
   beforeAll(() => {
-    rtlEngine = buildEngineTb(1);
-    const r = run('nice', ['make', '-s', '-C', 'hdl/tb', 'netlist_engine', 'netlist_frame_rx', 'block_frame_rx']);
+    const r = run('nice', ['make', '-s', '-C', 'hdl/tb', '-j', '2', 'netlist_engine', 'netlist_frame_rx']);
     expect(r.status, `${r.out}${r.err}`).toBe(0);
   }, 400_000);
 
@@ -73,7 +71,7 @@ describe('post-synthesis simulation (iCE40 netlists with the cell models)', () =
     const dir = mkdtempSync(join(tmpdir(), 'hilsolve-netlist-'));
     const vectors = join(dir, 'vectors.txt');
     writeFileSync(vectors, formatVectors(cmds));
-    const rtl = run(rtlEngine, [vectors, '30', '5']);
+    const rtl = run(join(REPO_ROOT, 'build/tb/netlist_engine/rtl/Vvalidator_core'), [vectors, '30', '5']);
     const net = run(join(REPO_ROOT, 'build/tb/netlist_engine/Vvalidator_core'), [vectors, '30', '5']);
     expect(rtl.status, rtl.err).toBe(0);
     expect(net.status, net.err).toBe(0);
@@ -91,7 +89,7 @@ describe('post-synthesis simulation (iCE40 netlists with the cell models)', () =
 
   it('the frame_rx netlist passes its bench with the RTL\'s results on the same line', () => {
     const args = ['4000', '12'];
-    const rtl = run(join(REPO_ROOT, 'build/tb/blocks/frame_rx/Vframe_rx'), args);
+    const rtl = run(join(REPO_ROOT, 'build/tb/netlist_frame_rx/rtl/Vframe_rx'), args);
     const net = run(join(REPO_ROOT, 'build/tb/netlist_frame_rx/Vframe_rx'), args);
     expect(rtl.out).toMatch(/^PASS frame_rx frames=4000 ok=\d+/);
     expect(net.out).toBe(rtl.out);
