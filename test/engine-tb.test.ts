@@ -85,8 +85,12 @@ function randomPacked(rng: Prng, bytes: number): Uint8Array {
   return Uint8Array.from({ length: bytes }, () => rng.int(256));
 }
 
-/** Random (program, candidate) cases as commands plus the reply each command must get. */
-function randomCases(seed: number, programs: number, candidatesPerProgram: number) {
+/**
+ * Random (program, candidate) cases as commands plus the reply each command must get. `wide`:
+ * 20..59 variables and 24..79 constraints, so violated indices above 16 occur (the engine's
+ * index registers and the verdict's packed indices in more than one varint byte of 7 bits).
+ */
+function randomCases(seed: number, programs: number, candidatesPerProgram: number, wide = false) {
   const rng = new Prng(seed);
   const cmds: EngineCommand[] = [];
   const expected = new Map<number, EngineReply>();
@@ -97,7 +101,8 @@ function randomCases(seed: number, programs: number, candidatesPerProgram: numbe
   while (made < programs) {
     // Small models with in-domain candidates are often satisfied; larger ones rarely.
     const small = rng.int(2) === 0;
-    const model = randomModel(rng, small ? { variables: 1 + rng.int(4), constraints: 1 + rng.int(2) } : { variables: 1 + rng.int(12), constraints: 1 + rng.int(8) });
+    const model = randomModel(rng, wide ? { variables: 20 + rng.int(40), constraints: 24 + rng.int(56) }
+      : small ? { variables: 1 + rng.int(4), constraints: 1 + rng.int(2) } : { variables: 1 + rng.int(12), constraints: 1 + rng.int(8) });
     let program: Program;
     try {
       program = compile(model);
@@ -118,7 +123,7 @@ function randomCases(seed: number, programs: number, candidatesPerProgram: numbe
     }
     const checker = prepareProgram(program);
     for (let k = 0; k < candidatesPerProgram; k++) {
-      const packed = packIndices(program.widths, randomIndices(rng, model, small ? 0.05 : 0.3));
+      const packed = packIndices(program.widths, randomIndices(rng, model, wide ? 0.01 : small ? 0.05 : 0.3));
       const want = checker.check(packed);
       const s = nextSeq();
       cmds.push({ op: CMD.CANDIDATE, seq: s, a: programId, data: packed });
@@ -174,6 +179,14 @@ describe('engine testbench', () => {
     const { cmds, expected } = randomCases(2, 200, 12);
     expect(compareReplies(runEngineTb(tb3, cmds, 0).replies, expected)).toEqual([]);
     expect(compareReplies(runEngineTb(tb3, cmds, 40, 3).replies, expected)).toEqual([]);
+  });
+
+  it('agrees with the reference checker on wide programs, violated indices above 16 included', () => {
+    const { cmds, expected } = randomCases(3, 40, 10, true);
+    expect(compareReplies(runEngineTb(tb1, cmds, 30, 5).replies, expected)).toEqual([]);
+    const indices = [...expected.values()].flatMap((r) => (r.kind === 'verdict' ? r.violated : []));
+    expect(indices.filter((i) => i > 16).length).toBeGreaterThan(100);
+    expect(Math.max(...indices)).toBeGreaterThan(40);
   });
 
   it('refuses every bad program load and bad candidate with the right code and arg, then works again', () => {

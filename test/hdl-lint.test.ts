@@ -33,6 +33,22 @@ describe('RTL lint', () => {
     expect(status).toBe(0);
   });
 
+  it('frame_rx refuses slots below 8 bytes or not a power of two, in Verilator and yosys alike', () => {
+    for (const size of [4, 12, 8, 512]) {
+      const bad = size < 8 || (size & (size - 1)) !== 0;
+      const v = lint([`-GMAX_PAYLOAD=${size}`, '--top-module', 'frame_rx', `${RTL}/frame_rx.v`]);
+      const y = spawnSync('yosys', ['-q', '-p', `read_verilog ${RTL}/frame_rx.v; ` +
+        `hierarchy -check -top frame_rx -libdir ${RTL} -chparam MAX_PAYLOAD ${size}`], { encoding: 'utf8', cwd: REPO_ROOT });
+      if (y.error) throw y.error;
+      for (const out of [v.output, `${y.stdout}${y.stderr}`]) {
+        if (bad) expect(out, `MAX_PAYLOAD ${size}`).toMatch(/FRAME_RX_MAX_PAYLOAD_POWER_OF_TWO_AT_LEAST_8/);
+        else expect(out, `MAX_PAYLOAD ${size}`).not.toMatch(/ERROR|Error/);
+      }
+      expect(v.status !== 0, `verilator, MAX_PAYLOAD ${size}`).toBe(bad);
+      expect(y.status !== 0, `yosys, MAX_PAYLOAD ${size}`).toBe(bad);
+    }
+  });
+
   it('is accepted by yosys down to the board top', () => {
     const r = spawnSync('yosys', ['-q', '-p',
       // The iCE40 primitives (SB_SPRAM256KA for the program memory) as black boxes.

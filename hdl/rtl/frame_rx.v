@@ -15,7 +15,7 @@
 `default_nettype none
 
 module frame_rx #(
-    parameter integer MAX_PAYLOAD = 512   // a power of two
+    parameter integer MAX_PAYLOAD = 512   // a power of two, at least 8 (see the guard below)
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -47,6 +47,14 @@ module frame_rx #(
     localparam [31:0]   LIMIT32 = MAX_PAYLOAD + 4;  // payload and CRC
     localparam [AW:0]   LIMIT = LIMIT32[AW:0];
     localparam [AW:0]   CRC_BYTES = 4;
+
+    // The byte count is AW + 1 bits and must hold MAX_PAYLOAD + 4 (payload and CRC): below 8 the
+    // length limit wraps and no frame is ever good. The slots are addressed by AW bits.
+    generate
+        if (MAX_PAYLOAD < 8 || (1 << AW) != MAX_PAYLOAD) begin : g_bad_parameters
+            FRAME_RX_MAX_PAYLOAD_POWER_OF_TWO_AT_LEAST_8 unsupported ();
+        end
+    endgenerate
 
     wire       d_valid, d_end, d_error;
     wire [7:0] d_data;

@@ -9,8 +9,9 @@
 // Sampling point: the start bit is seen 2 to 3 cycles after its edge (the synchroniser), and the
 // first check comes (clks_per_bit - 2) / 2 + 1 cycles later, so every sample lies 0 to 1 cycle
 // after a bit's middle for an even period and -0.5 to +0.5 for an odd one. At 4 cycles per bit
-// the late side is the narrow one: host bits may be 2.5 % short or 5.75 % long (hdl/tb/uart_rx_tb.cpp,
-// back-to-back bytes at a random phase; test/uart-tb.test.ts); from 5 cycles per bit on, +-3 %.
+// the late side is the narrow one: host bits may be 2.75 % short or 5.5 % long, at any phase
+// (proven: hdl/formal/uart_line.v; 3 % short or 5.75 % long fail); from 5 cycles per bit on,
+// +-3 % (proven at 5 and 8; hdl/tb/uart_rx_tb.cpp measures it up to 104, test/uart-tb.test.ts).
 // There is no backpressure: the consumer must take one byte per character time.
 `default_nettype none
 
