@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(verilator yosys nextpnr-ice40 fpga-icestorm redis-server cadical minizinc z3 chromium python3-torch python3-onnx python3-matplotlib)
+APT_PACKAGES=(verilator yosys nextpnr-ice40 fpga-icestorm redis-server cadical cryptominisat minizinc z3 chromium python3-torch python3-onnx python3-matplotlib)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -25,6 +25,9 @@ using namespace tb;
 namespace {
 constexpr unsigned MAX_PAYLOAD = 512, WINDOW = 4;
 const char* const DEVICE_ID = "hilsolve-sim";
+// The link protocol version HelloReply carries (proto/link.proto; version 2: program words in the
+// wire encoding).
+constexpr uint32_t PROTOCOL_VERSION = 2;
 enum { K_HELLO = 1, K_ECHO = 2, K_COUNTERS = 3, K_ACK = 4, K_ERROR = 15 };
 
 struct Ev {
@@ -193,7 +196,7 @@ int main(int argc, char** argv) {
         }
         TB_CHECK(dut->rep_kind == kind, "event %ld: reply kind %u, want %u (%s)", replies, dut->rep_kind, kind, d.str().c_str());
         if (kind == K_HELLO) {
-            const uint32_t hello[] = {0, seq, 1, 12, 1, MAX_PAYLOAD, WINDOW, 12000000, 115200, in_vals[0], in_vals[1],
+            const uint32_t hello[] = {0, seq, PROTOCOL_VERSION, 12, 1, MAX_PAYLOAD, WINDOW, 12000000, 115200, in_vals[0], in_vals[1],
                                       in_vals[2], in_vals[3], in_vals[4], in_vals[5], 0, in_vals[12], in_vals[13]};
             for (int f = 1; f <= 17; f++) want[f] = hello[f];
             for (int i = 0; i < 12; i++)
