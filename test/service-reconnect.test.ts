@@ -1,8 +1,9 @@
 // A device that goes away mid-job: a worker process talks to the simulator through the fault
 // proxy, which cuts the connection twice and flips bits on the line. The job goes on after each
 // reconnect (the program is reloaded) and every reported solution is valid. A connection carries
-// 8,000 bytes before it is cut: the uf50 program load (about 5,800 bytes) and some 40 candidates of
-// about 56 bytes, so 150 solutions (at least 150 candidates) need the third connection. Validate
+// 3,000 bytes before it is cut: the uf50 program load (about 1,700 bytes in the wire encoding) and
+// some 20 candidates of about 56 bytes, so 150 solutions (at least 150 candidates, 8,400 bytes)
+// need the third connection. Validate
 // mode, which the byte counts are about; test/search-loop.test.ts loses the device in search mode.
 
 import { readFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   api = await startApi(uniquePrefix('service-reconnect'));
   simulator = await startSimulator();
   proxy = await startFaultProxy({
-    device: simulator.path, listen: 'tcp://127.0.0.1:0', cutAfterBytes: 8_000, maxCuts: 2, seed: 7,
+    device: simulator.path, listen: 'tcp://127.0.0.1:0', cutAfterBytes: 3_000, maxCuts: 2, seed: 7,
     toDevice: { flip: 1e-4 }, toHost: { flip: 1e-4 },
   });
   worker = spawnWorker(api.prefix, { HILSOLVE_DEVICE: proxy.url });
