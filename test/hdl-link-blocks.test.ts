@@ -1,5 +1,5 @@
 // The link blocks on their own Verilator benches (hdl/tb/BLOCK_tb.cpp, models in hdl/tb/link_tb.h):
-// thousands of random frames or messages each, damaged ones included, random stalls on every
+// thousands of random frames, messages or characters each, damaged ones included, random stalls on every
 // handshake, every output checked against a model written from the protocol. Each bench is built
 // with --coverage-toggle; its toggle coverage (bits that changed at least once, over the block and
 // the blocks inside it) is printed and must stay at 90 % or more. A bench built on a broken
@@ -15,7 +15,7 @@ import { REPO_ROOT } from './helpers/run-cli.ts';
 const BLOCKS_OUT = join(REPO_ROOT, 'build/tb/blocks');
 /** Items per bench run (frames, messages, bytes or events) and the seed. */
 const RUNS: Record<string, [number, number]> = {
-  uart_tx: [3000, 1], cobs_encoder: [3000, 2], cobs_decoder: [5000, 3], frame_rx: [5000, 4],
+  uart_rx: [3000, 9], uart_tx: [3000, 1], cobs_encoder: [3000, 2], cobs_decoder: [5000, 3], frame_rx: [5000, 4],
   pb_decoder: [10000, 5], pb_encoder: [4000, 6], tx_buffer: [3000, 7], link_dispatch: [5000, 8],
 };
 

@@ -14,7 +14,7 @@ const BINARY = `${OUT}/Vuart_rx`;
 beforeAll(() => {
   mkdirSync(OUT, { recursive: true });
   const r = spawnSync('verilator', ['--cc', '--exe', '--build', '-j', '2', '-Wall', '-O2', '--top-module', 'uart_rx', '--Mdir', OUT,
-    '-CFLAGS', '-O2', `${REPO_ROOT}hdl/rtl/uart_rx.v`, `${REPO_ROOT}hdl/tb/uart_rx_tb.cpp`], { encoding: 'utf8' });
+    '-CFLAGS', '-O2', '-CFLAGS', `-I${REPO_ROOT}hdl/tb`, `${REPO_ROOT}hdl/rtl/uart_rx.v`, `${REPO_ROOT}hdl/tb/uart_rx_tb.cpp`], { encoding: 'utf8' });
   if (r.error) throw r.error;
   expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
 }, 120_000);

@@ -208,6 +208,41 @@ module frame_rx #(
         assert(!bad_long && !no_slot && (!bad_uart || $past(in_error)));
     end
     always @(posedge clk) cover(f_past_valid && !rst && push && status == STATUS_OK && payload_len == 2);
+`ifdef FRAME_RX_INDUCTION
+    // Strengthening for k-induction (hdl/formal/frame_rx_ind.ys): the state the properties above
+    // rest on, in every reachable state. The model's count and UART flag follow the receiver's;
+    // the receiver's CRC register covers every decoded byte but the four in the delay line, so
+    // the model's CRC is the receiver's run over those four (over the last `count` of them, from
+    // the initial value, while fewer than four arrived). With no slot the receiver stops its CRC;
+    // past the limit so does the model: no OK event can follow either.
+    wire [31:0] f_d1, f_d2, f_d3, f_d4, f_s1, f_s2, f_s3;
+    crc32_byte f_c1 (.crc_in(crc),  .data(delay[31:24]), .crc_out(f_d1));
+    crc32_byte f_c2 (.crc_in(f_d1), .data(delay[23:16]), .crc_out(f_d2));
+    crc32_byte f_c3 (.crc_in(f_d2), .data(delay[15:8]),  .crc_out(f_d3));
+    crc32_byte f_c4 (.crc_in(f_d3), .data(delay[7:0]),   .crc_out(f_d4));
+    crc32_byte f_c5 (.crc_in(32'hffffffff), .data(delay[7:0]),  .crc_out(f_s1));
+    crc32_byte f_c6 (.crc_in(32'hffffffff), .data(delay[15:8]), .crc_out(f_s2));
+    wire [31:0] f_s2b, f_s3a, f_s3b;
+    crc32_byte f_c7 (.crc_in(f_s2),  .data(delay[7:0]),   .crc_out(f_s2b));
+    crc32_byte f_c8 (.crc_in(32'hffffffff), .data(delay[23:16]), .crc_out(f_s3a));
+    crc32_byte f_c9 (.crc_in(f_s3a), .data(delay[15:8]),  .crc_out(f_s3b));
+    crc32_byte f_c10 (.crc_in(f_s3b), .data(delay[7:0]),  .crc_out(f_s3));
+    always @(*) if (f_past_valid && !rst) begin
+        assert(count <= LIMIT && f_n <= {1'b0, LIMIT} + 1'b1);
+        assert(bad_long == (f_n == {1'b0, LIMIT} + 1'b1));
+        assert(bad_long || f_n == {1'b0, count});
+        assert(f_uart == bad_uart);
+        assert(count > 4 || crc == 32'hffffffff);
+        if (!bad_long && !no_slot) begin
+            if (count == 1) assert(f_crc == f_s1);
+            if (count == 2) assert(f_crc == f_s2b);
+            if (count == 3) assert(f_crc == f_s3);
+            if (count >= 4) assert(f_crc == f_d4);
+        end
+        if (count == 0) assert(f_crc == 32'hffffffff);
+        assert(level <= 3'd4);
+    end
+`endif
 `endif
 endmodule
 
