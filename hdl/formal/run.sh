@@ -12,6 +12,8 @@
 #   bmc    z3: the assumptions are satisfiable and no assert fails within DEPTH steps of reset
 #   ind    z3: k-induction of depth DEPTH (every reachable state)
 #   cover  z3: every cover statement is reached within DEPTH steps (no assumption is too strong)
+#   satind yosys's own SAT solver (bit level): temporal induction up to length DEPTH, base case from
+#          the zero initial state (every reachable state)
 # Uninitialised registers start at 0 in the PDR model (write_aiger -zinit); every harness assumes
 # reset in its first cycle, so this restricts nothing the design can see.
 # FORMAL_DIR overrides the directory of jobs.txt and the harnesses, FORMAL_OUT that of the
@@ -43,7 +45,8 @@ declare -A built
 while read -r name mode depth; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     if [[ $# -gt 0 ]] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
-    kind=smt2; [[ $mode == pdr || $mode == bmc3 ]] && kind=aig
+    kind=smt2; [[ $mode == pdr || $mode == bmc3 ]] && kind=aig; [[ $mode == satind ]] && kind=sat
+    if [[ $kind == sat ]]; then built[$name.$kind]=ok; fi
     if [[ -z "${built[$name.$kind]:-}" ]]; then
         if build "$name" "$kind"; then built[$name.$kind]=ok; else built[$name.$kind]=bad; fi
     fi
@@ -57,6 +60,10 @@ while read -r name mode depth; do
                ok_pattern='^Property proved' ;;
         bmc3)  yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; bmc3 -F $depth" >"$log" 2>&1
                ok_pattern="^No output asserted in $depth frames" ;;
+        satind) yosys -p "script $DIR/$name.ys; prep; flatten; memory_map; opt -fast; async2sync;
+                   chformal -remove -cover; dffunmap; setundef -undriven -anyseq;
+                   sat -tempinduct -prove-asserts -set-assumes -set-init-zero -maxsteps $depth" >"$log" 2>&1
+               ok_pattern='^Induction step proven: SUCCESS' ;;
         bmc|ind|cover)
                flags=(--presat); [[ $mode == ind ]] && flags=(-i); [[ $mode == cover ]] && flags=(-c)
                yosys-smtbmc -s z3 --noprogress "${flags[@]}" -t "$depth" \

@@ -199,15 +199,50 @@ module frame_rx #(
         end
     end
     always @(*) if (f_past_valid && !rst && end_beat && status == STATUS_OK) begin
+`ifndef FRAME_RX_NO_CRC_CHECK
         assert(f_crc == 32'hdebb20e3);
+`endif
         assert(f_n >= 4 && f_n <= {1'b0, LIMIT});
         assert(!f_uart);
     end
+`ifndef FRAME_RX_NO_SYNC_CHECK
     always @(posedge clk) if (f_past_valid && !$past(rst) && $past(in_valid && in_data == 8'h00)) begin
         assert(count == 0 && crc == 32'hffffffff);
         assert(!bad_long && !no_slot && (!bad_uart || $past(in_error)));
     end
+`endif
     always @(posedge clk) cover(f_past_valid && !rst && push && status == STATUS_OK && payload_len == 2);
+`ifdef FRAME_RX_CRC_HISTORY
+    // Strengthening for the CRC residue (hdl/formal/frame_rx_crc.ys): the model's CRC as it was
+    // after each of the last four decoded bytes (f_h[0] is f_crc, f_h[k] k bytes earlier, all
+    // 0xFFFFFFFF at a frame's start). Each is one CRC step of the next older one over the delay-line
+    // byte in between, and the receiver's CRC register is the oldest, f_h[4] (while it runs: no slot
+    // or past the limit it stops, and no OK event follows). Every step of the induction is then one
+    // CRC step matched against the same step, and at an OK event the delay line holds ~crc, so
+    // f_crc is four steps over a register's complement: the residue.
+    reg  [31:0] f_h1, f_h2, f_h3, f_h4;
+    wire [31:0] f_e1, f_e2, f_e3, f_e4;
+    crc32_byte f_ce1 (.crc_in(f_h1), .data(delay[7:0]),   .crc_out(f_e1));
+    crc32_byte f_ce2 (.crc_in(f_h2), .data(delay[15:8]),  .crc_out(f_e2));
+    crc32_byte f_ce3 (.crc_in(f_h3), .data(delay[23:16]), .crc_out(f_e3));
+    crc32_byte f_ce4 (.crc_in(f_h4), .data(delay[31:24]), .crc_out(f_e4));
+    always @(posedge clk) begin
+        if (data_beat) {f_h1, f_h2, f_h3, f_h4} <= {f_crc, f_h1, f_h2, f_h3};
+        if (end_beat || rst) {f_h1, f_h2, f_h3, f_h4} <= {4{32'hffffffff}};
+    end
+    always @(*) if (f_past_valid && !rst) begin
+        assert(count <= LIMIT);
+        assert(bad_long || f_n == {1'b0, count});
+        assert(f_uart == bad_uart);
+        if (count >= 1) assert(f_crc == f_e1); else assert(f_crc == 32'hffffffff);
+        if (count >= 2) assert(f_h1 == f_e2); else assert(f_h1 == 32'hffffffff);
+        if (count >= 3) assert(f_h2 == f_e3); else assert(f_h2 == 32'hffffffff);
+        if (count >= 4) assert(f_h3 == f_e4); else assert(f_h3 == 32'hffffffff);
+        if (count < 4) assert(f_h4 == 32'hffffffff);
+        if (count <= 4) assert(crc == 32'hffffffff);
+        if (!bad_long && !no_slot) assert(crc == f_h4);
+    end
+`endif
 `ifdef FRAME_RX_INDUCTION
     // Strengthening for k-induction (hdl/formal/frame_rx_ind.ys): the state the properties above
     // rest on, in every reachable state. The model's count and UART flag follow the receiver's;
