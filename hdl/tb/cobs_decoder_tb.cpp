@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
         }
     }
 
-    auto tick = [&] { clock(*dut); };
+    auto tick = [&] { bench::tick(*dut); };
     dut->rst = 1;
     dut->in_valid = 0;
     dut->clk = 0;

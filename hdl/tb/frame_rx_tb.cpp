@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     bool rd_pending = false;
     unsigned rd_expect_i = 0;
 
-    auto tick = [&] { clock(*dut); };
+    auto tick = [&] { bench::tick(*dut); };
     dut->rst = 1;
     dut->in_valid = dut->in_error = dut->ev_ready = dut->release_valid = 0;
     dut->clk = 0;

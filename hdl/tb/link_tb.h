@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
+
 namespace tb {
 
 using Bytes = std::vector<uint8_t>;
@@ -330,14 +332,6 @@ inline Args parse_args(int argc, char** argv, const char* block, const char* cou
     return {std::atol(argv[1]), std::strtoull(argv[2], nullptr, 10), argc > 3 ? argv[3] : nullptr};
 }
 
-/** One clock cycle: the rising edge, then the falling one. */
-template <class Dut>
-void clock(Dut& d) {
-    d.clk = 1;
-    d.eval();
-    d.clk = 0;
-    d.eval();
-}
 
 /** Writes the toggle-coverage counts to `path` (a bench built with --coverage-toggle). */
 inline void write_coverage(VerilatedContext* ctx, const char* path) {

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vtx_buffer>(ctx.get());
-    auto tick = [&] { clock(*dut); };
+    auto tick = [&] { bench::tick(*dut); };
     dut->rst = 1;
     dut->in_valid = dut->fr_done = 0;
     dut->clk = 0;

@@ -152,7 +152,7 @@ int block(int argc, char** argv) {
     dut->rst = 1;
     dut->clks_per_bit = static_cast<uint16_t>(events.front().divider);
     dut->clk = 0;
-    for (int i = 0; i < 4; i++) clock(*dut);
+    for (int i = 0; i < 4; i++) bench::tick(*dut);
     dut->rst = 0;
     size_t li = 0;        // next level change
     size_t ei = 0;        // next event to arrive on the line
@@ -174,7 +174,7 @@ int block(int argc, char** argv) {
             dut->clks_per_bit = static_cast<uint16_t>(r.next());
             scrambled = true;
         }
-        clock(*dut);
+        bench::tick(*dut);
         cycles++;
         skip_glitches();
         TB_CHECK(!(dut->out_valid && dut->frame_error), "cycle %ld: out_valid and frame_error together", n);

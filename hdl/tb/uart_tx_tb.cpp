@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     Rng r(args.seed);
     auto ctx = std::make_unique<VerilatedContext>();
     auto dut = std::make_unique<Vuart_tx>(ctx.get());
-    auto tick = [&] { clock(*dut); };
+    auto tick = [&] { bench::tick(*dut); };
     auto period = [&]() -> uint16_t {
         return static_cast<uint16_t>(r.chance(2) ? 2 + r.below(65534) : 2 + r.below(39));
     };
