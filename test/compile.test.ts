@@ -4,11 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../src/check/model-checker.ts';
 import { checkProgram } from '../src/check/program-checker.ts';
-import { compile } from '../src/model/compile.ts';
+import { compile, compileUnsearched } from '../src/model/compile.ts';
 import { InputError, UnsatisfiableError } from '../src/model/errors.ts';
 import { decodeWord, Opcode, type Instruction } from '../src/model/isa.ts';
 import { packIndices } from '../src/model/pack.ts';
 import type { Program } from '../src/model/program.ts';
+import { recount } from '../src/model/search-reference.ts';
+import { compileSearchTables } from '../src/model/search-tables.ts';
 import type { Constraint, Model, Variable } from '../src/model/types.ts';
 
 const { TRUE, IN, CMP, ACC, LCMP, ADIFF } = Opcode;
@@ -310,5 +312,45 @@ describe('program shape and input errors', () => {
     const vars = Array.from({ length: 40_000 }, (_, i) => v(`v${i}`, 0, 3));
     const cs: Constraint[] = vars.map((_, i) => ({ type: 'compare', x: i, op: '!=', y: (i + 1) % vars.length, c: 0 }));
     expect(() => compile(model(vars, cs))).toThrow(/80000 constraints \(40000 plus 40000 domain checks\), more than the limit of 65536/);
+  });
+});
+
+describe('the program beside the search tables (compileUnsearched)', () => {
+  // x in 0..3 with a hole at 2, y in 0..3, z in 0..2: a clause, x != y + 1 and a table over (x, z)
+  // are searched; the sum over three variables is not.
+  const m = model([v('x', 0, 4, [2]), v('y', 0, 4), v('z', 0, 3)], [
+    { type: 'clause', literals: [{ var: 0, values: [0, 1], negated: false }, { var: 2, values: [2], negated: false }] },
+    { type: 'compare', x: 0, op: '!=', y: 1, c: 1 },
+    { type: 'linear', terms: [{ coef: 1, var: 0 }, { coef: 1, var: 1 }, { coef: 1, var: 2 }], op: '<=', rhs: 5 },
+    { type: 'table', vars: [0, 2], tuples: [[3, 0], [1, 1]], mode: 'forbidden' },
+  ]);
+  const tables = compileSearchTables(m);
+  const full = compile(m);
+  const reduced = compileUnsearched(m, tables.searched);
+
+  it('keeps the constraints the tables leave out and every domain check, in the same layout', () => {
+    expect(tables.searched).toEqual([0, 1, 3]);
+    expect(constraintsOf(reduced).length).toBe(1 + full.domainChecks.length);
+    expect(reduced.widths).toEqual(full.widths);
+    expect(reduced.candidateBytes).toBe(full.candidateBytes);
+    expect(reduced.domainChecks).toEqual(full.domainChecks);
+    expect(reduced.words.length).toBeLessThan(full.words.length);
+  });
+
+  it('with the tables\' clauses, accepts exactly what the full program accepts, on every candidate', () => {
+    let accepted = 0;
+    for (let k = 0; k < 4 * 4 * 4; k++) {
+      const indices = [k % 4, (k >> 2) % 4, k >> 4];
+      const packed = packIndices(full.widths, indices);
+      const proven = checkProgram(reduced, packed).ok && recount(tables, indices).unsat.length === 0;
+      expect(proven, `indices ${indices}`).toBe(checkProgram(full, packed).ok);
+      if (proven) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('is empty for CNF: every clause is searched and booleans have no holes', () => {
+    const cnf = model(bools(3), [{ type: 'clause', literals: [{ var: 0, values: [1], negated: false }, { var: 2, values: [1], negated: true }] }]);
+    expect(compileUnsearched(cnf, compileSearchTables(cnf).searched).words).toEqual([]);
   });
 });

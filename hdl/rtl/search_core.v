@@ -62,6 +62,9 @@
 //   ld_*            the table loader's reads (search_loader): while ld_own (tables loading, every
 //                   chain idle) ld_va_addr, ld_cl_addr, ld_li_addr read VARS, CLAUSES and
 //                   LITERALS as stored, on ld_*_q one cycle later.
+//   pv_*            the clause proof's reads (search_clause_check): while pv_own, CLAUSES and
+//                   LITERALS through the ports of the chain that offers m_sol_valid (it reads
+//                   nothing while it waits), on pv_*_q one cycle later.
 //
 // PRNG: xorshift32 (x ^= x << 13; x ^= x >> 17; x ^= x << 5), seeded at start (seed 0 becomes
 // 0x2545F491), stepped every cycle while searching; its bits: [31:24] Gumbel index, [23:16]
@@ -137,7 +140,12 @@ module search_core #(
     input  wire [$clog2(MAX_CLAUSES)-1:0] ld_cl_addr,
     output wire [$clog2(MAX_LITERALS)+7:0] ld_cl_q,
     input  wire [$clog2(MAX_LITERALS)-1:0] ld_li_addr,
-    output wire [$clog2(MAX_VARS)+8:0]   ld_li_q
+    output wire [$clog2(MAX_VARS)+8:0]   ld_li_q,
+    input  wire                          pv_own,
+    input  wire [$clog2(MAX_CLAUSES)-1:0] pv_cl_addr,
+    output wire [$clog2(MAX_LITERALS)+7:0] pv_cl_q,
+    input  wire [$clog2(MAX_LITERALS)-1:0] pv_li_addr,
+    output wire [$clog2(MAX_VARS)+8:0]   pv_li_q
 );
     localparam integer VW = $clog2(MAX_VARS);
     localparam integer PW = $clog2(MAX_VALUES);
@@ -177,35 +185,6 @@ module search_core #(
     wire [CHAINS*64-1:0]       c_cycles;     // chain 0's is the core's
     /* verilator lint_on UNUSEDSIGNAL */
 
-    // The loader's reads (ld_own, every chain idle) take chain 0's port A of VARS, CLAUSES and
-    // LITERALS: the same registered read, one cycle.
-    reg  [CHAINS*VW-1:0] va_addr_t;
-    reg  [CHAINS*CW-1:0] cl_addr_t;
-    reg  [CHAINS*LW-1:0] li_addr_t;
-    always @(*) begin
-        va_addr_t = va_addr;
-        cl_addr_t = cl_addr;
-        li_addr_t = li_addr;
-        if (ld_own) begin
-            va_addr_t[VW-1:0] = ld_va_addr;
-            cl_addr_t[CW-1:0] = ld_cl_addr;
-            li_addr_t[LW-1:0] = ld_li_addr;
-        end
-    end
-    assign ld_va_q = va_q[PW+7:0];
-    assign ld_cl_q = cl_q[LW+7:0];
-    assign ld_li_q = li_q[WW-1:0];
-
-    search_tables #(
-        .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
-        .MAX_LITERALS(MAX_LITERALS)
-    ) tables (
-        .clk(clk), .we(wr_fire && &c_idle), .wr_section(s_wr_section), .wr_addr(s_wr_addr),
-        .wr_data(s_wr_data),
-        .va_addr(va_addr_t), .va_q(va_q), .vb_addr(vb_addr), .vb_q(vb_q), .cl_addr(cl_addr_t), .cl_q(cl_q),
-        .li_addr(li_addr_t), .li_q(li_q), .pa_addr(pa_addr), .pb_addr(pb_addr),
-        .sa_q(sa_q), .ea_q(ea_q), .sb_q(sb_q), .eb_q(eb_q), .oc_addr(oc_addr), .oc_q(oc_q));
-
     // ---------------------------------------------------------------- solution grant
     reg           locked;
     reg  [IW-1:0] owner, low;
@@ -224,6 +203,45 @@ module search_core #(
         locked <= m_sol_valid && !m_sol_ready && !cmd_fire && !rst;
         owner <= grant;
     end
+
+    // The loader's reads (ld_own, every chain idle) take chain 0's port A of VARS, CLAUSES and
+    // LITERALS: the same registered read, one cycle.
+    reg  [CHAINS*VW-1:0] va_addr_t;
+    reg  [CHAINS*CW-1:0] cl_addr_t;
+    reg  [CHAINS*LW-1:0] li_addr_t;
+    integer              m;
+    always @(*) begin
+        va_addr_t = va_addr;
+        cl_addr_t = cl_addr;
+        li_addr_t = li_addr;
+        if (ld_own) begin
+            va_addr_t[VW-1:0] = ld_va_addr;
+            cl_addr_t[CW-1:0] = ld_cl_addr;
+            li_addr_t[LW-1:0] = ld_li_addr;
+        end
+        for (m = 0; m < CHAINS; m = m + 1)
+            if (pv_own && grant == m[IW-1:0]) begin
+                cl_addr_t[m*CW +: CW] = pv_cl_addr;
+                li_addr_t[m*LW +: LW] = pv_li_addr;
+            end
+    end
+    assign ld_va_q = va_q[PW+7:0];
+    assign ld_cl_q = cl_q[LW+7:0];
+    assign ld_li_q = li_q[WW-1:0];
+    // The proof's reads (pv_own, while a chain offers a solution: search_clause_check) take the
+    // offering chain's own ports of CLAUSES and LITERALS; it reads nothing while it waits.
+    assign pv_cl_q = cl_q[grant*(LW+8) +: LW+8];
+    assign pv_li_q = li_q[grant*WW +: WW];
+
+    search_tables #(
+        .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
+        .MAX_LITERALS(MAX_LITERALS)
+    ) tables (
+        .clk(clk), .we(wr_fire && &c_idle), .wr_section(s_wr_section), .wr_addr(s_wr_addr),
+        .wr_data(s_wr_data),
+        .va_addr(va_addr_t), .va_q(va_q), .vb_addr(vb_addr), .vb_q(vb_q), .cl_addr(cl_addr_t), .cl_q(cl_q),
+        .li_addr(li_addr_t), .li_q(li_q), .pa_addr(pa_addr), .pb_addr(pb_addr),
+        .sa_q(sa_q), .ea_q(ea_q), .sb_q(sb_q), .eb_q(eb_q), .oc_addr(oc_addr), .oc_q(oc_q));
 
     // ---------------------------------------------------------------- status
     assign searching = |c_searching;

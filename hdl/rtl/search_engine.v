@@ -34,7 +34,9 @@
 //   solutions (m_sol_valid, between requests: a waiting request goes first): the packer reads
 //   val[x] (sol_rd_var -> sol_rd_val) and the index width of x (from the VARS words), one
 //   variable per cycle, into the candidate buffer in the packed layout of
-//   docs/validator-program.md; the buffer goes to validator_engine as a Candidate with
+//   docs/validator-program.md; then search_clause_check recounts every clause of the tables on
+//   the held state (through the offering chain's table ports and sol_rd_var; a false clause is a
+//   reject, docs/search.md "The proof"); then the buffer goes to validator_engine as a Candidate with
 //   SearchStart's program_id. The validator is taken only when it is idle (v_free: nothing
 //   in flight, no request on its port); while v_own is high hilsolve_top gives it this port
 //   and holds the link's requests back, and the validator's reply (Verdict, or Error) comes
@@ -129,7 +131,7 @@ module search_engine #(
                      S_CHUNK_DRAIN = 5'd8, S_PRIOR_RD = 5'd9, S_PRIOR_BYTE = 5'd10,
                      S_PRIOR_WR = 5'd11, S_PACK = 5'd12, S_PACK_LAST = 5'd13, S_V_WAIT = 5'd14,
                      S_V_RUN = 5'd15, S_SEND = 5'd16, S_SOL_ACK = 5'd17, S_START = 5'd18,
-                     S_END_BUILD = 5'd19, S_END_WAIT = 5'd20;
+                     S_END_BUILD = 5'd19, S_END_WAIT = 5'd20, S_PROVE = 5'd21;
     // What follows a stop.
     localparam [2:0] P_IDLE = 3'd0, P_BEGIN = 3'd1, P_START = 3'd2, P_STATUS = 3'd3,
                      P_SOL_ACK = 3'd4;
@@ -195,7 +197,7 @@ module search_engine #(
         .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
         .s_cmd_seed(cmd_seed), .s_cmd_flip_budget(cmd_flip_budget), .s_cmd_noise(cmd_noise),
         .m_sol_valid(m_sol_valid), .m_sol_ready(m_sol_ready),
-        .sol_rd_var(pk_var[VW-1:0]), .sol_rd_val(sol_rd_val),
+        .sol_rd_var(pv_own ? pv_val_addr : pk_var[VW-1:0]), .sol_rd_val(sol_rd_val),
         .sol_flips(sol_flips), .sol_cycles(sol_cycles),
         .searching(searching),
         .st_flips(st_flips), .st_cycles(st_cycles), .st_restarts(st_restarts),
@@ -206,7 +208,31 @@ module search_engine #(
         .dbg_data(),
         /* verilator lint_on PINCONNECTEMPTY */
         .ld_own(ld_own), .ld_va_addr(ld_va_addr), .ld_va_q(ld_va_q), .ld_cl_addr(ld_cl_addr),
-        .ld_cl_q(ld_cl_q), .ld_li_addr(ld_li_addr), .ld_li_q(ld_li_q));
+        .ld_cl_q(ld_cl_q), .ld_li_addr(ld_li_addr), .ld_li_q(ld_li_q),
+        .pv_own(pv_own), .pv_cl_addr(pv_cl_addr), .pv_cl_q(pv_cl_q), .pv_li_addr(pv_li_addr),
+        .pv_li_q(pv_li_q));
+
+    // ---------------------------------------------------------------- the clause proof
+    // Every searched clause recounted from the tables on the offering chain's state (S_PROVE),
+    // before the validator runs the program (which in search mode need not hold them).
+    reg             pv_started;
+    wire            pv_s_valid = state == S_PROVE && !pv_started;
+    wire            pv_s_ready, pv_m_valid, pv_ok;
+    wire            pv_m_ready = state == S_PROVE && pv_started;
+    wire            pv_own;
+    wire [CW-1:0]   pv_cl_addr;
+    wire [LW+7:0]   pv_cl_q;
+    wire [LW-1:0]   pv_li_addr;
+    wire [VW+8:0]   pv_li_q;
+    wire [VW-1:0]   pv_val_addr;
+    search_clause_check #(
+        .MAX_VARS(MAX_VARS), .MAX_CLAUSES(MAX_CLAUSES), .MAX_LITERALS(MAX_LITERALS)
+    ) clause_check (
+        .clk(clk), .rst(rst || (state == S_PROVE && clear_due)),
+        .s_valid(pv_s_valid), .s_ready(pv_s_ready), .num_clauses(num_clauses[CW:0]),
+        .m_valid(pv_m_valid), .m_ready(pv_m_ready), .m_ok(pv_ok),
+        .cl_addr(pv_cl_addr), .cl_q(pv_cl_q), .li_addr(pv_li_addr), .li_q(pv_li_q),
+        .val_addr(pv_val_addr), .val_q(sol_rd_val), .busy(pv_own));
 
     // ---------------------------------------------------------------- the table loader
     reg         ld_begin, ld_build;
@@ -566,7 +592,22 @@ module search_engine #(
             S_PACK:
                 if (clear_due) state <= S_IDLE;
                 else if (!pk_issue && !pk2) state <= S_PACK_LAST;
-            S_PACK_LAST: state <= S_V_WAIT;   // the partial last byte is written here
+            S_PACK_LAST: begin                // the partial last byte is written here
+                pv_started <= 1'b0;
+                state      <= S_PROVE;
+            end
+            S_PROVE:                          // the clause proof (aborted by a Reset)
+                if (clear_due) state <= S_IDLE;
+                else begin
+                    if (pv_s_valid && pv_s_ready) pv_started <= 1'b1;
+                    if (pv_m_valid && pv_m_ready) begin
+                        if (pv_ok) state <= S_V_WAIT;
+                        else begin
+                            rejects <= rejects + 32'd1;
+                            state   <= S_SOL_ACK;
+                        end
+                    end
+                end
             S_V_WAIT:
                 if (clear_due) state <= S_IDLE;
                 else if (v_free) begin

@@ -75,6 +75,18 @@ export function compile(model: Model): Program {
   };
 }
 
+/**
+ * The validator program a device with search tables loads (docs/search.md, "The proof"): every
+ * constraint but the searched ones, whose clauses the device proves from its search tables, and
+ * every domain check. Same variables, widths and packed layout as `compile(model)`, so the host
+ * re-checks a device's solution with the full program. Constraint indices in the verdicts are
+ * this program's own (the kept constraints, in order).
+ */
+export function compileUnsearched(model: Model, searched: readonly number[]): Program {
+  const skip = new Set(searched);
+  return compile({ ...model, constraints: model.constraints.filter((_, j) => !skip.has(j)) });
+}
+
 /** Checked as words accumulate, so that an oversized program is refused before it fills memory. */
 function checkWordCount(n: number): void {
   if (n > LIMITS.maxProgramWords) throw new InputError(`the program has more than ${LIMITS.maxProgramWords} words, the limit`);

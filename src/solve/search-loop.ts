@@ -1,9 +1,11 @@
 // One job in search mode on one device (docs/search.md): load the validator program and the
 // search tables, send the prior, start; then the device searches on its own and sends proven
-// solutions. Priors down, proofs up.
+// solutions. Priors down, proofs up. The program loaded leaves out the searched constraints
+// (compileUnsearched): the device proves their clauses from its search tables ("The proof").
 //
-// Contract, per solution: the device's validator proved it; this loop re-checks it with the
-// reference checker (src/check/) before anything else. A disagreement is a device fault:
+// Contract, per solution: the device proved it (clauses from the tables, the rest with its
+// validator); this loop re-checks it against the full program with the reference checker
+// (src/check/) before anything else. A disagreement is a device fault:
 // counted (stats.deviceFaults), logged, never stored. A re-checked solution goes to the sink,
 // which deduplicates (a search may find the same assignment many times); only new ones count.
 //
@@ -43,6 +45,7 @@
 
 import { prepareProgram } from '../check/program-checker.ts';
 import { unpackIndices } from '../model/pack.ts';
+import { compileUnsearched } from '../model/compile.ts';
 import type { Program } from '../model/program.ts';
 import { quantisePrior, uniformPrior, type SearchTables } from '../model/search-tables.ts';
 import type { Model } from '../model/types.ts';
@@ -106,6 +109,9 @@ export async function runSearchLoop(
   const now = settings.now ?? Date.now;
   const log = settings.log ?? (() => undefined);
   const { model, program, tables } = problem;
+  // The device proves the searched clauses from its tables, so its program leaves them out; the
+  // host re-checks with the full program.
+  const deviceProgram = compileUnsearched(model, tables.searched);
   const { device, sink } = ports;
   const checker = prepareProgram(program);
   const stats: SolveStats = { ...emptyStats(), ...settings.baseStats, mode: 'search' };
@@ -170,7 +176,7 @@ export async function runSearchLoop(
   let ready = false;
   const start = async () => {
     if (!ready) {
-      await device.load(program, tables);
+      await device.load(deviceProgram, tables);
       await device.sendPrior(prior);
       ready = true;
     }
