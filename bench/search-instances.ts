@@ -9,6 +9,9 @@
 //   npx tsx bench/search-instances.ts --compare             # search and validate side by side
 //   npx tsx bench/search-instances.ts --no-tree             # the device alone, no host tree search beside it
 //   npx tsx bench/search-instances.ts --instances DIR       # default ../shared/instances
+//   npx tsx bench/search-instances.ts --device tcp://127.0.0.1:PORT   # another device, e.g. a
+//       simulator built with more chains (hdl/README.md, "Chains"); its chain count, from the
+//       handshake, goes into the modelled rows' label
 //
 // It prints a markdown table; --out FILE also writes the runs as JSON.
 
@@ -18,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
+import { compileUnsearched } from '../src/model/compile.ts';
 import { encodeProgramWords } from '../src/model/isa.ts';
 import { compileSearchTables } from '../src/model/search-tables.ts';
 import { prepareProblem } from '../src/solve/prepare.ts';
@@ -74,8 +78,20 @@ const { values } = parseArgs({
     'no-tree': { type: 'boolean', default: false },
     instances: { type: 'string', default: `${ROOT}../shared/instances` },
     out: { type: 'string' },
+    device: { type: 'string' },
   },
 });
+
+/** The chains of the device the runs use: its handshake, or the default simulator build's 1. */
+function deviceChains(): number {
+  if (values.device === undefined) return 1;
+  const info = spawnSync(process.execPath, ['bin/hilsolve.js', 'device', 'info', '--port', values.device, '--json'], { cwd: ROOT, encoding: 'utf8' });
+  if (info.status !== 0) throw new Error(`--device ${values.device}: ${info.stderr.trim()}`);
+  const chains = (JSON.parse(info.stdout) as { search?: { chains?: number } }).search?.chains;
+  if (!chains) throw new Error(`--device ${values.device}: its handshake offers no search`);
+  return chains;
+}
+const chains = deviceChains();
 
 const wanted = values.rows?.split(',');
 const rows = ROWS.filter((r) => !wanted || wanted.includes(r.id));
@@ -100,7 +116,8 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
   const args = ['bin/hilsolve.js', 'solve', file, '--mode', mode, '--time-limit', String(timeLimit), '--seed', String(seed), '--output', 'json'];
   if (row.colors !== undefined) args.push('--colors', String(row.colors));
   if (values['no-tree']) args.push('--no-tree');
-  const proc = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: timeLimit + 120_000 });
+  const env = values.device === undefined ? process.env : { ...process.env, HILSOLVE_DEVICE: values.device };
+  const proc = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: timeLimit + 120_000 });
   const base = { id: row.id, mode, seed };
   let job: { solutions: { foundAtMs: number }[]; stats: Record<string, number> };
   try {
@@ -181,20 +198,23 @@ const MODELS: Model[] = [
   { id: 'ecp5-3m', label: 'ECP5 est. 50 MHz, 3 Mbaud', hz: 50e6, baud: 3e6 },
   { id: 'ecp5-12m', label: 'ECP5 est. 48 MHz, 12 Mbaud', hz: 48e6, baud: 12e6 },
 ];
-const modelled = (r: Run, m: Model) => (r.deviceCycles + (loadCycles.get(r.id) ?? 0)) / m.hz + (r.linkBytes * 10) / m.baud;
+const modelled = (r: Run, m: Model) => (r.deviceCycles + (loadCycles.get(`${r.id} ${r.mode}`) ?? 0)) / m.hz + (r.linkBytes * 10) / m.baud;
 
 /**
  * Device cycles the load costs beyond the bytes' own time on the line, by their documented
  * bounds: the program's wire decoder about 66 cycles a word plus 2 a byte (it starts on a chunk
  * once its frame is in, hdl/rtl/validator_word_decoder.v), the search loader's build of the
  * occurrence lists num_values + 2 num_literals + 6 (hdl/rtl/search_loader.v). Counted whole, as if
- * none of it overlapped the line.
+ * none of it overlapped the line. Search mode loads the program without the searched constraints
+ * (compileUnsearched, docs/search.md "The proof"); validate mode the whole program and no tables.
  */
-function loadCyclesOf(row: (typeof ROWS)[number]): number {
+function loadCyclesOf(row: (typeof ROWS)[number], mode: string): number {
   const format = row.file.endsWith('.cnf') ? 'cnf' : row.file.endsWith('.col') ? 'col' : 'json';
   const { model, program } = prepareProblem({ format, source: readFileSync(rowFile(row), 'utf8'), options: { solutions: 1, timeLimitMs: 1000, seed: 1, maxCandidates: 1, ...(row.colors !== undefined ? { colors: row.colors } : {}) } });
+  const programCycles = (words: bigint[]) => 66 * words.length + 2 * encodeProgramWords(words).length;
+  if (mode !== 'search') return programCycles(program.words);
   const t = compileSearchTables(model);
-  return 66 * program.words.length + 2 * encodeProgramWords(program.words).length + t.numValues + 2 * t.numLiterals + 6;
+  return programCycles(compileUnsearched(model, t.searched).words) + t.numValues + 2 * t.numLiterals + 6;
 }
 const loadCycles = new Map<string, number>();
 
@@ -209,8 +229,8 @@ for (const row of rows) {
     process.stderr.write(`skipping ${row.id}: ${row.file} is not in ${values.instances}\n`);
     continue;
   }
-  loadCycles.set(row.id, loadCyclesOf(row));
   for (const mode of modes) {
+    loadCycles.set(`${row.id} ${mode}`, loadCyclesOf(row, mode));
     for (let seed = 1; seed <= seeds; seed++) {
       const run = runOne(row, mode, seed);
       runs.push(run);
@@ -223,7 +243,7 @@ const secs = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `$
 const lines = [
   `Device search on ../shared/instances and two generated rows (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution; ${values['no-tree'] ? 'the device alone (--no-tree)' : 'with the host tree search beside the device'})`,
   '',
-  `MODELLED (not measured on a board): device cycles (search, and the load's decode and build by their bounds) at the clock + link bytes at the baud, host time left out; an ECP5-85F estimate (yosys synth_ecp5, no place and route), 1 chain at an assumed 50 MHz (48 MHz for 12 Mbaud, an FT2232H's top rate, divider 4). No board build holds the search engine (hdl/README.md). CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run. Flips/s: the core's own rate at 50 MHz (cycles per flip of the run).`,
+  `MODELLED (not measured on a board): device cycles (search, and the load's decode and build by their bounds) at the clock + link bytes at the baud, host time left out; an ECP5-85F estimate (yosys synth_ecp5, no place and route), ${chains} chain${chains === 1 ? '' : 's'} at an assumed 50 MHz (48 MHz for 12 Mbaud, an FT2232H's top rate, divider 4). No board build holds the search engine (hdl/README.md). CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run. Flips/s: the core's own rate at 50 MHz (cycles per flip of the run).`,
   '',
   `| instance | mode | solved | time to first (sim) | ${MODELS.map((m) => m.label).join(' | ')} | CaDiCaL | CryptoMiniSat | flips | cycles/flip | flips/s at 50 MHz | link bytes | device faults | found by |`,
   `|---|---|---|---|${MODELS.map(() => '---|').join('')}---|---|---|---|---|---|---|---|`,

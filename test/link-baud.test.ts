@@ -123,10 +123,10 @@ describe('a simulated board on its pseudo-terminal, host rate from termios', () 
     const link = await rawSerial(sim.path);
     try {
       // The device may still run at 3 Mbaud from the test before: a 0x00 at the safe rate is a break.
-      link.send({ kind: 'hello', seq: 1, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 1, protocolVersion: 3 });
       let hello = await link.next();
       if (!hello) {
-        link.send({ kind: 'hello', seq: 2, protocolVersion: 2 });
+        link.send({ kind: 'hello', seq: 2, protocolVersion: 3 });
         hello = await link.next();
       }
       expect(hello).toMatchObject({ kind: 'hello', divider: BOARD, minDivider: 4 });
@@ -136,10 +136,10 @@ describe('a simulated board on its pseudo-terminal, host rate from termios', () 
       // Nothing good arrives at 3 Mbaud: after 2^21 cycles the device is back at the safe divider,
       // so a Hello at 3 Mbaud (which cannot make a break) finds nobody listening at that rate.
       await runCycles(sim, WATCHDOG);
-      link.send({ kind: 'hello', seq: 4, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 4, protocolVersion: 3 });
       expect(await link.next(1500)).toBeUndefined();
       await link.setBaud(SAFE_BAUD);
-      link.send({ kind: 'hello', seq: 5, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 5, protocolVersion: 3 });
       expect(await link.next()).toMatchObject({ kind: 'hello', seq: 5, divider: BOARD });
     } finally {
       await link.close();
@@ -152,7 +152,7 @@ describe('a simulated board on its pseudo-terminal, host rate from termios', () 
       link.send({ kind: 'setBaud', seq: 10, divider: 6 });
       expect(await link.next()).toEqual({ kind: 'ack', seq: 10 });
       await link.setBaud(2_000_000);
-      link.send({ kind: 'hello', seq: 11, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 11, protocolVersion: 3 });
       expect(await link.next()).toMatchObject({ kind: 'hello', seq: 11, divider: 6 });
       // Traffic for longer than the watchdog (the simulator sleeps when idle, so keep it busy):
       // every echo comes back at 2 Mbaud.
@@ -166,10 +166,10 @@ describe('a simulated board on its pseudo-terminal, host rate from termios', () 
       }
       // Back at the safe rate: the first byte is a break for divider 6.
       await link.setBaud(SAFE_BAUD);
-      link.send({ kind: 'hello', seq: 13, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 13, protocolVersion: 3 });
       let hello = await link.next();
       if (!hello) {
-        link.send({ kind: 'hello', seq: 14, protocolVersion: 2 });
+        link.send({ kind: 'hello', seq: 14, protocolVersion: 3 });
         hello = await link.next();
       }
       expect(hello).toMatchObject({ kind: 'hello', divider: BOARD });
@@ -185,7 +185,7 @@ describe('a simulated board on its pseudo-terminal, host rate from termios', () 
         link.send({ kind: 'setBaud', seq, divider });
         expect(await link.next()).toEqual({ kind: 'error', seq, code: ErrorCode.BAUD, arg: 4 });
       }
-      link.send({ kind: 'hello', seq: 24, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 24, protocolVersion: 3 });
       expect(await link.next()).toMatchObject({ kind: 'hello', seq: 24, divider: BOARD });
     } finally {
       await link.close();
@@ -231,7 +231,7 @@ describe('the uart golden vectors', () => {
         const got = messageToJson((await link.next())!);
         for (const [field, value] of Object.entries(v.reply!)) expect(got[field], `${v.name} ${field}`).toEqual(value);
       }
-      link.send({ kind: 'hello', seq: 61, protocolVersion: 2 });
+      link.send({ kind: 'hello', seq: 61, protocolVersion: 3 });
       expect(await link.next()).toMatchObject({ kind: 'hello', seq: 61, divider: 4 });
     } finally {
       await link.close();

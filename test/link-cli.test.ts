@@ -30,7 +30,7 @@ describe('hilsolve device info', () => {
     expect(text.out).toMatch(/^window +6 candidates$/m);
     expect(text.out).toMatch(/^baud +not a UART$/m);
     const json = await cli(['device', 'info', '--port', device.url, '--json']);
-    expect(JSON.parse(json.out)).toMatchObject({ deviceId: 'fake-device', protocolVersion: 2, window: 6, maxPayload: 512, target: device.url });
+    expect(JSON.parse(json.out)).toMatchObject({ deviceId: 'fake-device', protocolVersion: 3, window: 6, maxPayload: 512, target: device.url });
   });
 
   it('exits 3 with a clear message when there is no device or no answer', async () => {

@@ -29,23 +29,23 @@ async function setup(device: FakeDeviceOptions = {}, session: SessionOptions = {
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
 describe('DeviceSession handshake', () => {
-  it('flushes with 0x00, says Hello at version 2, resets the device, and reports the capacities', async () => {
+  it('flushes with 0x00, says Hello at version 3, resets the device, and reports the capacities', async () => {
     const { dev, s } = await setup({ window: 3 });
     expect(dev.rawReceived()[0]).toBe(0);
     expect(dev.received.map((m) => m.kind)).toEqual(['hello', 'reset']);
-    expect(dev.received[0]).toMatchObject({ kind: 'hello', protocolVersion: 2 });
-    expect(s.info).toMatchObject({ deviceId: 'fake-device', protocolVersion: 2, window: 3, maxPayload: 512, build: 7, target: dev.url });
+    expect(dev.received[0]).toMatchObject({ kind: 'hello', protocolVersion: 3 });
+    expect(s.info).toMatchObject({ deviceId: 'fake-device', protocolVersion: 3, window: 3, maxPayload: 512, build: 7, target: dev.url });
   });
 
   it('refuses a device that speaks another version, in a HelloReply or an Error', async () => {
     const dev = await startFakeDevice({ protocolVersion: 1 });
     devices.push(dev);
-    await expect(DeviceSession.open(dev.url, FAST)).rejects.toThrow(new ProtocolError('device speaks protocol version 1, this host speaks 2'));
+    await expect(DeviceSession.open(dev.url, FAST)).rejects.toThrow(new ProtocolError('device speaks protocol version 1, this host speaks 3'));
     const dev2 = await startFakeDevice({
-      fault: (m) => (m.kind === 'hello' ? { kind: 'error', seq: m.seq, code: ErrorCode.VERSION, arg: 3 } : 'answer'),
+      fault: (m) => (m.kind === 'hello' ? { kind: 'error', seq: m.seq, code: ErrorCode.VERSION, arg: 4 } : 'answer'),
     });
     devices.push(dev2);
-    await expect(DeviceSession.open(dev2.url, FAST)).rejects.toThrow(/protocol version 3/);
+    await expect(DeviceSession.open(dev2.url, FAST)).rejects.toThrow(/protocol version 4/);
   });
 
   it('says clearly when nothing listens or nothing answers', async () => {

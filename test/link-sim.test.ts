@@ -62,7 +62,7 @@ describe('link against the simulated device', () => {
   it('handshakes, and refuses a second owner of the port', async () => {
     const s = await DeviceSession.open(sim.path, { heartbeatMs: 0 });
     try {
-      expect(s.info).toMatchObject({ deviceId: 'hilsolve-sim', protocolVersion: 2 });
+      expect(s.info).toMatchObject({ deviceId: 'hilsolve-sim', protocolVersion: 3 });
       expect(s.info.maxPayload).toBeGreaterThanOrEqual(256);
       expect(s.info.window).toBeGreaterThanOrEqual(1);
       const second = await DeviceSession.open(sim.path, { heartbeatMs: 0 }).catch((e: unknown) => e);

@@ -527,14 +527,14 @@ describe('search table loader testbench (hdl/rtl/search_loader.v)', () => {
 });
 
 // ---------------------------------------------------------------- the clause proof
-describe('clause proof testbench (hdl/rtl/search_clause_check.v)', () => {
+describe('proof testbench (hdl/rtl/search_clause_check.v)', () => {
   let tb = '';
   beforeAll(() => {
     execFileSync('make', ['-s', '-C', join(ROOT, 'hdl/tb'), 'search_clause_check'], { stdio: ['ignore', 'ignore', 'inherit'] });
     tb = join(ROOT, 'build/tb/search_clause_check/Vsearch_clause_check');
   }, 300_000);
 
-  it('agrees with a recount on random tables and states, within num_literals + num_clauses + 4 cycles, and resets mid-check', () => {
+  it('agrees with a recount (ranges and clauses) on random tables and states, within num_vars + num_literals + num_clauses + 6 cycles, and resets mid-check', () => {
     for (const seed of [1, 2, 3]) {
       const r = spawnSync(tb, ['2000', String(seed)], { encoding: 'utf8' });
       const lines = r.stdout.trim().split('\n');

@@ -49,7 +49,7 @@ describe('the board configuration (no device search) in the simulator', () => {
   it('offers no search in its handshake, reports the board validator sizes and refuses search messages', async () => {
     const dev = await RawDevice.open(path);
     try {
-      const hello = await dev.request({ kind: 'hello', seq: 3, protocolVersion: 2 });
+      const hello = await dev.request({ kind: 'hello', seq: 3, protocolVersion: 3 });
       expect(hello).toMatchObject({
         kind: 'hello', seq: 3, search: [],
         maxVars: boardParameter('V_MAX_VARS'),

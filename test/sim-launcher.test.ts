@@ -59,7 +59,7 @@ describe('simulator launcher', () => {
     const vcd = join(mkdtempSync(join(tmpdir(), 'hilsolve-vcd-')), 'trace.vcd');
     const sim = await startSimulator({ vcd });
     const dev = await RawDevice.open(sim.path);
-    expect((await dev.request({ kind: 'hello', seq: 1, protocolVersion: 2 })).kind).toBe('hello');
+    expect((await dev.request({ kind: 'hello', seq: 1, protocolVersion: 3 })).kind).toBe('hello');
     await dev.close();
     const stats = await sim.stats();
     expect(stats.cycles).toBeGreaterThan(0);

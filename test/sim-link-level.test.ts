@@ -124,7 +124,7 @@ describe('byte link and bit link answer alike', () => {
 
   it('for link requests of every shape, one at a time', async () => {
     const msgs: HostMessage[] = [
-      { kind: 'hello', seq: 7, protocolVersion: 2 },
+      { kind: 'hello', seq: 7, protocolVersion: 3 },
       { kind: 'echo', seq: 1, data: new Uint8Array(0) },
       { kind: 'echo', seq: 2, data: Uint8Array.from([0, 0, 0]) },
       { kind: 'echo', seq: 3, data: new Uint8Array(254).fill(0x11) },
@@ -141,14 +141,14 @@ describe('byte link and bit link answer alike', () => {
   it('for requests back to back, which a byte a cycle would overrun', async () => {
     const msgs: HostMessage[] = [];
     for (let seq = 100; seq < 116; seq++) msgs.push({ kind: 'echo', seq, data: bytes(4 * (seq - 95), seq) });
-    msgs.push({ kind: 'hello', seq: 116, protocolVersion: 2 }, { kind: 'counters', seq: 117 });
+    msgs.push({ kind: 'hello', seq: 116, protocolVersion: 3 }, { kind: 'counters', seq: 117 });
     const { replies, held } = await both(frames(msgs), msgs.length);
     expect(replies.map((r) => r.seq)).toEqual(msgs.map((m) => m.seq));
     expect(held).toBeGreaterThan(0);
   });
 
   it('for bad frames back to back', async () => {
-    const hello = withCrc(encodeHost({ kind: 'hello', seq: 1, protocolVersion: 2 }));
+    const hello = withCrc(encodeHost({ kind: 'hello', seq: 1, protocolVersion: 3 }));
     const flipped = [...cobsEncode(hello), 0];
     flipped[3]! ^= 0x04;
     const wire = [
@@ -161,7 +161,7 @@ describe('byte link and bit link answer alike', () => {
       ...[...bytes(700, 77)].map((b) => b || 1), 0, // garbage, then resynchronised
       ...frames([{ kind: 'echo', seq: 30, data: Uint8Array.from([30]) }]),
       ...encodeFrame(Uint8Array.from([0x0f])), // malformed payload
-      ...frames([{ kind: 'hello', seq: 31, protocolVersion: 2 }]),
+      ...frames([{ kind: 'hello', seq: 31, protocolVersion: 3 }]),
     ];
     const { replies } = await both(wire, 9);
     expect(replies.map((r) => r.kind === 'error' ? `error ${r.code}/${r.arg}` : r.kind)).toEqual([

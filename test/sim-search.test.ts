@@ -276,7 +276,7 @@ beforeAll(async () => {
   sim = await startSimulator();
   dev = await RawDevice.open(sim.path);
   dev.writeRaw([0]);
-  hello = (await request({ kind: 'hello', protocolVersion: 2 })) as DeviceOf<'hello'>;
+  hello = (await request({ kind: 'hello', protocolVersion: 3 })) as DeviceOf<'hello'>;
   await expectAck({ kind: 'reset' });
 }, 120_000);
 

@@ -95,9 +95,9 @@ describe('simulated device on a pseudo-terminal', () => {
   });
 
   it('answers Hello with its identity and capacities', async () => {
-    const reply = expectKind(await dev.request({ kind: 'hello', seq: 7, protocolVersion: 2 }), 'hello');
+    const reply = expectKind(await dev.request({ kind: 'hello', seq: 7, protocolVersion: 3 }), 'hello');
     expect(reply.seq).toBe(7);
-    expect(reply.protocolVersion).toBe(2);
+    expect(reply.protocolVersion).toBe(3);
     expect(new TextDecoder().decode(reply.deviceId)).toBe('hilsolve-sim');
     expect(reply.maxPayload).toBe(MAX_PAYLOAD);
     expect(reply.window).toBe(4);
@@ -112,7 +112,7 @@ describe('simulated device on a pseudo-terminal', () => {
   it('answers a Hello of another protocol version with its own version', async () => {
     const reply = expectKind(await dev.request({ kind: 'hello', seq: 8, protocolVersion: 99 }), 'hello');
     expect(reply.seq).toBe(8);
-    expect(reply.protocolVersion).toBe(2);
+    expect(reply.protocolVersion).toBe(3);
   });
 
   it('echoes data of every shape back unchanged', async () => {
@@ -147,7 +147,7 @@ describe('simulated device on a pseudo-terminal', () => {
 
   it('answers a burst beyond its buffers in order: the byte link holds the host back, no overruns', async () => {
     // On the UART the later ones overrun (below); the byte link waits for a free receive slot.
-    for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 2 });
+    for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 3 });
     for (let seq = 200; seq < 230; seq++) {
       const hello = expectKind(await dev.next(), 'hello');
       expect(hello.seq).toBe(seq);
@@ -186,7 +186,7 @@ describe('simulated device on a pseudo-terminal', () => {
     dev.writeRaw([0x03, 0x01, 0x02, 0x00]);
     expectError(await dev.next(), ErrorCode.FRAME, 0, FRAME_SHORT);
     // One flipped bit in a good frame.
-    const frame = frameOf(withCrc(encodeHost({ kind: 'hello', seq: 1, protocolVersion: 2 })));
+    const frame = frameOf(withCrc(encodeHost({ kind: 'hello', seq: 1, protocolVersion: 3 })));
     frame[3]! ^= 0x04;
     dev.writeRaw(frame);
     expectError(await dev.next(), ErrorCode.CRC);
@@ -202,7 +202,7 @@ describe('simulated device on a pseudo-terminal', () => {
     dev.writeRaw([0]);
     const bad = await dev.next();
     expect(bad.kind).toBe('error');
-    const reply = expectKind(await dev.request({ kind: 'hello', seq: 31, protocolVersion: 2 }), 'hello');
+    const reply = expectKind(await dev.request({ kind: 'hello', seq: 31, protocolVersion: 3 }), 'hello');
     expect(reply.seq).toBe(31);
     // Garbage with zeros in it: whatever it yields, the device answers the next request.
     dev.writeRaw(bytes(200, 78));
@@ -313,7 +313,7 @@ describe('simulated device on the bit-level (UART) link', () => {
 
   it('answers a burst beyond its buffers with overrun errors, never with wrong answers', async () => {
     // A Hello of 10 bytes on the wire gets a reply of about 60: the requests outrun the replies.
-    for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 2 });
+    for (let seq = 200; seq < 230; seq++) dev.send({ kind: 'hello', seq, protocolVersion: 3 });
     const replies: DeviceMessage[] = [];
     for (;;) {
       try {
@@ -364,7 +364,7 @@ describe('simulated device after a UART framing error', () => {
       dev.send({ kind: 'echo', seq: 1, data: bytes(40, 1) });
       await new Promise((r) => setTimeout(r, 200));
       dev.writeRaw([0]);
-      dev.send({ kind: 'hello', seq: 2, protocolVersion: 2 });
+      dev.send({ kind: 'hello', seq: 2, protocolVersion: 3 });
       expectError(await dev.next(), ErrorCode.FRAME, 0, FRAME_UART);
       let reply = await dev.next();
       while (reply.kind === 'error') reply = await dev.next(); // garbage while out of step

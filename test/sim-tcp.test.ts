@@ -25,7 +25,7 @@ describe('simulated device on TCP', () => {
   it('answers a client, and the next client after it leaves', async () => {
     for (let round = 0; round < 3; round++) {
       const dev = await RawDevice.open(sim.path);
-      const hello = (await dev.request({ kind: 'hello', seq: round, protocolVersion: 2 })) as DeviceOf<'hello'>;
+      const hello = (await dev.request({ kind: 'hello', seq: round, protocolVersion: 3 })) as DeviceOf<'hello'>;
       expect(hello.kind).toBe('hello');
       expect(hello.seq).toBe(round);
       // A TCP device has no UART of its own, but the simulated one reports the RTL's bit rate.

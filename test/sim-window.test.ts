@@ -49,7 +49,7 @@ beforeAll(async () => {
   sim = await startSimulator({ linkLevel: 'bit' });
   dev = await RawDevice.open(sim.path);
   dev.writeRaw([0]);
-  const hello = await dev.request({ kind: 'hello', seq: seq++, protocolVersion: 2 });
+  const hello = await dev.request({ kind: 'hello', seq: seq++, protocolVersion: 3 });
   expect(hello.kind).toBe('hello');
   window = (hello as DeviceOf<'hello'>).window;
   expect(await dev.request({ kind: 'reset', seq: seq++ })).toMatchObject({ kind: 'ack' });

@@ -18,7 +18,7 @@ function program(numVars: number, width: number, words: number, domainChecks: nu
 }
 
 const device: DeviceInfo = {
-  target: 'test', deviceId: 'hilsolve-test', protocolVersion: 2, build: 1, window: 4, clockHz: 12_000_000,
+  target: 'test', deviceId: 'hilsolve-test', protocolVersion: 3, build: 1, window: 4, clockHz: 12_000_000,
   baud: 115_200, maxViolations: 8, engines: 1,
   maxVars: 1024, maxWords: 16384, maxConstraints: 16384, maxPayload: 512, maxDomain: 256,
 };

@@ -103,7 +103,7 @@ module link_dispatch #(
     output wire          busy
 );
     localparam integer AW = $clog2(MAX_PAYLOAD);
-    localparam [31:0] PROTOCOL_VERSION = 32'd2;
+    localparam [31:0] PROTOCOL_VERSION = 32'd3;
     localparam [1:0] STATUS_OK = 2'd0, STATUS_CRC = 2'd1;
     localparam [3:0] KIND_HELLO = 4'd1, KIND_ECHO = 4'd2, KIND_COUNTERS = 4'd3, KIND_RESET = 4'd4,
                      KIND_ACK = 4'd4, KIND_CANDIDATE = 4'd8, KIND_SEARCH_FIRST = 4'd9,

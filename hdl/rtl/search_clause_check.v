@@ -1,25 +1,30 @@
-// The on-chip proof of the searched clauses: recounts every clause of the search tables from its
-// literals against a held assignment, independently of the chain's cached counts, so that the
-// clauses need not also travel in the validator program (docs/search.md, "The proof").
+// The on-chip proof of a held assignment against the search tables, independent of the chain's
+// cached counts, so that neither the searched clauses nor the variables' ranges need travel in
+// the validator program too (docs/search.md, "The proof"): every variable's value is within its
+// size, and every clause has a true literal.
 //
-//   s_valid/s_ready   start a check of clauses 0 .. num_clauses - 1 (num_clauses stable until
-//                     the result is taken); ready only while idle.
-//   m_valid/m_ready   the result: m_ok = every clause has a true literal. Held until taken.
-//   cl_addr -> cl_q   CLAUSES words (docs/search.md layout: literal_start, length - 1 in [LW+7:LW])
-//   li_addr -> li_q   LITERALS words ({negated, var, value}), both RAMs with registered reads
+//   s_valid/s_ready   start a check of variables 0 .. num_vars - 1 and clauses 0 ..
+//                     num_clauses - 1 (both stable until the result is taken); ready while idle.
+//   m_valid/m_ready   the result: m_ok = every value in range and every clause true. Held until
+//                     taken.
+//   va_addr -> va_q   VARS words (docs/search.md layout: value_base, size - 1 in [PW+7:PW])
+//   cl_addr -> cl_q   CLAUSES words (literal_start, length - 1 in [LW+7:LW])
+//   li_addr -> li_q   LITERALS words ({negated, var, value}); every RAM has registered reads
 //   val_addr -> val_q the assignment, registered read: val_q is val[val_addr] one cycle later
 //   busy              the reads are this block's (from s_valid's edge to m_valid)
 //
-// One literal a cycle: issue li_addr, then (li_q) val_addr, then (val_q) the literal's truth ORed
-// into its clause; a clause ends on its last literal and a false one fails the check, which then
-// stops issuing. The next clause word is read on the cycle the last literal is issued, so a
-// check takes num_literals + num_clauses + 4 cycles at most (a failing one fewer). Addresses
-// wrap at the RAMs' sizes like every search table read; the loop is bounded by num_clauses and
-// each clause's 1..256 literals.
+// First the ranges, one variable a cycle (VARS and val read together, compared a cycle later);
+// then the clauses, one literal a cycle: issue li_addr, then (li_q) val_addr, then (val_q) the
+// literal's truth ORed into its clause; a clause ends on its last literal and a false one fails
+// the check, which then stops issuing. The next clause word is read on the cycle the last literal
+// is issued, so a check takes num_vars + num_literals + num_clauses + 6 cycles at most. Addresses
+// wrap at the RAMs' sizes like every search table read; the loops are bounded by num_vars,
+// num_clauses and each clause's 1..256 literals.
 `default_nettype none
 
 module search_clause_check #(
     parameter integer MAX_VARS = 16384,      // powers of two, as search_core's
+    parameter integer MAX_VALUES = 65536,
     parameter integer MAX_CLAUSES = 1 << 20,
     parameter integer MAX_LITERALS = 1 << 21
 ) (
@@ -27,10 +32,15 @@ module search_clause_check #(
     input  wire                          rst,
     input  wire                          s_valid,
     output wire                          s_ready,
+    input  wire [$clog2(MAX_VARS):0]     num_vars,
     input  wire [$clog2(MAX_CLAUSES):0]  num_clauses,
     output wire                          m_valid,
     input  wire                          m_ready,
     output reg                           m_ok,
+    output wire [$clog2(MAX_VARS)-1:0]      va_addr,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [$clog2(MAX_VALUES)+7:0]    va_q,       // value_base is not needed
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire [$clog2(MAX_CLAUSES)-1:0]   cl_addr,
     input  wire [$clog2(MAX_LITERALS)+7:0]  cl_q,
     output wire [$clog2(MAX_LITERALS)-1:0]  li_addr,
@@ -40,13 +50,15 @@ module search_clause_check #(
     output wire                          busy
 );
     localparam integer VW = $clog2(MAX_VARS);
+    localparam integer PW = $clog2(MAX_VALUES);
     localparam integer CW = $clog2(MAX_CLAUSES);
     localparam integer LW = $clog2(MAX_LITERALS);
     localparam integer WW = VW + 9;
 
     localparam [2:0] C_IDLE = 3'd0, C_FETCH = 3'd1, C_START = 3'd2, C_STREAM = 3'd3,
-                     C_DRAIN = 3'd4, C_DONE = 3'd5;
+                     C_DRAIN = 3'd4, C_DONE = 3'd5, C_RANGE = 3'd6, C_RANGE_END = 3'd7;
     reg  [2:0]    state;
+    reg  [VW:0]   x;          // the variable whose range is read
     reg  [CW:0]   c;          // the clause being issued
     reg  [LW-1:0] k;          // its next literal
     reg  [8:0]    rem;        // its literals not yet issued (1..256 while streaming)
@@ -61,15 +73,20 @@ module search_clause_check #(
     wire [CW:0] c_next = c + 1'b1;
     assign cl_addr = last_issue ? c_next[CW-1:0] : c[CW-1:0];
     assign li_addr = k;
+    assign va_addr = x[VW-1:0];
 
     // The pipeline: p1 (li_q on offer), p2 (val_q on offer).
     reg           p1_v, p1_last, p2_v, p2_last, p2_neg;
     reg  [7:0]    p2_value;
     reg           sat;        // some literal of the clause in p2 seen true so far
-    assign val_addr = li_q[8 +: VW];
+    wire          ranging = state == C_RANGE;
+    assign val_addr = ranging ? x[VW-1:0] : li_q[8 +: VW];
     wire          truth = (val_q == p2_value) ^ p2_neg;
+    reg           r1_v;       // a variable's VARS word and value on offer
 
     always @(posedge clk) begin
+        r1_v <= ranging;
+        if (r1_v && val_q > va_q[PW +: 8]) fail <= 1'b1;
         p1_v <= issue;
         p1_last <= last_issue;
         p2_v <= p1_v;
@@ -86,12 +103,19 @@ module search_clause_check #(
         case (state)
             C_IDLE:
                 if (s_valid) begin
+                    x <= {(VW+1){1'b0}};
                     c <= {(CW+1){1'b0}};
                     fail <= 1'b0;
                     sat <= 1'b0;
                     m_ok <= 1'b0;
-                    state <= num_clauses == {(CW+1){1'b0}} ? C_DRAIN : C_FETCH;
+                    state <= num_vars == {(VW+1){1'b0}} ? C_RANGE_END : C_RANGE;
                 end
+            C_RANGE: begin                          // va_addr = val_addr = x
+                x <= x + 1'b1;
+                if (x + 1'b1 == num_vars) state <= C_RANGE_END;
+            end
+            C_RANGE_END:                            // the last range compared
+                if (!r1_v) state <= fail || num_clauses == {(CW+1){1'b0}} ? C_DRAIN : C_FETCH;
             C_FETCH: state <= C_START;             // cl_addr = c
             C_START: begin                          // cl_q: clause c
                 k <= cl_q[LW-1:0];
@@ -121,6 +145,7 @@ module search_clause_check #(
             state <= C_IDLE;
             p1_v <= 1'b0;
             p2_v <= 1'b0;
+            r1_v <= 1'b0;
             fail <= 1'b0;
             m_ok <= 1'b0;
         end

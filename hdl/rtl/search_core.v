@@ -62,7 +62,7 @@
 //   ld_*            the table loader's reads (search_loader): while ld_own (tables loading, every
 //                   chain idle) ld_va_addr, ld_cl_addr, ld_li_addr read VARS, CLAUSES and
 //                   LITERALS as stored, on ld_*_q one cycle later.
-//   pv_*            the clause proof's reads (search_clause_check): while pv_own, CLAUSES and
+//   pv_*            the proof's reads (search_clause_check): while pv_own, VARS, CLAUSES and
 //                   LITERALS through the ports of the chain that offers m_sol_valid (it reads
 //                   nothing while it waits), on pv_*_q one cycle later.
 //
@@ -142,6 +142,8 @@ module search_core #(
     input  wire [$clog2(MAX_LITERALS)-1:0] ld_li_addr,
     output wire [$clog2(MAX_VARS)+8:0]   ld_li_q,
     input  wire                          pv_own,
+    input  wire [$clog2(MAX_VARS)-1:0]   pv_va_addr,
+    output wire [$clog2(MAX_VALUES)+7:0] pv_va_q,
     input  wire [$clog2(MAX_CLAUSES)-1:0] pv_cl_addr,
     output wire [$clog2(MAX_LITERALS)+7:0] pv_cl_q,
     input  wire [$clog2(MAX_LITERALS)-1:0] pv_li_addr,
@@ -221,6 +223,7 @@ module search_core #(
         end
         for (m = 0; m < CHAINS; m = m + 1)
             if (pv_own && grant == m[IW-1:0]) begin
+                va_addr_t[m*VW +: VW] = pv_va_addr;
                 cl_addr_t[m*CW +: CW] = pv_cl_addr;
                 li_addr_t[m*LW +: LW] = pv_li_addr;
             end
@@ -229,7 +232,9 @@ module search_core #(
     assign ld_cl_q = cl_q[LW+7:0];
     assign ld_li_q = li_q[WW-1:0];
     // The proof's reads (pv_own, while a chain offers a solution: search_clause_check) take the
-    // offering chain's own ports of CLAUSES and LITERALS; it reads nothing while it waits.
+    // offering chain's own ports of VARS (port A), CLAUSES and LITERALS; it reads nothing while
+    // it waits.
+    assign pv_va_q = va_q[grant*(PW+8) +: PW+8];
     assign pv_cl_q = cl_q[grant*(LW+8) +: LW+8];
     assign pv_li_q = li_q[grant*WW +: WW];
 

@@ -34,9 +34,10 @@
 //   solutions (m_sol_valid, between requests: a waiting request goes first): the packer reads
 //   val[x] (sol_rd_var -> sol_rd_val) and the index width of x (from the VARS words), one
 //   variable per cycle, into the candidate buffer in the packed layout of
-//   docs/validator-program.md; then search_clause_check recounts every clause of the tables on
-//   the held state (through the offering chain's table ports and sol_rd_var; a false clause is a
-//   reject, docs/search.md "The proof"); then the buffer goes to validator_engine as a Candidate with
+//   docs/validator-program.md; then search_clause_check checks every value's range and every
+//   clause of the tables on the held state (through the offering chain's table ports and
+//   sol_rd_var; a failure is a reject, docs/search.md "The proof"); then the buffer goes to
+//   validator_engine as a Candidate with
 //   SearchStart's program_id. The validator is taken only when it is idle (v_free: nothing
 //   in flight, no request on its port); while v_own is high hilsolve_top gives it this port
 //   and holds the link's requests back, and the validator's reply (Verdict, or Error) comes
@@ -209,29 +210,34 @@ module search_engine #(
         /* verilator lint_on PINCONNECTEMPTY */
         .ld_own(ld_own), .ld_va_addr(ld_va_addr), .ld_va_q(ld_va_q), .ld_cl_addr(ld_cl_addr),
         .ld_cl_q(ld_cl_q), .ld_li_addr(ld_li_addr), .ld_li_q(ld_li_q),
-        .pv_own(pv_own), .pv_cl_addr(pv_cl_addr), .pv_cl_q(pv_cl_q), .pv_li_addr(pv_li_addr),
+        .pv_own(pv_own), .pv_va_addr(pv_va_addr), .pv_va_q(pv_va_q), .pv_cl_addr(pv_cl_addr), .pv_cl_q(pv_cl_q), .pv_li_addr(pv_li_addr),
         .pv_li_q(pv_li_q));
 
-    // ---------------------------------------------------------------- the clause proof
-    // Every searched clause recounted from the tables on the offering chain's state (S_PROVE),
-    // before the validator runs the program (which in search mode need not hold them).
+    // ---------------------------------------------------------------- the proof from the tables
+    // Every value's range and every searched clause checked from the tables on the offering
+    // chain's state (S_PROVE), before the validator runs the program (which in search mode holds
+    // neither: docs/search.md, "The proof").
     reg             pv_started;
     wire            pv_s_valid = state == S_PROVE && !pv_started;
     wire            pv_s_ready, pv_m_valid, pv_ok;
     wire            pv_m_ready = state == S_PROVE && pv_started;
     wire            pv_own;
+    wire [VW-1:0]   pv_va_addr;
+    wire [PW+7:0]   pv_va_q;
     wire [CW-1:0]   pv_cl_addr;
     wire [LW+7:0]   pv_cl_q;
     wire [LW-1:0]   pv_li_addr;
     wire [VW+8:0]   pv_li_q;
     wire [VW-1:0]   pv_val_addr;
     search_clause_check #(
-        .MAX_VARS(MAX_VARS), .MAX_CLAUSES(MAX_CLAUSES), .MAX_LITERALS(MAX_LITERALS)
+        .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
+        .MAX_LITERALS(MAX_LITERALS)
     ) clause_check (
         .clk(clk), .rst(rst || (state == S_PROVE && clear_due)),
-        .s_valid(pv_s_valid), .s_ready(pv_s_ready), .num_clauses(num_clauses[CW:0]),
+        .s_valid(pv_s_valid), .s_ready(pv_s_ready), .num_vars(num_vars[VW:0]),
+        .num_clauses(num_clauses[CW:0]),
         .m_valid(pv_m_valid), .m_ready(pv_m_ready), .m_ok(pv_ok),
-        .cl_addr(pv_cl_addr), .cl_q(pv_cl_q), .li_addr(pv_li_addr), .li_q(pv_li_q),
+        .va_addr(pv_va_addr), .va_q(pv_va_q), .cl_addr(pv_cl_addr), .cl_q(pv_cl_q), .li_addr(pv_li_addr), .li_q(pv_li_q),
         .val_addr(pv_val_addr), .val_q(sol_rd_val), .busy(pv_own));
 
     // ---------------------------------------------------------------- the table loader

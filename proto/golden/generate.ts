@@ -127,7 +127,7 @@ function hostCases(): HostCase[] {
   // 245 non-zero data bytes make a 253-byte payload without a zero byte: a full COBS group.
   const noZeros = Uint8Array.from({ length: 245 }, (_, i) => 1 + (i % 255));
   return [
-    { name: 'hello', note: 'handshake at protocol version 2', msg: { kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION },
+    { name: 'hello', note: 'handshake at protocol version 3', msg: { kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION },
       reply: { kind: 'hello', seq: 1, protocolVersion: PROTOCOL_VERSION } },
     { name: 'hello-other-version', note: 'a version the device does not speak (version 1: 8-byte program words): it answers with its own, the host then refuses',
       msg: { kind: 'hello', seq: 2, protocolVersion: 1 }, reply: { kind: 'hello', seq: 2, protocolVersion: PROTOCOL_VERSION } },

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const PROTO_PATH = fileURLToPath(new URL('../../proto/link.proto', import.meta.url));
 
 export interface Hello { seq: number; protocolVersion: number }

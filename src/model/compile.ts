@@ -38,7 +38,15 @@ import type {
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-export function compile(model: Model): Program {
+export interface CompileOptions {
+  /**
+   * The device proves every value within its variable's size by other means (the search tables'
+   * proof, docs/search.md "The proof"): domain checks only for variables with holes.
+   */
+  rangesProven?: boolean;
+}
+
+export function compile(model: Model, options: CompileOptions = {}): Program {
   validateModel(model);
   propagate(model);
   const widths = model.variables.map((v) => bitWidth(v.size));
@@ -52,7 +60,7 @@ export function compile(model: Model): Program {
 
   const domainChecks: number[] = [];
   model.variables.forEach((v, i) => {
-    if (v.size === 1 << widths[i]! && !v.allowed.includes(false)) return;
+    if ((options.rangesProven || v.size === 1 << widths[i]!) && !v.allowed.includes(false)) return;
     const allowed = emptySet(widths[i]!);
     v.allowed.forEach((a, k) => { if (a) allowed[k] = 1; });
     domainChecks.push(i);
@@ -77,14 +85,14 @@ export function compile(model: Model): Program {
 
 /**
  * The validator program a device with search tables loads (docs/search.md, "The proof"): every
- * constraint but the searched ones, whose clauses the device proves from its search tables, and
- * every domain check. Same variables, widths and packed layout as `compile(model)`, so the host
- * re-checks a device's solution with the full program. Constraint indices in the verdicts are
- * this program's own (the kept constraints, in order).
+ * constraint but the searched ones, and domain checks only for variables with holes; the device
+ * proves the searched clauses and every variable's range from its tables. Same variables, widths
+ * and packed layout as `compile(model)`, so the host re-checks a device's solution with the full
+ * program. Constraint indices in the verdicts are this program's own (the kept ones, in order).
  */
 export function compileUnsearched(model: Model, searched: readonly number[]): Program {
   const skip = new Set(searched);
-  return compile({ ...model, constraints: model.constraints.filter((_, j) => !skip.has(j)) });
+  return compile({ ...model, constraints: model.constraints.filter((_, j) => !skip.has(j)) }, { rangesProven: true });
 }
 
 /** Checked as words accumulate, so that an oversized program is refused before it fills memory. */
