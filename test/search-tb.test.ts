@@ -17,7 +17,7 @@ import { plantedSat } from '../bench/gen/sat.ts';
 import { parseProblem } from '../src/model/parse.ts';
 import { Prng } from '../src/model/prng.ts';
 import { compileSearchTables } from '../src/model/search-tables.ts';
-import { decodeSearchStream, encodeSearchStream, SearchStreamError, type SearchStream, type SearchTableWords } from '../src/model/search-wire.ts';
+import { decodeSearchStream, encodeSearchStream, SEARCH_TABLE_ERROR, SearchStreamError, type SearchStream, type SearchTableWords } from '../src/model/search-wire.ts';
 import type { Model } from '../src/model/types.ts';
 import { randomModel } from './helpers/random-model.ts';
 import {
@@ -500,7 +500,8 @@ describe('search table loader testbench (hdl/rtl/search_loader.v)', () => {
       const good = encodeSearchStream(t);
       const stream = { vars: good.vars.slice(), clauses: good.clauses.slice() };
       const sizes = { ...t };
-      switch (k % 6) {
+      switch (k % 7) {
+        case 6: stream.clauses[0]! |= 0x03; break;                                              // a shifted copy first
         case 0: stream.clauses[rng.int(stream.clauses.length)]! ^= 1 << rng.int(8); break;   // a flipped bit
         case 1: sizes.numClauses += 1; break;                                                    // a clause short
         case 2: sizes.numLiterals -= 1; break;                                                   // a literal too many
@@ -518,7 +519,8 @@ describe('search table loader testbench (hdl/rtl/search_loader.v)', () => {
       }
       cases.push({ t: { ...sizes, sections: t.sections }, stream, arg });
     }
-    expect(new Set(cases.map((c) => c.arg)).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(cases.map((c) => c.arg)).size).toBeGreaterThanOrEqual(5);
+    expect(cases.some((c) => c.arg === SEARCH_TABLE_ERROR.shift)).toBe(true);
     const text = cases.map((c) => loaderVectors(c.t, c.stream)).join('');
     const { lines, status } = runLoaderTb(tb, text, 20, 3);
     expect(status).toBe(0);

@@ -367,10 +367,15 @@ describe('device search on the simulated device', () => {
     await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars });
     await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.from([...stream.clauses, 0]) }, SEARCH_TABLE, 7);
     expect(await status()).toMatchObject({ state: ST.none });
-    // 1 at a chunk: a variable past num_vars (2 bits hold 3).
+    // 1 at a chunk: a variable past num_vars (header 0: length 1; then sign 0 and 2 variable bits
+    // holding 3).
     await beginTables(t);
     await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars });
-    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.of(0x03, 0x0c) }, SEARCH_TABLE, 1);
+    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.of(0x0c) }, SEARCH_TABLE, 1);
+    // 9 at a chunk: a shifted copy (header bits 1, 1) as the first clause.
+    await beginTables(t);
+    await expectAck({ kind: 'searchChunk', section: 0, offset: 0, data: stream.vars });
+    await expectError({ kind: 'searchChunk', section: 1, offset: 0, data: Uint8Array.of(0x03) }, SEARCH_TABLE, 9);
     // 8 at SearchEnd: fewer literals than SearchBegin said; 7: fewer clauses.
     for (const [sizes, arg] of [[{ ...t, numLiterals: 5 }, 8], [{ ...t, numClauses: 3 }, 7]] as const) {
       await beginTables(sizes);

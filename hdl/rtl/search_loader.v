@@ -8,13 +8,15 @@
 //                  VARS byte x = size - 1: the VARS word value_base | (size - 1) << 24 is written,
 //                  value_base the sum of the sizes before, and the variable's count slots are
 //                  cleared (one cycle a slot). CLAUSES bytes feed a bit reader (LSB first): per
-//                  clause its length, 1 bit 0 (the previous clause's; 1 before the first) or 1 bit
-//                  1 and 8 bits length - 1 (the CLAUSES word literal_start | (length - 1) << 24
-//                  is written), per literal 1 bit negated, VB bits variable (VB = bits of
-//                  num_vars - 1), and for a variable of more than 2 values its value in the bits
-//                  of size - 1 (else value 1); the LITERALS word value | var << 8 | neg << 31 is
-//                  written and the slot's count incremented. A byte is taken only when the
-//                  field being read needs more bits.
+//                  clause a header, bit 0 (the previous clause's length; 1 before the first),
+//                  bits 1, 0 and 8 bits length - 1, or bits 1, 1 (a shifted copy: the previous
+//                  clause's literals, kept in registers, each with value + 1; only after a
+//                  clause of at most SHIFT_MAX literals); the CLAUSES word literal_start |
+//                  (length - 1) << 24 is written. Then, except for a shifted copy, per literal 1
+//                  bit negated, VB bits variable (VB = bits of num_vars - 1), and for a variable
+//                  of more than 2 values its value in the bits of size - 1 (else value 1); the
+//                  LITERALS word value | var << 8 | neg << 31 is written and the slot's count
+//                  incremented. A byte is taken only when the field being read needs more bits.
 //   s_build        one cycle, while idle after the last byte: checks the totals, then VALUES
 //                  (prefix sums of the counts, a slot a cycle, then the end word) and
 //                  OCCURRENCES, clauses in ascending order: the lists of docs/search.md. Two
@@ -32,7 +34,9 @@
 //                  by the caller), 6 the sizes sum past num_values (or short of it at the build),
 //                  7 a clause past num_clauses (any CLAUSES byte taken after the last clause) or, at the
 //                  build, fewer clauses or one cut off, 8 a literal past num_literals or fewer
-//                  at the build.
+//                  at the build, 9 a shifted copy first or after a clause over SHIFT_MAX literals
+//                  (a shifted value past its variable's size, or on a variable of at most 2
+//                  values, is 2).
 //   m_wr_*         table words to search_core's s_wr port (sections 0..4), valid/ready.
 //   rd_*           reads of the tables written so far (search_core's ld_* port): address in,
 //                  data one cycle later; the loader never reads in a cycle it writes.
@@ -90,7 +94,9 @@ module search_loader #(
                      L_LIT_RD = 5'd4, L_LIT_VQ = 5'd5, L_LIT_PUT = 5'd6, L_CNT = 5'd7,
                      L_ERR = 5'd8, B_PFX_RD = 5'd9, B_PFX_WR = 5'd10, B_PFX_LAST = 5'd11,
                      B_CL = 5'd12, B_CLQ = 5'd13, B_VAQ = 5'd14, B_FQ = 5'd15, L_DONE = 5'd16;
-    localparam [1:0] F_HDR = 2'd0, F_LIT = 2'd1, F_VAL = 2'd2;
+    localparam [1:0] F_HDR = 2'd0, F_LIT = 2'd1, F_VAL = 2'd2, F_SHIFT = 2'd3;
+    localparam integer SHIFT_MAX = 4;              // docs/search.md, "Wire form"; a power of two
+    localparam [8:0]   SHIFT_MAX9 = 9'd4;              // SHIFT_MAX in 9 bits
 
     function [4:0] bit_length(input [31:0] x);
         integer k;
@@ -112,12 +118,21 @@ module search_loader #(
     reg  [PW-1:0] cur_base, cur_slot;
     reg  [PW-1:0] clr_p, clr_last;
     reg  [31:0]   sum;               // prefix sum while building VALUES
+    reg           shifting;          // the clause being written is a shifted copy
+    // The last clause's first SHIFT_MAX literals, for a shifted copy.
+    reg           pv_neg [0:SHIFT_MAX-1];
+    reg  [VW-1:0] pv_var [0:SHIFT_MAX-1];
+    reg  [7:0]    pv_val [0:SHIFT_MAX-1];
+    wire [8:0]    lit_k9 = {1'b0, cur_len1} + 9'd1 - rem;     // index of the literal in hand
+    wire [$clog2(SHIFT_MAX)-1:0] lit_k = lit_k9[$clog2(SHIFT_MAX)-1:0];
+    wire [8:0]    shift_val = {1'b0, pv_val[lit_k]} + 9'd1;
 
     wire [31:0] nv1 = cfg_num_vars == 32'd0 ? 32'd0 : cfg_num_vars - 32'd1;
     wire [4:0]  vb = bit_length(nv1);                        // variable field bits, at most 23
     wire [4:0]  db = bit_length({24'd0, cur_size1});          // value field bits
-    wire [5:0]  need = field == F_HDR ? (have != 6'd0 && acc[0] ? 6'd9 : 6'd1)
-                     : field == F_LIT ? {1'b0, vb} + 6'd1 : {1'b0, db};
+    wire [5:0]  hdr_need = have == 6'd0 || !acc[0] ? 6'd1 : have < 6'd2 || acc[1] ? 6'd2 : 6'd10;
+    wire [5:0]  need = field == F_HDR ? hdr_need : field == F_LIT ? {1'b0, vb} + 6'd1
+                     : field == F_VAL ? {1'b0, db} : 6'd0;
     wire        done = field == F_HDR && nclauses == cfg_num_clauses;  // the rest is padding
     wire        var_over = {1'b0, vsum} + {25'd0, s_byte_data} + 33'd1 > {1'b0, cfg_num_values};
     wire [31:0] lit_var = (acc >> 1) & ((32'd1 << vb) - 32'd1);
@@ -246,12 +261,24 @@ module search_loader #(
                     case (field)
                         F_HDR:
                             if (!done) begin
-                                if (acc[0]) begin
-                                    cur_len1 <= acc[8:1];
-                                    rem      <= {1'b0, acc[8:1]} + 9'd1;
-                                end else rem <= {1'b0, cur_len1} + 9'd1;
-                                consume(need);
-                                state <= L_CL_WR;
+                                if (acc[1:0] == 2'b11 && (nclauses == 32'd0 || {1'b0, cur_len1} >= SHIFT_MAX9))
+                                    fail(32'd9);
+                                else begin
+                                    if (acc[1:0] == 2'b01) begin
+                                        cur_len1 <= acc[9:2];
+                                        rem      <= {1'b0, acc[9:2]} + 9'd1;
+                                    end else rem <= {1'b0, cur_len1} + 9'd1;
+                                    shifting <= acc[1:0] == 2'b11;
+                                    consume(need);
+                                    state <= L_CL_WR;
+                                end
+                            end
+                        F_SHIFT:                               // the next literal of the copy
+                            if (nlits == cfg_num_literals) fail(32'd8);
+                            else begin
+                                cur_neg <= pv_neg[lit_k];
+                                cur_var <= pv_var[lit_k];
+                                state   <= L_LIT_RD;
                             end
                         F_LIT:
                             if (lit_var >= cfg_num_vars) fail(32'd1);
@@ -286,14 +313,20 @@ module search_loader #(
             L_CL_WR:
                 if (wr_fire) begin
                     nclauses <= nclauses + 32'd1;
-                    field    <= F_LIT;
+                    field    <= shifting ? F_SHIFT : F_LIT;
                     state    <= L_WAIT;
                 end
             L_LIT_RD: state <= L_LIT_VQ;                      // VARS[cur_var] is read
             L_LIT_VQ: begin
                 cur_size1 <= rd_va_q[PW +: 8];
                 cur_base  <= va_base;
-                if (rd_va_q[PW +: 8] >= 8'd2) begin
+                if (shifting) begin
+                    if (rd_va_q[PW +: 8] < 8'd2 || shift_val > {1'b0, rd_va_q[PW +: 8]}) fail(32'd2);
+                    else begin
+                        cur_val <= shift_val[7:0];
+                        state   <= L_LIT_PUT;
+                    end
+                end else if (rd_va_q[PW +: 8] >= 8'd2) begin
                     field <= F_VAL;
                     state <= L_WAIT;
                 end else if (rd_va_q[PW +: 8] == 8'd0) fail(32'd2);  // value 1 of a 1-value variable
@@ -310,8 +343,13 @@ module search_loader #(
             L_CNT: begin                                       // cnt_q: the slot's count, + 1 written
                 nlits <= nlits + 32'd1;
                 rem   <= rem - 9'd1;
-                field <= rem == 9'd1 ? F_HDR : F_LIT;
+                field <= rem == 9'd1 ? F_HDR : shifting ? F_SHIFT : F_LIT;
                 state <= L_WAIT;
+                if (lit_k9 < SHIFT_MAX9) begin
+                    pv_neg[lit_k] <= cur_neg;
+                    pv_var[lit_k] <= cur_var;
+                    pv_val[lit_k] <= cur_val;
+                end
             end
             B_PFX_RD: state <= B_PFX_WR;
             B_PFX_WR:                                          // cnt_q: slot nvars's count
@@ -356,6 +394,7 @@ module search_loader #(
         if (s_begin || rst) begin
             state    <= L_WAIT;
             field    <= F_HDR;
+            shifting <= 1'b0;
             cur_len1 <= 8'd0;
             acc      <= 32'd0;
             have     <= 6'd0;

@@ -25,9 +25,9 @@ using namespace tb;
 namespace {
 constexpr unsigned MAX_PAYLOAD = 512, WINDOW = 4;
 const char* const DEVICE_ID = "hilsolve-sim";
-// The link protocol version HelloReply carries (proto/link.proto; version 2: program words in the
-// wire encoding).
-constexpr uint32_t PROTOCOL_VERSION = 2;
+// The link protocol version HelloReply carries (proto/link.proto; version 3: search solutions proven
+// from the tables too).
+constexpr uint32_t PROTOCOL_VERSION = 3;
 enum { K_HELLO = 1, K_ECHO = 2, K_COUNTERS = 3, K_ACK = 4, K_ERROR = 15 };
 
 struct Ev {

@@ -7,12 +7,18 @@
 // Two sections, each a byte stream sent in order:
 // - VARS (section 0): one byte per variable, size - 1. value_base is the prefix sum of the sizes.
 // - CLAUSES (section 1): a bit stream, least significant bit of each byte first. Per clause, in
-//   table order: its length, as 1 bit 0 (the previous clause's length; before the first clause,
-//   1) or 1 bit 1 and 8 bits length - 1; then per literal, in the clause's stored (canonical) order:
-//   1 bit negated, VB bits the variable (VB = bits of num_vars - 1, 0 for one variable), and,
-//   only for a variable of more than 2 values, DB bits the value index (DB = bits of size - 1).
-//   A literal on a variable of 1 or 2 values is on value 1 (a boolean's literals always are,
-//   docs/search.md "Canonical clauses"). The last byte is padded with zero bits.
+//   table order, a header:
+//   - bit 0: the previous clause's length (before the first clause, 1), literals follow;
+//   - bits 1, 0 (first bit 1, second 0) and 8 bits length - 1, literals follow;
+//   - bits 1, 1: a *shifted copy*: the previous clause's literals with every value index one
+//     higher, no literals follow. Only after a clause of at most SHIFT_MAX_LITERALS literals, all
+//     on variables of more than 2 values (so each has a value field) and none on its last value.
+//     A graph colouring's edge is one clause and two shifted copies.
+//   Then per literal, in the clause's stored (canonical) order: 1 bit negated, VB bits the
+//   variable (VB = bits of num_vars - 1, 0 for one variable), and, only for a variable of more
+//   than 2 values, DB bits the value index (DB = bits of size - 1). A literal on a variable of 1
+//   or 2 values is on value 1 (a boolean's literals always are, docs/search.md "Canonical
+//   clauses"). The last byte is padded with zero bits.
 // VALUES and OCCURRENCES are not sent: the device builds them from the stored literals (counting
 // sort), exactly as buildOccurrences below does.
 //
@@ -44,6 +50,9 @@ export interface SearchStream {
   vars: Uint8Array;
   clauses: Uint8Array;
 }
+
+/** The longest clause a shifted copy may follow (the device keeps that many literals in registers). */
+export const SHIFT_MAX_LITERALS = 4;
 
 /** Bits needed for the numbers 0..n (0 for n = 0). */
 export function bitLength(n: number): number {
@@ -103,14 +112,26 @@ export function encodeSearchStream(t: SearchTableWords): SearchStream {
   const out = new BitWriter();
   let next = 0;
   let prev = 1;
+  let prevStart = -1;     // the previous clause's first literal, -1 before the first
   for (let c = 0; c < t.numClauses; c++) {
     const w = clauses[c]!;
     const start = w & 0xffffff;
     const length = (w >>> 24) + 1;
     if (start !== next) throw new RangeError(`search tables: clause ${c} starts at literal ${start}, not ${next} (clauses are sent back to back)`);
     if (start + length > t.numLiterals) throw new RangeError(`search tables: clause ${c} runs past the ${t.numLiterals} literals`);
+    const shifted = prevStart >= 0 && length === prev && length <= SHIFT_MAX_LITERALS
+      && Array.from({ length }, (_, k) => k).every((k) => {
+        const before = literals[prevStart + k]!;
+        return valueFieldBits(sizes[(before >>> 8) & 0x7fffff] ?? 0) > 0 && literals[start + k] === before + 1 && (before & 0xff) !== 0xff;
+      });
+    prevStart = start;
+    next = start + length;
+    if (shifted) {
+      out.put(3, 2);
+      continue;
+    }
     if (length === prev) out.put(0, 1);
-    else out.put(1 | ((length - 1) << 1), 9);
+    else out.put(1 | ((length - 1) << 2), 10);
     prev = length;
     for (let k = start; k < start + length; k++) {
       const l = literals[k]!;
@@ -124,7 +145,6 @@ export function encodeSearchStream(t: SearchTableWords): SearchStream {
       out.put(x, vb);
       out.put(v, valueFieldBits(size));
     }
-    next = start + length;
   }
   if (next !== t.numLiterals) throw new RangeError(`search tables: the clauses hold ${next} literals, numLiterals is ${t.numLiterals}`);
   return { vars: varBytes, clauses: out.finish() };
@@ -146,6 +166,7 @@ export const SEARCH_TABLE_ERROR = {
   values: 6,
   clauses: 7,
   literals: 8,
+  shift: 9,
 } as const;
 
 /**
@@ -178,15 +199,34 @@ export function decodeSearchStream(s: SearchSizes, stream: SearchStream): Search
   let nl = 0;
   let c = 0;
   let lenField = 0;
+  let prevStart = -1;
   for (; c < s.numClauses; c++) {
     const changed = take(1);
     if (changed === null) break;
     if (changed) {
+      const shift = take(1);
+      if (shift === null) throw new SearchStreamError(E.clauses, `clause ${c} is cut off`);
+      if (shift) {
+        if (prevStart < 0 || lenField >= SHIFT_MAX_LITERALS) {
+          throw new SearchStreamError(E.shift, `clause ${c}: a shifted copy ${prevStart < 0 ? 'before any clause' : `after a clause of ${lenField + 1} literals`}`);
+        }
+        clauses[c] = (nl | (lenField << 24)) >>> 0;
+        for (let k = 0; k <= lenField; k++) {
+          if (nl >= s.numLiterals) throw new SearchStreamError(E.literals, `more than ${s.numLiterals} literals`);
+          const before = literals[prevStart + k]!;
+          const size = (vars[(before >>> 8) & 0x7fffff]! >>> 24) + 1;
+          if (size <= 2 || (before & 0xff) + 1 >= size) throw new SearchStreamError(E.value, `clause ${c}: a shifted copy of a literal on value ${before & 0xff} of a ${size}-valued variable`);
+          literals[nl++] = before + 1;
+        }
+        prevStart = nl - lenField - 1;
+        continue;
+      }
       const f = take(8);
       if (f === null) throw new SearchStreamError(E.clauses, `clause ${c} is cut off`);
       lenField = f;
     }
     clauses[c] = (nl | (lenField << 24)) >>> 0;
+    prevStart = nl;
     for (let k = 0; k <= lenField; k++) {
       const neg = take(1);
       const x = neg === null ? null : take(vb);
