@@ -22,11 +22,13 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 import { compileUnsearched } from '../src/model/compile.ts';
+import { parseProblem } from '../src/model/parse.ts';
 import { encodeProgramWords } from '../src/model/isa.ts';
 import { compileSearchTables } from '../src/model/search-tables.ts';
 import { prepareProblem } from '../src/solve/prepare.ts';
 import { plantedColoring } from './gen/coloring.ts';
 import { plantedSat } from './gen/sat.ts';
+import { runGecode } from './peers/minizinc.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -168,6 +170,14 @@ function asCnf(file: string, colors: number | undefined): string | null {
 }
 
 /** A SAT peer on the CNF, in a fresh process: wall seconds, or null when it did not answer SAT. */
+/** MiniZinc with Gecode on the model as parsed (bench/peers/minizinc.ts): wall clock to its first solution, flattening included; null when none in the limit. */
+async function gecodePeer(row: (typeof ROWS)[number]): Promise<number | null> {
+  const format = row.file.endsWith('.cnf') ? 'cnf' : row.file.endsWith('.col') ? 'col' : 'json';
+  const model = parseProblem(readFileSync(rowFile(row), 'utf8'), { format, ...(row.colors !== undefined ? { colors: row.colors } : {}) });
+  const r = await runGecode(model, 1, timeLimit);
+  return r.found > 0 ? r.wallMs / 1000 : null;
+}
+
 /** A peer's wall clock in a fresh process, the median of PEER_RUNS runs (a few ms vary run to run); null when unsolved. */
 const PEER_RUNS = 5;
 function satPeer(command: 'cadical' | 'cryptominisat5', cnf: string): number | null {
@@ -251,14 +261,15 @@ const secs = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : `$
 const lines = [
   `Device search on ../shared/instances and two generated rows (simulator, ${timeLimit / 1000} s limit, ${seeds} seed(s), median; time from the job's start to the first proven solution; ${values['no-tree'] ? 'the device alone (--no-tree)' : 'with the host tree search beside the device'})`,
   '',
-  `MODELLED (not measured on a board): device cycles (search, and the load's decode and build by their bounds) at the clock + link bytes at the baud, host time left out; an ECP5-85F estimate (yosys synth_ecp5, no place and route), ${chains} chain${chains === 1 ? '' : 's'} at an assumed 50 MHz (48 MHz for 12 Mbaud, an FT2232H's top rate, divider 4). No board build holds the search engine (hdl/README.md). CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run, the median of ${PEER_RUNS} runs. Flips/s: the core's own rate at 50 MHz (cycles per flip of the run).`,
+  `MODELLED (not measured on a board): device cycles (search, and the load's decode and build by their bounds) at the clock + link bytes at the baud, host time left out; an ECP5-85F estimate (yosys synth_ecp5, no place and route), ${chains} chain${chains === 1 ? '' : 's'} at an assumed 50 MHz (48 MHz for 12 Mbaud, an FT2232H's top rate, divider 4). No board build holds the search engine (hdl/README.md). CaDiCaL and CryptoMiniSat: the same problem as CNF in a fresh process, same run, the median of ${PEER_RUNS} runs; MiniZinc+Gecode: the model as parsed (bench/peers/minizinc.ts), one run, flattening included. Flips/s: the core's own rate at 50 MHz (cycles per flip of the run).`,
   '',
-  `| instance | mode | solved | time to first (sim) | ${MODELS.map((m) => m.label).join(' | ')} | CaDiCaL | CryptoMiniSat | flips | cycles/flip | flips/s at 50 MHz | link bytes | device faults | found by |`,
-  `|---|---|---|---|${MODELS.map(() => '---|').join('')}---|---|---|---|---|---|---|---|`,
+  `| instance | mode | solved | time to first (sim) | ${MODELS.map((m) => m.label).join(' | ')} | CaDiCaL | CryptoMiniSat | MiniZinc+Gecode | flips | cycles/flip | flips/s at 50 MHz | link bytes | device faults | found by |`,
+  `|---|---|---|---|${MODELS.map(() => '---|').join('')}---|---|---|---|---|---|---|---|---|`,
 ];
 for (const row of rows) {
   const cnf = asCnf(rowFile(row), row.colors);
   const peers = cnf === null ? [null, null] : [satPeer('cadical', cnf), satPeer('cryptominisat5', cnf)];
+  const gecode = await gecodePeer(row);
   for (const mode of modes) {
     const rs = runs.filter((r) => r.id === row.id && r.mode === mode);
     if (rs.length === 0) continue;
@@ -268,7 +279,7 @@ for (const row of rows) {
     const cpf = flips > 0 ? (median(rs.map((r) => (r.flips > 0 ? r.deviceCycles / r.flips : NaN)).filter(Number.isFinite))) : NaN;
     const models = MODELS.map((m) => (solved.length === 0 ? '-' : secs(median(solved.map((r) => modelled(r, m))))));
     lines.push(`| ${row.id} | ${mode} | ${solved.length}/${rs.length} | ${Number.isFinite(t) ? `${(t / 1000).toFixed(2)} s` : 'no solution in limit'} | ` +
-      `${models.join(' | ')} | ${secs(peers[0]!)} | ${secs(peers[1]!)} | ` +
+      `${models.join(' | ')} | ${secs(peers[0]!)} | ${secs(peers[1]!)} | ${secs(gecode)} | ` +
       `${flips.toLocaleString('en')} | ${Number.isFinite(cpf) ? cpf.toFixed(1) : '-'} | ${Number.isFinite(cpf) ? `${(50e6 / cpf / 1e6).toFixed(2)} M` : '-'} | ` +
       `${median(rs.map((r) => r.linkBytes)).toLocaleString('en')} | ${rs.reduce((a, r) => a + r.deviceFaults, 0)} | ` +
       `${rs.some((r) => r.treeSolutions > 0) ? `tree (${median(rs.map((r) => r.treeNodes))} nodes), device-proven` : 'device search'} |`);

@@ -56,11 +56,13 @@ module cobs_decoder (
         end
     end
 `ifdef FORMAL
+`ifndef COBS_NO_SYNC_CHECK     // left out where another harness proves it (frame_rx_crc.ys)
     // Resynchronisation: after a delimiter the decoder is in its reset state, whatever came before.
     reg f_past_valid = 1'b0;
     always @(posedge clk) f_past_valid <= 1'b1;
     always @(posedge clk) if (f_past_valid && !$past(rst) && $past(in_valid && in_data == 8'h00))
         assert(remaining == 8'd0 && !zero_pending);
+`endif
 `endif
 endmodule
 
