@@ -150,7 +150,19 @@ function runOne(row: (typeof ROWS)[number], mode: string, seed: number): Run {
  */
 function asCnf(file: string, colors: number | undefined): string | null {
   const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.cnf')) return text.split(/^%/m)[0]!;
+  if (file.endsWith('.cnf')) {
+    // One clause a line: SATLIB's files end in "%" and some split a clause over lines, which
+    // CryptoMiniSat's parser refuses.
+    const lines = text.split(/^%/m)[0]!.split('\n').filter((l) => !/^\s*c/.test(l));
+    const header = lines.find((l) => /^\s*p\s/.test(l)) ?? '';
+    const tokens = lines.filter((l) => !/^\s*p\s/.test(l)).join(' ').trim().split(/\s+/).filter((t) => t !== '');
+    const clauses: string[] = [];
+    let clause: string[] = [];
+    for (const t of tokens) {
+      if (t === '0') { clauses.push(`${clause.join(' ')} 0`); clause = []; } else clause.push(t);
+    }
+    return `${header.trim()}\n${clauses.join('\n')}\n`;
+  }
   if (!file.endsWith('.col') || colors === undefined) return null;
   let n = 0;
   const edges: [number, number][] = [];

@@ -1,14 +1,12 @@
 // The RTL constraint engine (hdl/rtl/validator_core.v) in its standalone Verilator testbench,
-// against the reference checker: random programs from randomModel + compile, random packed
+// against the reference checker: random programs from randomCompiledModel, random packed
 // candidates, every verdict compared field by field (ok, count, first K violated indices, digest),
 // and every program-load and candidate error with the device working again afterwards.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../src/model/prng.ts';
 import { prepareProgram } from '../src/check/program-checker.ts';
-import { compile } from '../src/model/compile.ts';
 import { crc32 } from '../src/model/crc32.ts';
-import { UnsatisfiableError } from '../src/model/errors.ts';
 import { decodeWord, encodeProgramWords, encodeWord, Opcode } from '../src/model/isa.ts';
 import { packIndices } from '../src/model/pack.ts';
 import type { Program } from '../src/model/program.ts';
@@ -17,7 +15,7 @@ import {
   buildEngineTb, CHUNK_WIDTHS, CHUNK_WORDS, CMD, ENGINE_K, loadCommands, runEngineTb,
   type EngineCommand, type EngineReply,
 } from './helpers/engine-vectors.ts';
-import { randomIndices, randomModel } from './helpers/random-model.ts';
+import { randomCompiledModel, randomIndices } from './helpers/random-model.ts';
 
 const ERR = {
   CAPACITY: 5, BAD_VARIABLE: 6, BAD_OPCODE: 7, BAD_WIDTH: 8, PROGRAM_STATE: 9, PROGRAM_CRC: 10,
@@ -97,20 +95,14 @@ function randomCases(seed: number, programs: number, candidatesPerProgram: numbe
   const opcodes = new Map<string, number>();
   let seq = 0;
   const nextSeq = () => ++seq;
-  let made = 0;
-  while (made < programs) {
+  for (let made = 0; made < programs; made++) {
     // Small models with in-domain candidates are often satisfied; larger ones rarely.
-    const small = rng.int(2) === 0;
-    const model = randomModel(rng, wide ? { variables: 20 + rng.int(40), constraints: 24 + rng.int(56) }
-      : small ? { variables: 1 + rng.int(4), constraints: 1 + rng.int(2) } : { variables: 1 + rng.int(12), constraints: 1 + rng.int(8) });
-    let program: Program;
-    try {
-      program = compile(model);
-    } catch (err) {
-      if (err instanceof UnsatisfiableError) continue;
-      throw err;
-    }
-    made++;
+    let small = false;
+    const { model, program } = randomCompiledModel(rng, () => {
+      small = rng.int(2) === 0;
+      return wide ? { variables: 20 + rng.int(40), constraints: 24 + rng.int(56) }
+        : small ? { variables: 1 + rng.int(4), constraints: 1 + rng.int(2) } : { variables: 1 + rng.int(12), constraints: 1 + rng.int(8) };
+    });
     for (const w of program.words) {
       const ins = decodeWord(w);
       const key = `${ins.op}${ins.neg ? 'n' : ''}${ins.dnf ? 'd' : ''}`;
@@ -370,14 +362,7 @@ describe('engine testbench', () => {
   it('loads a new program only after the candidates of the old one have their verdicts', () => {
     const rng = new Prng(13);
     const s = new Script();
-    const programs: Program[] = [];
-    for (let i = 0; programs.length < 6; i++) {
-      try {
-        programs.push(compile(randomModel(rng, { variables: 10, constraints: 8 })));
-      } catch (err) {
-        if (!(err instanceof UnsatisfiableError)) throw err;
-      }
-    }
+    const programs = Array.from({ length: 6 }, () => randomCompiledModel(rng, () => ({ variables: 10, constraints: 8 })).program);
     programs.forEach((p, i) => {
       s.load(p, 100 + i, 7);
       for (let k = 0; k < 7; k++) s.candidate(p, 100 + i, randomPacked(rng, p.candidateBytes).map((b, j, a) => (j === a.length - 1 ? 0 : b)));

@@ -11,14 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareProgram } from '../src/check/program-checker.ts';
-import { compile } from '../src/model/compile.ts';
-import { UnsatisfiableError } from '../src/model/errors.ts';
 import { Prng } from '../src/model/prng.ts';
 import { packIndices } from '../src/model/pack.ts';
 import {
   CMD, ENGINE_K, formatVectors, loadCommands, parseReplies, type EngineCommand,
 } from './helpers/engine-vectors.ts';
-import { randomIndices, randomModel } from './helpers/random-model.ts';
+import { randomCompiledModel, randomIndices } from './helpers/random-model.ts';
 import { REPO_ROOT } from './helpers/run-cli.ts';
 
 function run(cmd: string, args: string[]) {
@@ -34,18 +32,12 @@ function engineCases(seed: number, programs: number, candidates: number) {
   const verdicts = new Map<number, { ok: boolean; count: number; violated: number[] }>();
   let seq = 0;
   const nextSeq = () => ++seq;
-  for (let made = 0; made < programs;) {
-    const wide = rng.int(4) === 0;
-    const model = randomModel(rng, wide ? { variables: 20 + rng.int(20), constraints: 20 + rng.int(30) }
-      : { variables: 1 + rng.int(10), constraints: 1 + rng.int(6) });
-    let program;
-    try {
-      program = compile(model);
-    } catch (err) {
-      if (err instanceof UnsatisfiableError) continue;
-      throw err;
-    }
-    made++;
+  for (let made = 0; made < programs; made++) {
+    let wide = false;
+    const { model, program } = randomCompiledModel(rng, () => {
+      wide = rng.int(4) === 0;
+      return wide ? { variables: 20 + rng.int(20), constraints: 20 + rng.int(30) } : { variables: 1 + rng.int(10), constraints: 1 + rng.int(6) };
+    });
     const programId = 1 + rng.int(0xfffffffe);
     cmds.push(...loadCommands(program, programId, nextSeq, 1 + rng.int(40)));
     const checker = prepareProgram(program);

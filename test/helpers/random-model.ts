@@ -11,6 +11,8 @@
 // every flag combination (TRUE with NEG, mixed MODE within a constraint, ACC without CLR carrying
 // across constraints and wrapping, empty terms, words after the last EC).
 
+import { compile } from '../../src/model/compile.ts';
+import { UnsatisfiableError } from '../../src/model/errors.ts';
 import type { Prng } from '../../src/model/prng.ts';
 import { encodeWord, Opcode, OPCODE_COUNT } from '../../src/model/isa.ts';
 import { bitWidth, packedLength } from '../../src/model/pack.ts';
@@ -41,6 +43,21 @@ export function randomModel(rng: Prng, options: RandomModelOptions = {}): Model 
   const count = options.constraints ?? 1 + rng.int(4);
   const constraints = Array.from({ length: count }, () => randomConstraint(rng, variables, pick(rng, types)));
   return { format: 'json', variables, constraints, meta: { name: 'random' } };
+}
+
+/**
+ * A random model that compiles, with its program: draws with `sizes()` (called once a draw, so a
+ * caller may draw more from `rng` there) until compile() does not prove one unsatisfiable.
+ */
+export function randomCompiledModel(rng: Prng, sizes: () => RandomModelOptions): { model: Model; program: Program } {
+  for (;;) {
+    const model = randomModel(rng, sizes());
+    try {
+      return { model, program: compile(model) };
+    } catch (err) {
+      if (!(err instanceof UnsatisfiableError)) throw err;
+    }
+  }
 }
 
 /**
