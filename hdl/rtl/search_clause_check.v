@@ -150,6 +150,47 @@ module search_clause_check #(
             m_ok <= 1'b0;
         end
     end
+
+`ifdef FORMAL
+    // hdl/formal/search_clause_check.ys (ABC PDR): the handshakes (R1) and the states' meaning,
+    // whatever the RAMs return. What the result says is judged by the bench
+    // (hdl/tb/search_clause_check_tb.cpp against a recount).
+`ifdef SEARCH_CLAUSE_CHECK
+`define ASSUME assume
+`else
+`define ASSUME assert
+`endif
+    reg f_past_valid = 1'b0;
+    always @(posedge clk) f_past_valid <= 1'b1;
+    always @(*) if (!f_past_valid) `ASSUME(rst);
+    // The sizes stay put from the start until the result is taken (the port's contract).
+    reg [VW:0] f_nv;
+    reg [CW:0] f_nc;
+    always @(posedge clk) if (s_valid && s_ready) begin
+        f_nv <= num_vars;
+        f_nc <= num_clauses;
+    end
+    always @(*) if (f_past_valid && (busy || m_valid)) begin
+        `ASSUME(num_vars == f_nv);
+        `ASSUME(num_clauses == f_nc);
+    end
+    always @(posedge clk) if (f_past_valid && !$past(rst) && !rst) begin
+        if ($past(m_valid && !m_ready)) begin     // a result on offer stays, unchanged
+            assert(m_valid);
+            assert(m_ok == $past(m_ok));
+        end
+        if ($past(busy)) assert(busy || m_valid); // a check runs to its result
+    end
+    always @(*) if (f_past_valid && !rst) begin
+        assert(!(busy && m_valid));
+        assert(s_ready == (!busy && !m_valid));
+        if (busy) assert(x <= num_vars);
+        if (state == C_STREAM) assert(rem != 9'd0 && c < num_clauses);
+        if (state == C_START || state == C_FETCH) assert(c < num_clauses);
+        if (m_valid && m_ok) assert(!fail);
+    end
+`undef ASSUME
+`endif
 endmodule
 
 `default_nettype wire
