@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { compile } from '../src/model/compile.ts';
 import { parseProblem } from '../src/model/parse.ts';
+import { compileSearchTables, searchImageBytes } from '../src/model/search-tables.ts';
 import { FIXTURES, runCli, spawnCli } from './helpers/run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hilsolve-cli-compile-'));
@@ -22,9 +23,15 @@ describe('hilsolve compile', () => {
   it('summarises a JSON problem', async () => {
     const s = await summary([join(FIXTURES, '8-queens.json')]);
     const program = compile(parseProblem(readFileSync(join(FIXTURES, '8-queens.json')), { format: 'json' }));
+    const tables = compileSearchTables(parseProblem(readFileSync(join(FIXTURES, '8-queens.json')), { format: 'json' }));
     expect(s).toEqual({
       name: '8-queens', format: 'json', variables: 8, constraints: 3, domainChecks: 0,
       words: program.words.length, programBytes: program.words.length * 3 + 4, candidateBits: 24, candidateBytes: 3,
+      // Every allDifferent is searched, so a search job's program is empty: 4 width bytes.
+      search: {
+        clauses: tables.numClauses, literals: tables.numLiterals, searched: 3, checkedOnly: {},
+        tableBytes: searchImageBytes(tables).reduce((n, e) => n + e.bytes.length, 0), programWords: 0, programBytes: 4,
+      },
     });
     expect(program.words.length).toBeGreaterThanOrEqual(3); // ADIFF words of 3 bytes on the wire, 4 width bytes
   });
@@ -37,6 +44,21 @@ describe('hilsolve compile', () => {
   it('summarises a colouring: two bits and a domain check per vertex for 3 colours', async () => {
     const s = await summary([join(FIXTURES, 'flat50-3.col'), '--colors', '3']);
     expect(s).toMatchObject({ format: 'col', variables: 50, constraints: 115, domainChecks: 50, candidateBits: 100, candidateBytes: 13 });
+  });
+
+  it('says which constraints device search leaves to the validator, and what a search job loads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hilsolve-compile-'));
+    const file = join(dir, 'mixed.json');
+    writeFileSync(file, JSON.stringify({
+      variables: [{ name: 'x', domain: [0, 3] }, { name: 'y', domain: [0, 3] }, { name: 'z', domain: [0, 3] }],
+      constraints: [{ type: 'compare', x: 'x', op: '!=', y: 'y' }, { type: 'linear', terms: [{ coef: 1, var: 'x' }, { coef: 1, var: 'y' }, { coef: 1, var: 'z' }], op: '<=', rhs: 5 }],
+    }));
+    const s = await summary([file]);
+    expect(s.search).toMatchObject({ searched: 1, checkedOnly: { 'not-searched': 1 } });
+    expect(s.search.programWords).toBeGreaterThan(0);
+    expect(s.search.programWords).toBeLessThan(s.words);
+    const r = await runCli(['compile', file]);
+    expect(r.stdout).toMatch(/^search +\d+ clauses, \d+ literals, \d+ bytes; 1 constraint searched, checked only: 1 not-searched$/m);
   });
 
   it('prints a readable summary without --json', async () => {

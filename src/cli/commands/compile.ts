@@ -1,8 +1,9 @@
 // `hilsolve compile FILE`: parse and compile a problem, print a summary of its validator program.
 
 import { UnsatisfiableError } from '../../model/errors.ts';
-import { compile } from '../../model/compile.ts';
+import { compile, compileUnsearched } from '../../model/compile.ts';
 import { encodeProgramWords } from '../../model/isa.ts';
+import { compileSearchTables, searchImageBytes } from '../../model/search-tables.ts';
 import type { Program } from '../../model/program.ts';
 import type { Model } from '../../model/types.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -11,7 +12,8 @@ import { PROBLEM_OPTIONS, readProblemFile } from '../problem-file.ts';
 
 export const usage = `usage: hilsolve compile FILE [--format json|cnf|col|fzn] [--colors K] [--json]
 
-Parse and compile a problem; print the size of its validator program.
+Parse and compile a problem; print the size of its validator program and, for device search, of
+its search tables and of the program a search job loads beside them (docs/search.md).
   --format F   problem format (default: from the file extension .json, .cnf, .col, .fzn)
   --colors K   number of colours, required for .col graph colouring
   --json       print the summary as JSON
@@ -27,9 +29,27 @@ export interface ProgramSummary {
   programBytes: number;
   candidateBits: number;
   candidateBytes: number;
+  /** Device search: the tables, and the program loaded beside them (compileUnsearched). */
+  search: {
+    clauses: number;
+    literals: number;
+    /** Model constraints the tables carry, and the ones only the validator checks, by kind. */
+    searched: number;
+    checkedOnly: Record<string, number>;
+    /** The two SearchChunk streams (docs/search.md, "Wire form"). */
+    tableBytes: number;
+    programWords: number;
+    programBytes: number;
+  };
 }
 
+const programBytes = (p: Program) => encodeProgramWords(p.words).length + Math.ceil(p.numVars / 2);
+
 export function summarize(model: Model, program: Program): ProgramSummary {
+  const tables = compileSearchTables(model);
+  const checkedOnly: Record<string, number> = {};
+  for (const c of tables.checkedOnly) checkedOnly[c.kind] = (checkedOnly[c.kind] ?? 0) + 1;
+  const beside = compileUnsearched(model, tables.searched);
   return {
     name: model.meta.name,
     format: model.format,
@@ -37,10 +57,24 @@ export function summarize(model: Model, program: Program): ProgramSummary {
     constraints: program.modelConstraints,
     domainChecks: program.domainChecks.length,
     words: program.words.length,
-    programBytes: encodeProgramWords(program.words).length + Math.ceil(program.numVars / 2),
+    programBytes: programBytes(program),
     candidateBits: program.widths.reduce((a, b) => a + b, 0),
     candidateBytes: program.candidateBytes,
+    search: {
+      clauses: tables.numClauses,
+      literals: tables.numLiterals,
+      searched: tables.searched.length,
+      checkedOnly,
+      tableBytes: searchImageBytes(tables).reduce((n, e) => n + e.bytes.length, 0),
+      programWords: beside.words.length,
+      programBytes: programBytes(beside),
+    },
   };
+}
+
+function checkedText(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).map(([kind, n]) => `${n} ${kind}`);
+  return parts.length === 0 ? 'none checked only' : `checked only: ${parts.join(', ')}`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -66,6 +100,9 @@ export async function run(args: string[]): Promise<number> {
     `constraints   ${s.constraints} + ${s.domainChecks} domain check${s.domainChecks === 1 ? '' : 's'} = ${s.constraints + s.domainChecks}`,
     `program       ${s.words} words, ${s.programBytes} bytes with the width table`,
     `candidate     ${s.candidateBits} bits, ${s.candidateBytes} byte${s.candidateBytes === 1 ? '' : 's'}`,
+    `search        ${s.search.clauses} clauses, ${s.search.literals} literals, ${s.search.tableBytes} bytes; ` +
+      `${s.search.searched} constraint${s.search.searched === 1 ? '' : 's'} searched, ${checkedText(s.search.checkedOnly)}`,
+    `  beside      a program of ${s.search.programWords} words, ${s.search.programBytes} bytes`,
     '',
   ].join('\n'));
   return EXIT.OK;
