@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../src/model/compile.ts';
 import { parseProblem } from '../src/model/parse.ts';
 import { compileSearchTables, searchImageBytes } from '../src/model/search-tables.ts';
+import type { ProgramSummary } from '../src/cli/commands/compile.ts';
 import { FIXTURES, runCli, spawnCli } from './helpers/run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hilsolve-cli-compile-'));
@@ -16,7 +17,7 @@ async function summary(args: string[]) {
   const r = await runCli(['compile', ...args, '--json']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+  return JSON.parse(r.stdout) as ProgramSummary;
 }
 
 describe('hilsolve compile', () => {

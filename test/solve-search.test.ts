@@ -205,7 +205,13 @@ describe('mode choice', () => {
     const p = queens();
     const handshake = { deviceId: 'd', maxVars: 1024, maxWords: 4096, maxConstraints: 2048, maxPayload: 512, search: limits };
     expect(deviceFitProblem(p, handshake, 'search')).toBeNull();
-    expect(deviceFitProblem(p, { ...handshake, maxWords: 3 }, 'auto')).toMatch(/LIMIT_WORDS/);
+    // The full program is over 3 words; a search job's (no searched constraint in it) is empty,
+    // so auto runs it in search mode; validate, or auto where the tables do not fit, needs it all.
+    expect(deviceFitProblem(p, { ...handshake, maxWords: 3 }, 'auto')).toBeNull();
+    expect(deviceFitProblem(p, { ...handshake, maxWords: 3 }, 'search')).toBeNull();
+    expect(deviceFitProblem(p, { ...handshake, maxWords: 3 }, 'validate')).toMatch(/LIMIT_WORDS/);
+    expect(deviceFitProblem(p, { ...handshake, maxWords: 3, search: { ...limits, maxLiterals: 5 } }, 'auto')).toMatch(/LIMIT_WORDS/);
+    expect(deviceFitProblem(p, { ...handshake, search: { ...limits, maxLiterals: 5 } }, 'search')).toMatch(/LIMIT_SEARCH_LITERALS/);
     expect(deviceFitProblem(p, { ...handshake, search: undefined }, 'search')).toMatch(/no search engine/);
     expect(deviceFitProblem(p, { ...handshake, search: undefined }, 'auto')).toBeNull();
     expect(deviceFitProblem(p, { deviceId: 'stand-in' }, 'search')).toBeNull();

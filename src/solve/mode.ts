@@ -14,6 +14,7 @@
 import { searchCapacityProblem } from '../link/search-client.ts';
 import { capacityProblem } from '../link/validator-client.ts';
 import type { DeviceInfo } from '../link/session.ts';
+import { compileUnsearched } from '../model/compile.ts';
 import type { Program } from '../model/program.ts';
 import { compileSearchTables, type SearchTables } from '../model/search-tables.ts';
 import type { Model } from '../model/types.ts';
@@ -65,9 +66,18 @@ export function deviceFitProblem(
 ): string | null {
   if (!handshake || typeof handshake.maxVars !== 'number') return null;
   const info = handshake as unknown as DeviceInfo;
-  const validator = capacityProblem(problem.program, info);
-  if (validator) return validator.message;
-  if (mode !== 'search') return null;
-  if (!info.search) return 'it has no search engine (mode search)';
-  return searchLimitProblem((tables ?? (() => compileSearchTables(problem.model)))(), info.search);
+  const full = () => capacityProblem(problem.program, info)?.message ?? null;
+  if (mode === 'validate' || !info.search) {
+    if (mode === 'search') return 'it has no search engine (mode search)';
+    return full();
+  }
+  // In search mode the device loads the program without the searched constraints (docs/search.md,
+  // "The proof"): that is the program that must fit beside the tables.
+  const t = (tables ?? (() => compileSearchTables(problem.model)))();
+  const search = searchLimitProblem(t, info.search)
+    ?? capacityProblem(compileUnsearched(problem.model, t.searched), info)?.message ?? null;
+  if (mode === 'search') return search;
+  // auto: search when it fits and something is searched (chooseMode), else validate.
+  const searches = search === null && (t.searched.length > 0 || problem.model.constraints.length === 0);
+  return searches ? null : full();
 }
