@@ -59,12 +59,11 @@
 //                       2 random walk, 3 least break), 7 flips since the restart, 8 cycles since
 //                       the restart, 9 this chain's restarts, 10 its flips (low word), 11 its
 //                       unsat count (st_unsat's term)
-//   ld_*            the table loader's reads (search_loader): while ld_own (tables loading, every
-//                   chain idle) ld_va_addr, ld_cl_addr, ld_li_addr read VARS, CLAUSES and
-//                   LITERALS as stored, on ld_*_q one cycle later.
-//   pv_*            the proof's reads (search_clause_check): while pv_own, VARS, CLAUSES and
-//                   LITERALS through the ports of the chain that offers m_sol_valid (it reads
-//                   nothing while it waits), on pv_*_q one cycle later.
+//   ld_*            search_engine's table reads: while ld_own, ld_va_addr, ld_cl_addr, ld_li_addr
+//                   read VARS, CLAUSES and LITERALS as stored, on ld_*_q one cycle later, through
+//                   the granted chain's own ports. Used by the table loader (search_loader, every
+//                   chain idle: chain 0) and by the proof (search_clause_check, while a chain
+//                   offers m_sol_valid: that chain, which reads nothing while it waits).
 //
 // PRNG: xorshift32 (x ^= x << 13; x ^= x >> 17; x ^= x << 5), seeded at start (seed 0 becomes
 // 0x2545F491), stepped every cycle while searching; its bits: [31:24] Gumbel index, [23:16]
@@ -140,14 +139,7 @@ module search_core #(
     input  wire [$clog2(MAX_CLAUSES)-1:0] ld_cl_addr,
     output wire [$clog2(MAX_LITERALS)+7:0] ld_cl_q,
     input  wire [$clog2(MAX_LITERALS)-1:0] ld_li_addr,
-    output wire [$clog2(MAX_VARS)+8:0]   ld_li_q,
-    input  wire                          pv_own,
-    input  wire [$clog2(MAX_VARS)-1:0]   pv_va_addr,
-    output wire [$clog2(MAX_VALUES)+7:0] pv_va_q,
-    input  wire [$clog2(MAX_CLAUSES)-1:0] pv_cl_addr,
-    output wire [$clog2(MAX_LITERALS)+7:0] pv_cl_q,
-    input  wire [$clog2(MAX_LITERALS)-1:0] pv_li_addr,
-    output wire [$clog2(MAX_VARS)+8:0]   pv_li_q
+    output wire [$clog2(MAX_VARS)+8:0]   ld_li_q
 );
     localparam integer VW = $clog2(MAX_VARS);
     localparam integer PW = $clog2(MAX_VALUES);
@@ -206,8 +198,9 @@ module search_core #(
         owner <= grant;
     end
 
-    // The loader's reads (ld_own, every chain idle) take chain 0's port A of VARS, CLAUSES and
-    // LITERALS: the same registered read, one cycle.
+    // search_engine's reads (ld_own) take the granted chain's port A of VARS, CLAUSES and
+    // LITERALS: the same registered read, one cycle. With no solution on offer (the loader's
+    // case: every chain idle) the grant is chain 0; while one is, it stays on that chain.
     reg  [CHAINS*VW-1:0] va_addr_t;
     reg  [CHAINS*CW-1:0] cl_addr_t;
     reg  [CHAINS*LW-1:0] li_addr_t;
@@ -216,27 +209,16 @@ module search_core #(
         va_addr_t = va_addr;
         cl_addr_t = cl_addr;
         li_addr_t = li_addr;
-        if (ld_own) begin
-            va_addr_t[VW-1:0] = ld_va_addr;
-            cl_addr_t[CW-1:0] = ld_cl_addr;
-            li_addr_t[LW-1:0] = ld_li_addr;
-        end
         for (m = 0; m < CHAINS; m = m + 1)
-            if (pv_own && grant == m[IW-1:0]) begin
-                va_addr_t[m*VW +: VW] = pv_va_addr;
-                cl_addr_t[m*CW +: CW] = pv_cl_addr;
-                li_addr_t[m*LW +: LW] = pv_li_addr;
+            if (ld_own && grant == m[IW-1:0]) begin
+                va_addr_t[m*VW +: VW] = ld_va_addr;
+                cl_addr_t[m*CW +: CW] = ld_cl_addr;
+                li_addr_t[m*LW +: LW] = ld_li_addr;
             end
     end
-    assign ld_va_q = va_q[PW+7:0];
-    assign ld_cl_q = cl_q[LW+7:0];
-    assign ld_li_q = li_q[WW-1:0];
-    // The proof's reads (pv_own, while a chain offers a solution: search_clause_check) take the
-    // offering chain's own ports of VARS (port A), CLAUSES and LITERALS; it reads nothing while
-    // it waits.
-    assign pv_va_q = va_q[grant*(PW+8) +: PW+8];
-    assign pv_cl_q = cl_q[grant*(LW+8) +: LW+8];
-    assign pv_li_q = li_q[grant*WW +: WW];
+    assign ld_va_q = va_q[grant*(PW+8) +: PW+8];
+    assign ld_cl_q = cl_q[grant*(LW+8) +: LW+8];
+    assign ld_li_q = li_q[grant*WW +: WW];
 
     search_tables #(
         .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),

@@ -186,6 +186,13 @@ module search_engine #(
     wire [63:0] st_flips, st_cycles;
     wire [31:0] st_restarts, st_unsat, st_best_unsat;
 
+    // The proof's reads (search_clause_check, below), which share the loader's port of the core.
+    wire            pv_own;
+    wire [VW-1:0]   pv_va_addr;
+    wire [CW-1:0]   pv_cl_addr;
+    wire [LW-1:0]   pv_li_addr;
+    wire [VW-1:0]   pv_val_addr;
+
     search_core #(
         .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
         .MAX_LITERALS(MAX_LITERALS)
@@ -208,10 +215,10 @@ module search_engine #(
         .dbg_addr(32'd0),
         .dbg_data(),
         /* verilator lint_on PINCONNECTEMPTY */
-        .ld_own(ld_own), .ld_va_addr(ld_va_addr), .ld_va_q(ld_va_q), .ld_cl_addr(ld_cl_addr),
-        .ld_cl_q(ld_cl_q), .ld_li_addr(ld_li_addr), .ld_li_q(ld_li_q),
-        .pv_own(pv_own), .pv_va_addr(pv_va_addr), .pv_va_q(pv_va_q), .pv_cl_addr(pv_cl_addr), .pv_cl_q(pv_cl_q), .pv_li_addr(pv_li_addr),
-        .pv_li_q(pv_li_q));
+        // The core's table reads: the loader's while loading, the proof's while it runs (never both).
+        .ld_own(ld_own || pv_own), .ld_va_addr(pv_own ? pv_va_addr : ld_va_addr), .ld_va_q(ld_va_q),
+        .ld_cl_addr(pv_own ? pv_cl_addr : ld_cl_addr), .ld_cl_q(ld_cl_q),
+        .ld_li_addr(pv_own ? pv_li_addr : ld_li_addr), .ld_li_q(ld_li_q));
 
     // ---------------------------------------------------------------- the proof from the tables
     // Every value's range and every searched clause checked from the tables on the offering
@@ -221,14 +228,6 @@ module search_engine #(
     wire            pv_s_valid = state == S_PROVE && !pv_started;
     wire            pv_s_ready, pv_m_valid, pv_ok;
     wire            pv_m_ready = state == S_PROVE && pv_started;
-    wire            pv_own;
-    wire [VW-1:0]   pv_va_addr;
-    wire [PW+7:0]   pv_va_q;
-    wire [CW-1:0]   pv_cl_addr;
-    wire [LW+7:0]   pv_cl_q;
-    wire [LW-1:0]   pv_li_addr;
-    wire [VW+8:0]   pv_li_q;
-    wire [VW-1:0]   pv_val_addr;
     search_clause_check #(
         .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
         .MAX_LITERALS(MAX_LITERALS)
@@ -237,7 +236,7 @@ module search_engine #(
         .s_valid(pv_s_valid), .s_ready(pv_s_ready), .num_vars(num_vars[VW:0]),
         .num_clauses(num_clauses[CW:0]),
         .m_valid(pv_m_valid), .m_ready(pv_m_ready), .m_ok(pv_ok),
-        .va_addr(pv_va_addr), .va_q(pv_va_q), .cl_addr(pv_cl_addr), .cl_q(pv_cl_q), .li_addr(pv_li_addr), .li_q(pv_li_q),
+        .va_addr(pv_va_addr), .va_q(ld_va_q), .cl_addr(pv_cl_addr), .cl_q(ld_cl_q), .li_addr(pv_li_addr), .li_q(ld_li_q),
         .val_addr(pv_val_addr), .val_q(sol_rd_val), .busy(pv_own));
 
     // ---------------------------------------------------------------- the table loader
