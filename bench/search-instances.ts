@@ -102,6 +102,9 @@ const timeLimit = Number(values['time-limit']);
 const modes = values.compare ? ['search', 'validate'] : ['search'];
 
 const GEN_DIR = `${tmpdir()}/hilsolve-bench-gen`;
+/** A row's problem format, from its file's extension. */
+const rowFormat = (row: (typeof ROWS)[number]): 'cnf' | 'col' | 'json' => (row.file.endsWith('.cnf') ? 'cnf' : row.file.endsWith('.col') ? 'col' : 'json');
+
 /** Where a row's file is: the shared set, or (generated rows) written to GEN_DIR first. */
 function rowFile(row: (typeof ROWS)[number]): string {
   if (!row.generate) return `${values.instances}/${row.file}`;
@@ -181,16 +184,15 @@ function asCnf(file: string, colors: number | undefined): string | null {
   return `p cnf ${n * colors} ${clauses.length}\n${clauses.map((c) => `${c.join(' ')} 0`).join('\n')}\n`;
 }
 
-/** A SAT peer on the CNF, in a fresh process: wall seconds, or null when it did not answer SAT. */
 /** MiniZinc with Gecode on the model as parsed (bench/peers/minizinc.ts): wall clock to its first solution, flattening included; null when none in the limit. */
 async function gecodePeer(row: (typeof ROWS)[number]): Promise<number | null> {
-  const format = row.file.endsWith('.cnf') ? 'cnf' : row.file.endsWith('.col') ? 'col' : 'json';
+  const format = rowFormat(row);
   const model = parseProblem(readFileSync(rowFile(row), 'utf8'), { format, ...(row.colors !== undefined ? { colors: row.colors } : {}) });
   const r = await runGecode(model, 1, timeLimit);
   return r.found > 0 ? r.wallMs / 1000 : null;
 }
 
-/** A peer's wall clock in a fresh process, the median of PEER_RUNS runs (a few ms vary run to run); null when unsolved. */
+/** A SAT peer on the CNF in a fresh process: wall seconds, the median of PEER_RUNS runs (a few ms vary run to run); null when it did not answer SAT. */
 const PEER_RUNS = 5;
 function satPeer(command: 'cadical' | 'cryptominisat5', cnf: string): number | null {
   const clean = `${tmpdir()}/hilsolve-bench-${process.pid}.cnf`;
@@ -239,7 +241,7 @@ const modelled = (r: Run, m: Model) => (r.deviceCycles + (loadCycles.get(`${r.id
  * (compileUnsearched, docs/search.md "The proof"); validate mode the whole program and no tables.
  */
 function loadCyclesOf(row: (typeof ROWS)[number], mode: string): number {
-  const format = row.file.endsWith('.cnf') ? 'cnf' : row.file.endsWith('.col') ? 'col' : 'json';
+  const format = rowFormat(row);
   const { model, program } = prepareProblem({ format, source: readFileSync(rowFile(row), 'utf8'), options: { solutions: 1, timeLimitMs: 1000, seed: 1, maxCandidates: 1, ...(row.colors !== undefined ? { colors: row.colors } : {}) } });
   const programCycles = (words: bigint[]) => 66 * words.length + 2 * encodeProgramWords(words).length;
   if (mode !== 'search') return programCycles(program.words);

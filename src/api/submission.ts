@@ -11,9 +11,8 @@ import { LIMITS } from '../model/limits.ts';
 import type { ProblemFormat } from '../model/types.ts';
 import type { DeviceRegistry } from '../queue/devices.ts';
 import { sha256 } from '../queue/queue.ts';
-import { deviceFitProblem } from '../solve/mode.ts';
+import { deviceFitProblem, lazySearchPlan } from '../solve/mode.ts';
 import { prepareProblem, type PreparedProblem } from '../solve/prepare.ts';
-import { compileSearchTables, type SearchTables } from '../model/search-tables.ts';
 import { withDefaults, type JobOptions, type SolveRequest } from '../solve/types.ts';
 import { ApiError } from './errors.ts';
 import { flattenMzn } from './flatten-mzn.ts';
@@ -74,11 +73,10 @@ export async function deviceRefusal(devices: DeviceRegistry, submission: Submiss
   if (!problem) return null;
   const live = await devices.list();
   if (live.length === 0) return null;
-  let tables: SearchTables | undefined;
-  const searchTables = () => (tables ??= compileSearchTables(problem.model));
+  const searchPlan = lazySearchPlan(problem.model);
   const reasons: string[] = [];
   for (const d of live) {
-    const why = deviceFitProblem(problem, d.handshake, submission.request.options.mode, searchTables);
+    const why = deviceFitProblem(problem, d.handshake, submission.request.options.mode, searchPlan);
     if (why === null) return null;
     const id = typeof d.handshake?.deviceId === 'string' ? d.handshake.deviceId : 'unknown device';
     reasons.push(`${id}: ${why}`);

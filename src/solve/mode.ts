@@ -25,6 +25,29 @@ export type ModeChoice =
   | { mode: 'validate'; reason: string }
   | { mode: 'search'; tables: SearchTables; reason: string };
 
+/** Auto mode leaves a problem to validate when its tables carry none of its constraints. */
+function nothingSearched(tables: SearchTables, model: Model): boolean {
+  return tables.searched.length === 0 && model.constraints.length > 0;
+}
+
+/** What a search job loads: the tables and the program beside them (docs/search.md, "The proof"). */
+export interface SearchPlan {
+  tables: SearchTables;
+  program: Program;
+}
+
+/** The search plan of a model, built once for every device it is checked against. */
+export function lazySearchPlan(model: Model): () => SearchPlan {
+  let plan: SearchPlan | undefined;
+  return () => {
+    if (!plan) {
+      const tables = compileSearchTables(model);
+      plan = { tables, program: compileUnsearched(model, tables.searched) };
+    }
+    return plan;
+  };
+}
+
 /** The first search capacity the tables exceed, as text naming the Limit; null when they fit. */
 export function searchLimitProblem(tables: Pick<SearchTables, 'numVars' | 'numValues' | 'numClauses' | 'numLiterals'>, limits: SearchLimits): string | null {
   return searchCapacityProblem(tables, limits)?.message ?? null;
@@ -47,7 +70,7 @@ export function chooseMode(
     if (mode === 'search') throw new ProgramRejectedError(`mode search: device ${device.deviceId}: ${over}`);
     return { mode: 'validate', reason: over };
   }
-  if (mode === 'auto' && tables.searched.length === 0 && problem.model.constraints.length > 0) {
+  if (mode === 'auto' && nothingSearched(tables, problem.model)) {
     return { mode: 'validate', reason: 'no constraint of the problem is searched' };
   }
   return { mode: 'search', tables, reason: mode === 'search' ? 'asked for' : 'the device offers search and the tables fit' };
@@ -62,7 +85,7 @@ export function deviceFitProblem(
   problem: { model: Model; program: Program },
   handshake: Record<string, unknown> | null,
   mode: SolveMode | undefined,
-  tables?: () => SearchTables,
+  searchPlan: () => SearchPlan = lazySearchPlan(problem.model),
 ): string | null {
   if (!handshake || typeof handshake.maxVars !== 'number') return null;
   const info = handshake as unknown as DeviceInfo;
@@ -73,11 +96,9 @@ export function deviceFitProblem(
   }
   // In search mode the device loads the program without the searched constraints (docs/search.md,
   // "The proof"): that is the program that must fit beside the tables.
-  const t = (tables ?? (() => compileSearchTables(problem.model)))();
-  const search = searchLimitProblem(t, info.search)
-    ?? capacityProblem(compileUnsearched(problem.model, t.searched), info)?.message ?? null;
+  const plan = searchPlan();
+  const search = searchLimitProblem(plan.tables, info.search) ?? capacityProblem(plan.program, info)?.message ?? null;
   if (mode === 'search') return search;
   // auto: search when it fits and something is searched (chooseMode), else validate.
-  const searches = search === null && (t.searched.length > 0 || problem.model.constraints.length === 0);
-  return searches ? null : full();
+  return search === null && !nothingSearched(plan.tables, problem.model) ? null : full();
 }
