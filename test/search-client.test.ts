@@ -13,6 +13,7 @@ import { DeviceSession, type SessionOptions } from '../src/link/session.ts';
 import { MESSAGE_OVERHEAD, ValidatorClient } from '../src/link/validator-client.ts';
 import { crc32 } from '../src/model/crc32.ts';
 import { unpackIndices } from '../src/model/pack.ts';
+import { parseProblem } from '../src/model/parse.ts';
 import { compileSearchTables, quantisePrior, searchImageBytes, searchImageCrc, uniformPrior, type SearchTables } from '../src/model/search-tables.ts';
 import { prepareProblem, type PreparedProblem } from '../src/solve/prepare.ts';
 import { startFakeDevice, type FakeDevice, type FakeDeviceOptions } from './helpers/fake-device.ts';
@@ -79,6 +80,10 @@ describe('search client', () => {
   it('reads the search capacities from the handshake', async () => {
     const { s } = await open({ search: [1, 64, 256, 512, 2048] });
     expect(s.info.search).toEqual({ chains: 1, maxVars: 64, maxValues: 256, maxClauses: 512, maxLiterals: 2048 });
+    const lite = await open({ search: [1, 64, 128, 512, 2048, 1] });
+    expect(lite.s.info.search).toEqual({ chains: 1, maxVars: 64, maxValues: 128, maxClauses: 512, maxLiterals: 2048, booleansOnly: true });
+    const full = await open({ search: [1, 64, 128, 512, 2048, 0] });
+    expect(full.s.info.search?.booleansOnly).toBeUndefined();
   });
 
   it('loads the tables in the wire form, in chunks that fit max_payload, each stream in order, with the image CRC', async () => {
@@ -144,6 +149,17 @@ describe('search client', () => {
     expect((err as Error).message).toMatch(/clauses, the device allows 100 \(LIMIT_SEARCH_CLAUSES\)/);
     expect(dev.received.some((m) => m.kind === 'searchBegin')).toBe(false);
     expect(problem.model.variables).toHaveLength(50);
+  });
+
+  it('refuses non-boolean tables on a booleans-only engine before sending anything', async () => {
+    const model = parseProblem(JSON.stringify({ variables: [{ name: 'b', domain: { min: 0, max: 1 }, size: 2 }, { name: 'c', domain: { min: 0, max: 2 } }],
+      constraints: [{ type: 'compare', x: 'b[0]', op: '!=', y: 'c' }] }), { format: 'json' });
+    const tables = compileSearchTables(model);
+    const { dev, s } = await open({ search: [1, 4096, 16384, 1000, 262144, 1] });
+    const err = await new SearchClient(s).loadTables(tables).catch((e: unknown) => e);
+    expect(err).toMatchObject({ limit: Limit.SEARCH_BOOLEANS, needed: 3, available: 2 });
+    expect((err as Error).message).toMatch(/3 values of variable 2 .*LIMIT_SEARCH_BOOLEANS/);
+    expect(dev.received.some((m) => m.kind === 'searchBegin')).toBe(false);
   });
 
   it('turns a device capacity refusal into SearchCapacityError and a state error into SearchRefusedError', async () => {

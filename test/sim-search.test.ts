@@ -288,7 +288,7 @@ afterAll(async () => {
 describe('device search on the simulated device', () => {
   it('reports its search and validator capacities in HelloReply', () => {
     expect(hello.kind).toBe('hello');
-    expect(hello.search).toEqual([1, 16384, 65536, 1 << 20, 1 << 21]);
+    expect(hello.search).toEqual([1, 16384, 65536, 1 << 20, 1 << 21, 0]);
     expect(hello).toMatchObject({ maxVars: 16384, maxDomain: 256, maxWords: 1 << 20, maxConstraints: 1 << 20 });
   });
 

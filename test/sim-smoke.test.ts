@@ -106,7 +106,7 @@ describe('simulated device on a pseudo-terminal', () => {
     // The constraint engine's capacities (hdl/README.md, "Constraint engine").
     expect(reply.maxWords).toBe(1 << 20);
     // Device search (docs/search.md): [chains, max_vars, max_values, max_clauses, max_literals].
-    expect((reply as { search?: number[] }).search).toEqual([1, 16384, 65536, 1 << 20, 1 << 21]);
+    expect((reply as { search?: number[] }).search).toEqual([1, 16384, 65536, 1 << 20, 1 << 21, 0]);
   });
 
   it('answers a Hello of another protocol version with its own version', async () => {

@@ -201,6 +201,17 @@ describe('mode choice', () => {
     expect(chooseMode('validate', queens(), { deviceId: 'd', limits }).mode).toBe('validate');
   });
 
+  it('a booleans-only engine (search_lite) takes CNF and refuses other domains, naming the limit and the variable', () => {
+    const cnfProblem = prepareProblem({ format: 'cnf', source: plantedCnf(40, 170, 6).text, options: OPTIONS });
+    const lite = { ...limits, booleansOnly: true };
+    expect(chooseMode('search', cnfProblem, { deviceId: 'up5k', limits: lite }).mode).toBe('search');
+    expect(chooseMode('auto', queens(), { deviceId: 'up5k', limits: lite })).toMatchObject({ mode: 'validate', reason: /LIMIT_SEARCH_BOOLEANS/ });
+    expect(() => chooseMode('search', queens(), { deviceId: 'up5k', limits: lite })).toThrow(/up5k: the search tables need 6 values of variable 0 \(the device searches variables of exactly 2 values\), the device allows 2 \(LIMIT_SEARCH_BOOLEANS\)/);
+    const handshake = { deviceId: 'up5k', maxVars: 1024, maxWords: 4096, maxConstraints: 2048, maxPayload: 512, search: lite };
+    expect(deviceFitProblem(cnfProblem, handshake, 'search')).toBeNull();
+    expect(deviceFitProblem(queens(), handshake, 'search')).toMatch(/LIMIT_SEARCH_BOOLEANS/);
+  });
+
   it('checks a problem against a device handshake as the registry holds it', () => {
     const p = queens();
     const handshake = { deviceId: 'd', maxVars: 1024, maxWords: 4096, maxConstraints: 2048, maxPayload: 512, search: limits };

@@ -51,7 +51,8 @@ module hilsolve_top #(
     parameter integer    SEARCH_MAX_VARS     = 16384,
     parameter integer    SEARCH_MAX_VALUES   = 65536,
     parameter integer    SEARCH_MAX_CLAUSES  = 1 << 20,
-    parameter integer    SEARCH_MAX_LITERALS = 1 << 21
+    parameter integer    SEARCH_MAX_LITERALS = 1 << 21,
+    parameter integer    SEARCH_CORE         = 0         // 0 search_core, 1 search_lite (booleans, 1 chain)
 ) (
     input  wire clk,
     input  wire rst,
@@ -128,6 +129,7 @@ module hilsolve_top #(
     wire [AW-1:0] srch_req_addr;
     wire          srch_req_valid, srch_req_ready;
     wire [31:0]   srch_chains, srch_max_vars, srch_max_values, srch_max_clauses, srch_max_literals;
+    wire          srch_booleans_only;
     wire [31:0]   max_vars, max_domain, max_words, max_constraints, max_violations, engines;
     wire [31:0]   candidates, busy_cycles;
     wire [7:0]    inflight;
@@ -171,6 +173,7 @@ module hilsolve_top #(
         .srch_req_addr(srch_req_addr),
         .srch_chains(srch_chains), .srch_max_vars(srch_max_vars), .srch_max_values(srch_max_values),
         .srch_max_clauses(srch_max_clauses), .srch_max_literals(srch_max_literals),
+        .srch_booleans_only(srch_booleans_only),
         .eng_clear(eng_clear),
         .baud_set(baud_set), .baud_divider(baud_divider), .min_divider(byte_link ? 16'd0 : MIN_DIV16),
         .divider(byte_link ? 16'd0 : divider16),
@@ -224,7 +227,7 @@ module hilsolve_top #(
             search_engine #(
                 .MAX_PAYLOAD(MAX_PAYLOAD), .CHAINS(SEARCH_CHAINS), .MAX_VARS(SEARCH_MAX_VARS),
                 .MAX_VALUES(SEARCH_MAX_VALUES), .MAX_CLAUSES(SEARCH_MAX_CLAUSES),
-                .MAX_LITERALS(SEARCH_MAX_LITERALS)
+                .MAX_LITERALS(SEARCH_MAX_LITERALS), .CORE(SEARCH_CORE)
             ) search (
                 .clk(clk), .rst(rst),
                 .req_valid(srch_req_valid), .req_ready(srch_req_ready), .req_kind(req_kind),
@@ -243,6 +246,7 @@ module hilsolve_top #(
                 .v_busy(engine_busy), .v_loaded(program_loaded), .v_loaded_id(loaded_id),
                 .chains(srch_chains), .max_vars(srch_max_vars), .max_values(srch_max_values),
                 .max_clauses(srch_max_clauses), .max_literals(srch_max_literals),
+                .booleans_only(srch_booleans_only),
                 .busy(search_busy));
         end else begin : g_no_search
             /* verilator lint_off UNUSEDSIGNAL */
@@ -263,6 +267,7 @@ module hilsolve_top #(
             assign s_v_rep_ready = 1'b0;
             assign s_v_rep_fld = 4'd0;
             assign {srch_chains, srch_max_vars, srch_max_values, srch_max_clauses, srch_max_literals} = 160'd0;
+            assign srch_booleans_only = 1'b0;
             assign search_busy = 1'b0;
         end
     endgenerate

@@ -85,6 +85,7 @@ module link_dispatch #(
     input  wire [31:0]   srch_max_values,
     input  wire [31:0]   srch_max_clauses,
     input  wire [31:0]   srch_max_literals,
+    input  wire          srch_booleans_only,
     output reg           eng_clear,
     // Link bit rate (link_baud): an accepted SetBaud, and the smallest divider allowed (0: none).
     output reg           baud_set,
@@ -189,7 +190,7 @@ module link_dispatch #(
     reg  [7:0]        id_byte;
     always @(posedge clk) id_byte <= DEVICE_ID[{id_pos, 3'b000} +: 8];
     // HelloReply.search (field 15, packed): the encoder names the field whose items it reads.
-    localparam [31:0] SEARCH_ITEMS = SEARCH != 0 ? 32'd5 : 32'd0;
+    localparam [31:0] SEARCH_ITEMS = SEARCH != 0 ? 32'd6 : 32'd0;
     reg  [31:0]       search_item;
     always @(posedge clk)
         case (rep_item[2:0])
@@ -197,7 +198,8 @@ module link_dispatch #(
             3'd1:    search_item <= srch_max_vars;
             3'd2:    search_item <= srch_max_values;
             3'd3:    search_item <= srch_max_clauses;
-            default: search_item <= srch_max_literals;
+            3'd4:    search_item <= srch_max_literals;
+            default: search_item <= {31'd0, srch_booleans_only};
         endcase
     assign rep_item_val = rep_kind == KIND_ECHO ? {24'd0, rd_data}
                         : rep_fld == 4'd15 ? search_item : {24'd0, id_byte};

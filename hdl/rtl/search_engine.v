@@ -54,7 +54,8 @@ module search_engine #(
     parameter integer MAX_VARS     = 1024,     // search capacities (powers of two), see search_core
     parameter integer MAX_VALUES   = 4096,
     parameter integer MAX_CLAUSES  = 16384,
-    parameter integer MAX_LITERALS = 65536
+    parameter integer MAX_LITERALS = 65536,
+    parameter integer CORE         = 0         // 0 search_core, 1 search_lite (CHAINS 1, booleans only)
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -104,6 +105,7 @@ module search_engine #(
     output wire [31:0]   max_values,
     output wire [31:0]   max_clauses,
     output wire [31:0]   max_literals,
+    output wire          booleans_only,     // the engine searches variables of 2 values only
     output wire          busy
 );
     localparam integer AW = $clog2(MAX_PAYLOAD);
@@ -142,6 +144,7 @@ module search_engine #(
     assign max_values = MAX_VALUES;
     assign max_clauses = MAX_CLAUSES;
     assign max_literals = MAX_LITERALS;
+    assign booleans_only = CORE != 0;
 
     reg  [4:0]  state;
     reg  [2:0]  after_stop;
@@ -193,32 +196,68 @@ module search_engine #(
     wire [LW-1:0]   pv_li_addr;
     wire [VW-1:0]   pv_val_addr;
 
-    search_core #(
-        .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
-        .MAX_LITERALS(MAX_LITERALS)
-    ) core (
-        .clk(clk), .rst(rst),
-        .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
-        .cfg_num_literals(num_literals),
-        .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(core_wr_section),
-        .s_wr_addr(core_wr_addr), .s_wr_data(core_wr_data),
-        .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
-        .s_cmd_seed(cmd_seed), .s_cmd_flip_budget(cmd_flip_budget), .s_cmd_noise(cmd_noise),
-        .m_sol_valid(m_sol_valid), .m_sol_ready(m_sol_ready),
-        .sol_rd_var(pv_own ? pv_val_addr : pk_var[VW-1:0]), .sol_rd_val(sol_rd_val),
-        .sol_flips(sol_flips), .sol_cycles(sol_cycles),
-        .searching(searching),
-        .st_flips(st_flips), .st_cycles(st_cycles), .st_restarts(st_restarts),
-        .st_unsat(st_unsat), .st_best_unsat(st_best_unsat),
-        /* verilator lint_off PINCONNECTEMPTY */
-        .dbg_step(1'b0), .dbg_go({CHAINS{1'b0}}), .dbg_paused(), .dbg_chain(6'd0), .dbg_sel(3'd0),
-        .dbg_addr(32'd0),
-        .dbg_data(),
-        /* verilator lint_on PINCONNECTEMPTY */
-        // The core's table reads: the loader's while loading, the proof's while it runs (never both).
-        .ld_own(ld_own || pv_own), .ld_va_addr(pv_own ? pv_va_addr : ld_va_addr), .ld_va_q(ld_va_q),
-        .ld_cl_addr(pv_own ? pv_cl_addr : ld_cl_addr), .ld_cl_q(ld_cl_q),
-        .ld_li_addr(pv_own ? pv_li_addr : ld_li_addr), .ld_li_q(ld_li_q));
+    // The core's reads: the packer's or the proof's of the state; the loader's of the tables
+    // while loading, the proof's while it runs (never both).
+    wire [VW-1:0]   core_rd_var = pv_own ? pv_val_addr : pk_var[VW-1:0];
+    wire [VW-1:0]   core_va_addr = pv_own ? pv_va_addr : ld_va_addr;
+    wire [CW-1:0]   core_cl_addr = pv_own ? pv_cl_addr : ld_cl_addr;
+    wire [LW-1:0]   core_li_addr = pv_own ? pv_li_addr : ld_li_addr;
+
+    // The engine: search_core (CHAINS chains, any domains) or search_lite (one chain, booleans
+    // only, small: the board's). Same ports; the loader refuses other tables for search_lite.
+    generate
+        if (CORE == 0) begin : g_core
+        search_core #(
+            .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
+            .MAX_LITERALS(MAX_LITERALS)
+        ) core (
+            .clk(clk), .rst(rst),
+            .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
+            .cfg_num_literals(num_literals),
+            .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(core_wr_section),
+            .s_wr_addr(core_wr_addr), .s_wr_data(core_wr_data),
+            .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
+            .s_cmd_seed(cmd_seed), .s_cmd_flip_budget(cmd_flip_budget), .s_cmd_noise(cmd_noise),
+            .m_sol_valid(m_sol_valid), .m_sol_ready(m_sol_ready),
+            .sol_rd_var(core_rd_var), .sol_rd_val(sol_rd_val),
+            .sol_flips(sol_flips), .sol_cycles(sol_cycles),
+            .searching(searching),
+            .st_flips(st_flips), .st_cycles(st_cycles), .st_restarts(st_restarts),
+            .st_unsat(st_unsat), .st_best_unsat(st_best_unsat),
+            /* verilator lint_off PINCONNECTEMPTY */
+            .dbg_step(1'b0), .dbg_go({CHAINS{1'b0}}), .dbg_paused(), .dbg_chain(6'd0), .dbg_sel(3'd0),
+            .dbg_addr(32'd0),
+            .dbg_data(),
+            /* verilator lint_on PINCONNECTEMPTY */
+            .ld_own(ld_own || pv_own), .ld_va_addr(core_va_addr), .ld_va_q(ld_va_q),
+            .ld_cl_addr(core_cl_addr), .ld_cl_q(ld_cl_q), .ld_li_addr(core_li_addr), .ld_li_q(ld_li_q));
+        end else begin : g_lite
+        search_lite #(
+            .CHAINS(CHAINS), .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
+            .MAX_LITERALS(MAX_LITERALS)
+        ) core (
+            .clk(clk), .rst(rst),
+            .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
+            .cfg_num_literals(num_literals),
+            .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(core_wr_section),
+            .s_wr_addr(core_wr_addr), .s_wr_data(core_wr_data),
+            .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
+            .s_cmd_seed(cmd_seed), .s_cmd_flip_budget(cmd_flip_budget), .s_cmd_noise(cmd_noise),
+            .m_sol_valid(m_sol_valid), .m_sol_ready(m_sol_ready),
+            .sol_rd_var(core_rd_var), .sol_rd_val(sol_rd_val),
+            .sol_flips(sol_flips), .sol_cycles(sol_cycles),
+            .searching(searching),
+            .st_flips(st_flips), .st_cycles(st_cycles), .st_restarts(st_restarts),
+            .st_unsat(st_unsat), .st_best_unsat(st_best_unsat),
+            /* verilator lint_off PINCONNECTEMPTY */
+            .dbg_step(1'b0), .dbg_go({CHAINS{1'b0}}), .dbg_paused(), .dbg_chain(6'd0), .dbg_sel(3'd0),
+            .dbg_addr(32'd0),
+            .dbg_data(),
+            /* verilator lint_on PINCONNECTEMPTY */
+            .ld_own(ld_own || pv_own), .ld_va_addr(core_va_addr), .ld_va_q(ld_va_q),
+            .ld_cl_addr(core_cl_addr), .ld_cl_q(ld_cl_q), .ld_li_addr(core_li_addr), .ld_li_q(ld_li_q));
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- the proof from the tables
     // Every value's range and every searched clause checked from the tables on the offering
@@ -247,7 +286,7 @@ module search_engine #(
     wire [31:0] ld_err_arg;
     search_loader #(
         .MAX_VARS(MAX_VARS), .MAX_VALUES(MAX_VALUES), .MAX_CLAUSES(MAX_CLAUSES),
-        .MAX_LITERALS(MAX_LITERALS)
+        .MAX_LITERALS(MAX_LITERALS), .BOOLEANS_ONLY(CORE != 0 ? 1 : 0)
     ) loader (
         .clk(clk), .rst(rst),
         .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),

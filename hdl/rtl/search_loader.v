@@ -36,7 +36,8 @@
 //                  build, fewer clauses or one cut off, 8 a literal past num_literals or fewer
 //                  at the build, 9 a shifted copy first or after a clause over SHIFT_MAX literals
 //                  (a shifted value past its variable's size, or on a variable of at most 2
-//                  values, is 2).
+//                  values, is 2), 10 a variable of other than 2 values when BOOLEANS_ONLY (the
+//                  engine searches booleans only: search_lite).
 //   m_wr_*         table words to search_core's s_wr port (sections 0..4), valid/ready.
 //   rd_*           reads of the tables written so far (search_core's ld_* port): address in,
 //                  data one cycle later; the loader never reads in a cycle it writes.
@@ -46,7 +47,8 @@ module search_loader #(
     parameter integer MAX_VARS = 1024,       // capacities as search_core's (powers of two)
     parameter integer MAX_VALUES = 4096,
     parameter integer MAX_CLAUSES = 16384,
-    parameter integer MAX_LITERALS = 65536
+    parameter integer MAX_LITERALS = 65536,
+    parameter integer BOOLEANS_ONLY = 0      // 1: every variable must have 2 values (search_lite)
 ) (
     input  wire                              clk,
     input  wire                              rst,
@@ -246,7 +248,8 @@ module search_loader #(
                     end
                 end else if (byte_fire) begin
                     if (!s_byte_section) begin
-                        if (var_over) fail(32'd6);
+                        if (BOOLEANS_ONLY != 0 && s_byte_data != 8'd1) fail(32'd10);
+                        else if (var_over) fail(32'd6);
                         else if (nvars == cfg_num_vars) fail(32'd5);
                         else begin
                             cur_size1 <= s_byte_data;

@@ -153,6 +153,7 @@ int main(int argc, char** argv) {
     bool eng_started = false;
     unsigned eng_wait = 0;
     uint32_t in_vals[14] = {0};   // eng_max_vars .. busy_cycles, srch_*, min_divider, divider
+    bool booleans_only = false;
     auto randomize_inputs = [&] {
         for (auto& v : in_vals) v = r.wide();
         in_vals[12] = r.chance(20) ? 0 : r.chance(10) ? r.below(65536) : r.below(40);   // min_divider
@@ -162,6 +163,8 @@ int main(int argc, char** argv) {
         dut->eng_candidates = in_vals[6]; dut->eng_busy_cycles = in_vals[7];
         dut->srch_chains = in_vals[8]; dut->srch_max_vars = in_vals[9]; dut->srch_max_values = in_vals[10];
         dut->srch_max_clauses = in_vals[11]; dut->srch_max_literals = r.wide();
+        booleans_only = r.chance(50);
+        dut->srch_booleans_only = booleans_only;
         dut->min_divider = static_cast<uint16_t>(in_vals[12]);
         dut->divider = static_cast<uint16_t>(in_vals[13]);
     };
@@ -203,6 +206,7 @@ int main(int argc, char** argv) {
                 TB_CHECK(got_items[3][i] == static_cast<uint8_t>(DEVICE_ID[i]), "HelloReply.device_id[%d] = %u", i, got_items[3][i]);
             const uint32_t search[] = {in_vals[8], in_vals[9], in_vals[10], in_vals[11]};
             for (int i = 0; i < 4; i++) TB_CHECK(got_items[15][i] == search[i], "search item %d = %u, want %u", i, got_items[15][i], search[i]);
+            TB_CHECK(got_items[15][5] == (booleans_only ? 1u : 0u), "search item 5 = %u, want %u", got_items[15][5], booleans_only ? 1u : 0u);
         } else if (kind == K_ECHO) {
             want[2] = d.bytes_len;
             for (unsigned i = 0; i < d.bytes_len; i++)
@@ -306,7 +310,7 @@ int main(int argc, char** argv) {
                 for (unsigned f = 1; f <= 17; f++) reads.push_back({f, -1});
                 if (dut->rep_kind == K_HELLO) {
                     for (int i = 0; i < 12; i++) reads.push_back({3, i});
-                    for (int i = 0; i < 4; i++) reads.push_back({15, i});
+                    for (int i = 0; i < 6; i++) reads.push_back({15, i});
                 }
                 if (dut->rep_kind == K_ECHO)
                     for (unsigned i = 0; i < cur.d.bytes_len; i++) reads.push_back({2, static_cast<int>(i)});

@@ -28,8 +28,8 @@ export interface HelloReply {
   maxViolations: number;
   engines: number;
   /**
-   * Device search capacities, [chains, maxVars, maxValues, maxClauses, maxLiterals]; empty when
-   * the device has no search engine (docs/search.md).
+   * Device search capacities, [chains, maxVars, maxValues, maxClauses, maxLiterals, booleansOnly];
+   * empty when the device has no search engine (docs/search.md).
    */
   search: number[];
   /**

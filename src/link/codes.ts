@@ -12,6 +12,7 @@ export const Limit = {
   SEARCH_VALUES: 6,
   SEARCH_CLAUSES: 7,
   SEARCH_LITERALS: 8,
+  SEARCH_BOOLEANS: 9,
 } as const;
 /** SearchChunk.section: the two streams of the tables' wire form (docs/search.md, "Wire form"). */
 export const SearchSection = { VARS: 0, CLAUSES: 1 } as const;

@@ -128,19 +128,30 @@ export interface SearchStatusReport {
 
 export const SEARCH_STATE_SEARCHING = 3;
 
-/** Limits tables must fit, host side: the ones SearchBegin checks on the device. */
+/**
+ * Limits tables must fit, host side: the ones SearchBegin checks on the device, and on a
+ * booleans-only engine (search_lite) the size of every variable, which its table loader checks
+ * (ERROR_SEARCH_TABLE arg 10).
+ */
 export function searchCapacityProblem(
-  sizes: Pick<SearchTableImage, 'numVars' | 'numValues' | 'numClauses' | 'numLiterals'>,
+  tables: Pick<SearchTableImage, 'numVars' | 'numValues' | 'numClauses' | 'numLiterals' | 'sections'>,
   caps: SearchCapacities,
 ): SearchCapacityError | null {
   const checks: [number, number, number, string][] = [
-    [Limit.SEARCH_VARS, sizes.numVars, caps.maxVars, 'variables'],
-    [Limit.SEARCH_VALUES, sizes.numValues, caps.maxValues, 'value slots'],
-    [Limit.SEARCH_CLAUSES, sizes.numClauses, caps.maxClauses, 'clauses'],
-    [Limit.SEARCH_LITERALS, sizes.numLiterals, caps.maxLiterals, 'literals'],
+    [Limit.SEARCH_VARS, tables.numVars, caps.maxVars, 'variables'],
+    [Limit.SEARCH_VALUES, tables.numValues, caps.maxValues, 'value slots'],
+    [Limit.SEARCH_CLAUSES, tables.numClauses, caps.maxClauses, 'clauses'],
+    [Limit.SEARCH_LITERALS, tables.numLiterals, caps.maxLiterals, 'literals'],
   ];
   for (const [limit, needed, available, what] of checks) {
     if (needed > available) return new SearchCapacityError(limit, needed, available, what);
+  }
+  if (caps.booleansOnly) {
+    const x = tables.sections.vars.findIndex((w) => w >>> 24 !== 1);
+    if (x >= 0) {
+      const size = (tables.sections.vars[x]! >>> 24) + 1;
+      return new SearchCapacityError(Limit.SEARCH_BOOLEANS, size, 2, `values of variable ${x} (the device searches variables of exactly 2 values)`);
+    }
   }
   return null;
 }
@@ -415,6 +426,8 @@ const SEARCH_TABLE_REASONS: Record<number, string> = {
   6: 'the variables\' sizes do not sum to num_values',
   7: 'the clauses do not end where SearchBegin said (one too many, too few, or cut off)',
   8: 'the literals do not add up to num_literals',
+  9: 'a shifted copy first or after a clause of more than 4 literals',
+  10: 'a variable of other than 2 values on an engine that searches booleans only',
 };
 
 function checkU32(name: string, value: number, min: number): void {

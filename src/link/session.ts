@@ -85,6 +85,8 @@ export interface SearchCapacities {
   maxClauses: number;
   /** Literal occurrences over all clauses. */
   maxLiterals: number;
+  /** The engine searches only variables of exactly 2 values (HelloReply.search[5]; absent: any). */
+  booleansOnly?: boolean;
 }
 
 /**
@@ -732,8 +734,9 @@ function searchCapacities(search: readonly number[]): SearchCapacities | undefin
   if (search.length < 5) {
     throw new ProtocolError(`device search capacities have ${search.length} entries, expected 5 (chains, max_vars, max_values, max_clauses, max_literals)`);
   }
-  const [chains, maxVars, maxValues, maxClauses, maxLiterals] = search as [number, number, number, number, number];
-  return chains > 0 ? { chains, maxVars, maxValues, maxClauses, maxLiterals } : undefined;
+  const [chains, maxVars, maxValues, maxClauses, maxLiterals, booleans = 0] = search as [number, number, number, number, number, number?];
+  if (chains === 0) return undefined;
+  return { chains, maxVars, maxValues, maxClauses, maxLiterals, ...(booleans !== 0 ? { booleansOnly: true } : {}) };
 }
 
 function versionError(deviceVersion: number): ProtocolError {

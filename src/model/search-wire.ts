@@ -167,6 +167,8 @@ export const SEARCH_TABLE_ERROR = {
   clauses: 7,
   literals: 8,
   shift: 9,
+  /** A variable of other than 2 values, on a booleans-only engine (search_lite's loader only). */
+  booleans: 10,
 } as const;
 
 /**

@@ -49,7 +49,7 @@ export function lazySearchPlan(model: Model): () => SearchPlan {
 }
 
 /** The first search capacity the tables exceed, as text naming the Limit; null when they fit. */
-export function searchLimitProblem(tables: Pick<SearchTables, 'numVars' | 'numValues' | 'numClauses' | 'numLiterals'>, limits: SearchLimits): string | null {
+export function searchLimitProblem(tables: Pick<SearchTables, 'numVars' | 'numValues' | 'numClauses' | 'numLiterals' | 'sections'>, limits: SearchLimits): string | null {
   return searchCapacityProblem(tables, limits)?.message ?? null;
 }
 

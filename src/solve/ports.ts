@@ -59,6 +59,8 @@ export interface SearchLimits {
   maxValues: number;
   maxClauses: number;
   maxLiterals: number;
+  /** Only variables of exactly 2 values are searched (search_lite). */
+  booleansOnly?: boolean;
 }
 
 /** Settings of one SearchStart. */
