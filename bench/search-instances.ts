@@ -246,7 +246,7 @@ function loadCyclesOf(row: (typeof ROWS)[number], mode: string): number {
   const programCycles = (words: bigint[]) => 66 * words.length + 2 * encodeProgramWords(words).length;
   if (mode !== 'search') return programCycles(program.words);
   const t = compileSearchTables(model);
-  return programCycles(compileUnsearched(model, t.searched).words) + t.numValues + 2 * t.numLiterals + 6;
+  return programCycles(compileUnsearched(model, t).words) + t.numValues + 2 * t.numLiterals + 6;
 }
 const loadCycles = new Map<string, number>();
 

@@ -326,7 +326,7 @@ describe('the program beside the search tables (compileUnsearched)', () => {
   ]);
   const tables = compileSearchTables(m);
   const full = compile(m);
-  const reduced = compileUnsearched(m, tables.searched);
+  const reduced = compileUnsearched(m, tables);
 
   it('keeps the constraints the tables leave out and the domain checks of variables with holes, in the same layout', () => {
     expect(tables.searched).toEqual([0, 1, 3]);
@@ -354,9 +354,34 @@ describe('the program beside the search tables (compileUnsearched)', () => {
 
   it('is empty for CNF and for colouring: every constraint is searched and no domain has a hole', () => {
     const cnf = model(bools(3), [{ type: 'clause', literals: [{ var: 0, values: [1], negated: false }, { var: 2, values: [1], negated: true }] }]);
-    expect(compileUnsearched(cnf, compileSearchTables(cnf).searched).words).toEqual([]);
+    expect(compileUnsearched(cnf, compileSearchTables(cnf)).words).toEqual([]);
     const colouring = model([v('a', 1, 3), v('b', 1, 3)], [{ type: 'compare', x: 0, op: '!=', y: 1, c: 0 }]);
     expect(compile(colouring).words.length).toBeGreaterThan(0);
-    expect(compileUnsearched(colouring, compileSearchTables(colouring).searched).words).toEqual([]);
+    expect(compileUnsearched(colouring, compileSearchTables(colouring)).words).toEqual([]);
+  });
+
+  it('leaves out the domain checks of booleans with one value left: the tables hold them as unit clauses', () => {
+    // b0 fixed to 1 (hole at 0), b1 fixed to 0 (hole at 1), b2 free; x a 3-value variable with a hole.
+    const fixed = model([v('b0', 0, 2, [0]), v('b1', 0, 2, [1]), v('b2', 0, 2), v('x', 0, 3, [1])],
+      [{ type: 'clause', literals: [{ var: 2, values: [1], negated: false }, { var: 3, values: [2], negated: false }] }]);
+    const t = compileSearchTables(fixed);
+    expect(t.heldDomains).toEqual([0, 1]);
+    const last = t.sections.literals.slice(t.numLiterals - 2);
+    expect(Array.from(last)).toEqual([1 | (0 << 8), (1 | (1 << 8) | 0x80000000) >>> 0]);
+    const beside = compileUnsearched(fixed, t);
+    expect(beside.domainChecks).toEqual([3]);
+    // Proven (program, tables, ranges) is exactly what the full program accepts.
+    const all = compile(fixed);
+    for (let k = 0; k < 2 * 2 * 2 * 4; k++) {
+      const indices = [k & 1, (k >> 1) & 1, (k >> 2) & 1, k >> 3];
+      const packed = packIndices(all.widths, indices);
+      const inRange = indices.every((i, x) => i < fixed.variables[x]!.size);
+      const proven = inRange && checkProgram(beside, packed).ok && recount(t, indices).unsat.length === 0;
+      expect(proven, `indices ${indices}`).toBe(checkProgram(all, packed).ok);
+    }
+    // Past the clause capacity a domain stays in the program.
+    const tight = compileSearchTables(fixed, { maxClauses: 2 });
+    expect(tight.heldDomains).toEqual([0]);
+    expect(compileUnsearched(fixed, tight).domainChecks).toEqual([1, 3]);
   });
 });

@@ -147,6 +147,17 @@ describe('compileSearchTables: sections', () => {
       const key = words.join(',');
       check(!keys.has(key), () => `clause ${c} repeated`);
       keys.add(key);
+      // the domain clauses of booleans with one value left come last: (x, 1), or (x, 1, negated) when 1 is the hole
+      const held = c - (t.numClauses - t.heldDomains.length);
+      if (held >= 0) {
+        const x = t.heldDomains[held]!;
+        const v = m.variables[x]!;
+        check(len === 1 && v.size === 2 && v.allowed[0] !== v.allowed[1] && words[0] === ((1 | (x << 8) | (v.allowed[1] ? 0 : 0x80000000)) >>> 0),
+          () => `clause ${c}: not the domain clause of boolean ${x}`);
+        expected[t.valueBase[x]! + 1]!.push((c | (words[0]! & 0x80000000)) >>> 0);
+        at += len;
+        continue;
+      }
       // canonical: per variable positive literals on domain values (not all of them), or one negative literal
       const byVar = new Map<number, { pos: number[]; neg: number[] }>();
       for (const w of words) {

@@ -45,6 +45,7 @@ module hilsolve_top #(
     parameter integer    V_MAX_VARS        = 16384,
     parameter integer    V_MAX_WORDS       = 1 << 20,
     parameter integer    V_MAX_CONSTRAINTS = 1 << 20,
+    parameter integer    VALIDATOR         = 1,          // 0: no constraint engine (below)
     // Device search: 0 leaves it out (HelloReply.search empty, search messages refused).
     parameter integer    SEARCH              = 1,
     parameter integer    SEARCH_CHAINS       = 1,
@@ -154,7 +155,8 @@ module hilsolve_top #(
 
     link_dispatch #(
         .MAX_PAYLOAD(MAX_PAYLOAD), .CLOCK_HZ(CLOCK_HZ), .BAUD(CLOCK_HZ / CLKS_PER_BIT),
-        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH), .BAUD_DW(BAUD_DW)
+        .WINDOW(WINDOW), .BUILD(BUILD), .DEVICE_ID(DEVICE_ID), .SEARCH(SEARCH), .VALIDATOR(VALIDATOR),
+        .BAUD_DW(BAUD_DW)
     ) dispatch (
         .clk(clk), .rst(rst),
         .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_status(ev_status), .ev_reason(ev_reason),
@@ -201,22 +203,46 @@ module hilsolve_top #(
     assign eng_rep_ready = search_owns ? s_v_rep_ready : arb_eng_ready;
     wire   arb_eng_valid = eng_rep_valid && !search_owns;
 
-    validator_engine #(
-        .MAX_PAYLOAD(MAX_PAYLOAD), .MAX_REQUEST(V_MAX_REQUEST), .MAX_VARS(V_MAX_VARS),
-        .MAX_WORDS(V_MAX_WORDS), .MAX_CONSTRAINTS(V_MAX_CONSTRAINTS)
-    ) engine (
-        .clk(clk), .rst(rst),
-        .req_valid(v_req_valid), .req_ready(v_req_ready), .req_kind(v_req_kind),
-        .req_f1(v_f1), .req_f2(v_f2), .req_f3(v_f3), .req_f4(v_f4), .req_f5(v_f5),
-        .req_len(v_req_len), .req_addr(v_req_addr), .req_data(v_req_data), .clear(eng_clear),
-        .rep_valid(eng_rep_valid), .rep_ready(eng_rep_ready), .rep_kind(eng_rep_kind),
-        .rep_fld(v_rep_fld), .rep_val(eng_rep_val), .rep_item(rep_item),
-        .rep_item_val(eng_item_val),
-        .max_vars(max_vars), .max_domain(max_domain), .max_words(max_words),
-        .max_constraints(max_constraints), .max_violations(max_violations), .engines(engines),
-        .candidates(candidates), .busy_cycles(busy_cycles), .inflight(inflight),
-        .program_loaded(program_loaded), .loaded_id(loaded_id),
-        .busy(engine_busy));
+    // The constraint engine; VALIDATOR = 0 builds none (a search-only board: link_dispatch refuses
+    // the program and candidate kinds, HelloReply reports its capacities as 0, and search_engine
+    // proves from its tables alone, which hold every constraint of the jobs such a device takes).
+    generate
+        if (VALIDATOR != 0) begin : g_validator
+        validator_engine #(
+            .MAX_PAYLOAD(MAX_PAYLOAD), .MAX_REQUEST(V_MAX_REQUEST), .MAX_VARS(V_MAX_VARS),
+            .MAX_WORDS(V_MAX_WORDS), .MAX_CONSTRAINTS(V_MAX_CONSTRAINTS)
+        ) engine (
+            .clk(clk), .rst(rst),
+            .req_valid(v_req_valid), .req_ready(v_req_ready), .req_kind(v_req_kind),
+            .req_f1(v_f1), .req_f2(v_f2), .req_f3(v_f3), .req_f4(v_f4), .req_f5(v_f5),
+            .req_len(v_req_len), .req_addr(v_req_addr), .req_data(v_req_data), .clear(eng_clear),
+            .rep_valid(eng_rep_valid), .rep_ready(eng_rep_ready), .rep_kind(eng_rep_kind),
+            .rep_fld(v_rep_fld), .rep_val(eng_rep_val), .rep_item(rep_item),
+            .rep_item_val(eng_item_val),
+            .max_vars(max_vars), .max_domain(max_domain), .max_words(max_words),
+            .max_constraints(max_constraints), .max_violations(max_violations), .engines(engines),
+            .candidates(candidates), .busy_cycles(busy_cycles), .inflight(inflight),
+            .program_loaded(program_loaded), .loaded_id(loaded_id),
+            .busy(engine_busy));
+        end else begin : g_no_validator
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_v = v_req_valid | (|v_req_kind) | (|v_f1) | (|v_f2) | (|v_f3) | (|v_f4) | (|v_f5)
+                          | (|v_req_len) | (|v_req_data) | eng_rep_ready | (|v_rep_fld);
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign v_req_ready = 1'b0;
+            assign v_req_addr = {RW{1'b0}};
+            assign eng_rep_valid = 1'b0;
+            assign eng_rep_kind = 4'd0;
+            assign eng_rep_val = 32'd0;
+            assign eng_item_val = 32'd0;
+            assign {max_vars, max_domain, max_words, max_constraints, max_violations, engines} = 192'd0;
+            assign {candidates, busy_cycles} = 64'd0;
+            assign inflight = 8'd0;
+            assign program_loaded = 1'b0;
+            assign loaded_id = 32'd0;
+            assign engine_busy = 1'b0;
+        end
+    endgenerate
 
     // Device search.
     wire        srch_rep_valid, srch_rep_ready, search_busy;
@@ -227,7 +253,7 @@ module hilsolve_top #(
             search_engine #(
                 .MAX_PAYLOAD(MAX_PAYLOAD), .CHAINS(SEARCH_CHAINS), .MAX_VARS(SEARCH_MAX_VARS),
                 .MAX_VALUES(SEARCH_MAX_VALUES), .MAX_CLAUSES(SEARCH_MAX_CLAUSES),
-                .MAX_LITERALS(SEARCH_MAX_LITERALS), .CORE(SEARCH_CORE)
+                .MAX_LITERALS(SEARCH_MAX_LITERALS), .CORE(SEARCH_CORE), .VALIDATOR(VALIDATOR)
             ) search (
                 .clk(clk), .rst(rst),
                 .req_valid(srch_req_valid), .req_ready(srch_req_ready), .req_kind(req_kind),

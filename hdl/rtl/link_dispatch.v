@@ -17,6 +17,8 @@
 //   SearchBegin .. SearchStatusRequest (9..15) -> the search request port (search_engine), the
 //                       same fields and byte port; with SEARCH = 0, Error (ERROR_UNKNOWN_MESSAGE)
 //                       with the request's seq, and HelloReply.search is empty
+//   with VALIDATOR = 0 (a board without the constraint engine) ProgramBegin .. Candidate are
+//                       answered the same way: Error (ERROR_UNKNOWN_MESSAGE), the request's seq
 // A candidate is in flight from the moment the engine accepts it until its Verdict frame has
 // left the transmitter: the engine reports the ones it holds (eng_inflight), and the verdicts
 // encoded but not yet sent are counted here (verdict_encoded, verdict_sent). A Candidate that
@@ -33,6 +35,7 @@ module link_dispatch #(
     parameter integer     BUILD            = 1,
     parameter [8*16-1:0]  DEVICE_ID        = "hilsolve-sim", // ASCII, up to 16 characters
     parameter integer     SEARCH           = 0,             // 1: a search engine is attached
+    parameter integer     VALIDATOR        = 1,             // 0: no constraint engine (program and candidate kinds refused)
     parameter integer     BAUD_DW          = 8              // bits of the bit-period register (SetBaud's largest: 2^BAUD_DW - 1)
 ) (
     input  wire          clk,
@@ -295,10 +298,12 @@ module link_dispatch #(
                                     reply(KIND_ACK, 1'b1, 5'd0, 3'd0);
                                 end else reply(KIND_ERROR, 1'b1, ERROR_BAUD, 3'd0);
                             {1'b0, KIND_CANDIDATE}:
-                                if (window_full) reply(KIND_ERROR, 1'b1, ERROR_WINDOW, 3'd0);
+                                if (VALIDATOR == 0) reply(KIND_ERROR, 1'b1, ERROR_UNKNOWN_MESSAGE, 3'd0);
+                                else if (window_full) reply(KIND_ERROR, 1'b1, ERROR_WINDOW, 3'd0);
                                 else state <= D_ENGINE;
                             default:
-                                if (SEARCH == 0 && dec_kind >= {1'b0, KIND_SEARCH_FIRST})
+                                if ((SEARCH == 0 && dec_kind >= {1'b0, KIND_SEARCH_FIRST})
+                                    || (VALIDATOR == 0 && dec_kind < {1'b0, KIND_SEARCH_FIRST}))
                                     reply(KIND_ERROR, 1'b1, ERROR_UNKNOWN_MESSAGE, 3'd0);
                                 else state <= D_ENGINE;
                         endcase

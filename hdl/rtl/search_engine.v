@@ -45,6 +45,15 @@
 //   (digest: the verdict's), `solutions` + 1 and, at max_solutions, the core is stopped; not ok
 //   or an Error -> `rejects` + 1. Then m_sol_ready.
 //
+//   VALIDATOR = 0 (a search-only board, no validator beside it): SearchStart does not check a
+//   program, and a state the tables prove goes straight to the Solution, its digest the CRC-32 of
+//   the packed bytes computed here (S_DIGEST, one byte a cycle), as the validator's Verdict would
+//   carry it. The host sends such a device only jobs whose program beside the tables is empty.
+//
+//   CORE = 1 puts search_lite (one chain, booleans only, small) in place of search_core; the
+//   loader then refuses a variable of other than 2 values (ERROR_SEARCH_TABLE arg 10) and
+//   HelloReply.search[5] (booleans_only) is 1.
+//
 // busy is high while a search runs, so the simulator never sleeps under it.
 `default_nettype none
 
@@ -55,7 +64,8 @@ module search_engine #(
     parameter integer MAX_VALUES   = 4096,
     parameter integer MAX_CLAUSES  = 16384,
     parameter integer MAX_LITERALS = 65536,
-    parameter integer CORE         = 0         // 0 search_core, 1 search_lite (CHAINS 1, booleans only)
+    parameter integer CORE         = 0,        // 0 search_core, 1 search_lite (CHAINS 1, booleans only)
+    parameter integer VALIDATOR    = 1         // 0: no validator to borrow (below, "solutions")
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -134,7 +144,7 @@ module search_engine #(
                      S_CHUNK_DRAIN = 5'd8, S_PRIOR_RD = 5'd9, S_PRIOR_BYTE = 5'd10,
                      S_PRIOR_WR = 5'd11, S_PACK = 5'd12, S_PACK_LAST = 5'd13, S_V_WAIT = 5'd14,
                      S_V_RUN = 5'd15, S_SEND = 5'd16, S_SOL_ACK = 5'd17, S_START = 5'd18,
-                     S_END_BUILD = 5'd19, S_END_WAIT = 5'd20, S_PROVE = 5'd21;
+                     S_END_BUILD = 5'd19, S_END_WAIT = 5'd20, S_PROVE = 5'd21, S_DIGEST = 5'd22;
     // What follows a stop.
     localparam [2:0] P_IDLE = 3'd0, P_BEGIN = 3'd1, P_START = 3'd2, P_STATUS = 3'd3,
                      P_SOL_ACK = 3'd4;
@@ -323,7 +333,12 @@ module search_engine #(
     reg  [AW:0]  idx;                // bytes of the request's bytes field taken
     reg  [31:0]  crc;                // running table CRC (the value is its complement)
     wire [31:0]  crc_next;
-    crc32_byte crc_step (.crc_in(crc), .data(req_data), .crc_out(crc_next));
+    wire [7:0]   buf_rdata;
+    // Without a validator the same register and step make a solution's digest (S_DIGEST): no
+    // load is in progress then (chunks are refused while a search is active; SearchBegin sets
+    // the register again), so the table CRC is never disturbed.
+    crc32_byte crc_step (.crc_in(crc), .data(state == S_DIGEST ? buf_rdata : req_data), .crc_out(crc_next));
+    reg          dg_have;            // S_DIGEST: the buffer byte read last cycle is on buf_rdata
     assign req_addr = idx[AW-1:0];
     assign req_ready = state == S_REPLY && rep_ready && reply_req;
 
@@ -353,7 +368,6 @@ module search_engine #(
     wire [3:0]   pk_sum = {1'b0, pk_bits} + width_q;    // at most 7 + 8
     wire         pk_issue = state == S_PACK && pk_var != num_vars[VW:0];
     wire         buf_we = (pk2 && pk_sum[3]) || (state == S_PACK_LAST && pk_bits != 3'd0);
-    wire [7:0]   buf_rdata;
     reg  [BW:0]  part_off;           // first byte of the Solution part on offer
     reg  [BW:0]  part_len;
     // rep_item is below MAX_PAYLOAD <= MAX_VARS, so its low BW bits hold it (BW may equal AW)
@@ -361,7 +375,7 @@ module search_engine #(
     wire [31:0]   rep_item32 = {{(31-AW){1'b0}}, rep_item};
     /* verilator lint_on UNUSEDSIGNAL */
     wire [BW-1:0] item_addr = part_off[BW-1:0] + rep_item32[BW-1:0];
-    wire [BW-1:0] buf_raddr = state == S_SEND ? item_addr : v_req_addr;
+    wire [BW-1:0] buf_raddr = state == S_SEND ? item_addr : state == S_DIGEST ? pk_var[BW-1:0] : v_req_addr;
     frame_ram #(.AW(BW)) candidate_buffer (
         .clk(clk), .we(buf_we), .waddr(total[BW-1:0]), .wdata(pk_sum[3] && pk2 ? pk_join[7:0] : pk_acc),
         .raddr(buf_raddr), .rdata(buf_rdata));
@@ -458,6 +472,17 @@ module search_engine #(
         end
     endtask
 
+    // The first Solution part of the packed state, digest set.
+    task send_solution;
+        begin
+            part_off  <= 0;
+            part_len  <= first_part;
+            rep_kind  <= R_SOLUTION;
+            reply_req <= 1'b0;
+            state     <= S_SEND;
+        end
+    endtask
+
     task stop_then(input [2:0] next);
         begin
             after_stop <= next;
@@ -525,8 +550,8 @@ module search_engine #(
                         K_START:
                             if (tables == T_NONE) refuse(E_STATE, 32'd1);
                             else if (tables == T_LOADING) refuse(E_STATE, 32'd2);
-                            else if (!v_loaded) refuse(E_NO_PROGRAM, 32'd0);
-                            else if (v_loaded_id != req_f2) refuse(E_WRONG_PROGRAM, v_loaded_id);
+                            else if (VALIDATOR != 0 && !v_loaded) refuse(E_NO_PROGRAM, 32'd0);
+                            else if (VALIDATOR != 0 && v_loaded_id != req_f2) refuse(E_WRONG_PROGRAM, v_loaded_id);
                             else if (active) stop_then(P_START);
                             else state <= S_START;
                         K_STOP:
@@ -645,7 +670,12 @@ module search_engine #(
                 else begin
                     if (pv_s_valid && pv_s_ready) pv_started <= 1'b1;
                     if (pv_m_valid && pv_m_ready) begin
-                        if (pv_ok) state <= S_V_WAIT;
+                        if (pv_ok && VALIDATOR == 0) begin
+                            pk_var  <= 0;
+                            dg_have <= 1'b0;
+                            crc     <= 32'hFFFFFFFF;
+                            state   <= S_DIGEST;
+                        end else if (pv_ok) state <= S_V_WAIT;
                         else begin
                             rejects <= rejects + 32'd1;
                             state   <= S_SOL_ACK;
@@ -690,18 +720,24 @@ module search_engine #(
                 if (v_done) begin
                     v_own <= 1'b0;
                     if (clear_due) state <= S_IDLE;
-                    else if (v_kind_q == R_VERDICT && v_ok_q) begin
-                        part_off <= 0;
-                        part_len <= first_part;
-                        rep_kind <= R_SOLUTION;
-                        reply_req <= 1'b0;
-                        state    <= S_SEND;
-                    end else begin
+                    else if (v_kind_q == R_VERDICT && v_ok_q) send_solution();
+                    else begin
                         rejects <= rejects + 32'd1;
                         state   <= S_SOL_ACK;
                     end
                 end
             end
+            S_DIGEST:                         // CRC-32 of the packed bytes, one a cycle
+                if (clear_due) state <= S_IDLE;
+                else begin
+                    dg_have <= pk_var != total;
+                    if (pk_var != total) pk_var <= pk_var + 1'b1;
+                    if (dg_have) crc <= crc_next;
+                    else if (pk_var == total) begin
+                        digest <= ~crc;
+                        send_solution();
+                    end
+                end
             S_SEND:
                 if (rep_ready) begin
                     part_off <= part_off + part_len;

@@ -106,6 +106,10 @@ export class ProgramLoadError extends LinkError {
 
 /** Limits a program must fit, host side: the same ones the device checks, plus the frame size. */
 export function capacityProblem(program: Program, info: DeviceInfo): ProgramCapacityError | null {
+  if (!hasValidator(info)) {
+    const n = constraintCount(program);
+    return n > 0 ? new ProgramCapacityError(Limit.CONSTRAINTS, n, 0, 'constraints (the device has no validator: it proves only what its search tables hold)') : null;
+  }
   const checks: [number, number, number, string][] = [
     [Limit.VARS, program.numVars, info.maxVars, 'variables'],
     [Limit.WORDS, program.words.length, info.maxWords, 'program words'],
@@ -116,6 +120,15 @@ export function capacityProblem(program: Program, info: DeviceInfo): ProgramCapa
     if (needed > available) return new ProgramCapacityError(limit, needed, available, what);
   }
   return null;
+}
+
+/**
+ * A device without a constraint engine (HelloReply.engines 0: a search-only board build) proves
+ * only from its search tables. It takes an empty program (nothing beside the tables to check)
+ * without a message, and nothing else.
+ */
+export function hasValidator(info: Pick<DeviceInfo, 'engines'>): boolean {
+  return info.engines !== 0;   // a registry record without the field is an older handshake: it has one
 }
 
 export class ValidatorClient {
@@ -133,6 +146,11 @@ export class ValidatorClient {
     const info = this.session.info;
     const problem = capacityProblem(program, info);
     if (problem) throw problem;
+    if (!hasValidator(info)) {
+      this.loaded = { programId, candidateBytes: program.candidateBytes };
+      this.lastLoad = emptyLoadStats();
+      return;
+    }
     const image = programImage(program);
     this.loaded = null;
     this.lastLoad = emptyLoadStats();

@@ -31,6 +31,7 @@ import { cmpCode, Opcode } from './isa.ts';
 import { LIMITS } from './limits.ts';
 import { bitWidth, packedLength } from './pack.ts';
 import type { Program } from './program.ts';
+import type { SearchTables } from './search-tables.ts';
 import type {
   AllDifferentConstraint, ClauseConstraint, CompareConstraint, CompareOp, Constraint, LinearConstraint, Model,
 } from './types.ts';
@@ -44,6 +45,8 @@ export interface CompileOptions {
    * proof, docs/search.md "The proof"): domain checks only for variables with holes.
    */
   rangesProven?: boolean;
+  /** With rangesProven: variables whose domain the search tables hold (SearchTables.heldDomains): no domain check. */
+  domainsHeld?: ReadonlySet<number>;
 }
 
 export function compile(model: Model, options: CompileOptions = {}): Program {
@@ -61,6 +64,7 @@ export function compile(model: Model, options: CompileOptions = {}): Program {
   const domainChecks: number[] = [];
   model.variables.forEach((v, i) => {
     if ((options.rangesProven || v.size === 1 << widths[i]!) && !v.allowed.includes(false)) return;
+    if (options.rangesProven && options.domainsHeld?.has(i)) return;
     const allowed = emptySet(widths[i]!);
     v.allowed.forEach((a, k) => { if (a) allowed[k] = 1; });
     domainChecks.push(i);
@@ -85,14 +89,16 @@ export function compile(model: Model, options: CompileOptions = {}): Program {
 
 /**
  * The validator program a device with search tables loads (docs/search.md, "The proof"): every
- * constraint but the searched ones, and domain checks only for variables with holes; the device
- * proves the searched clauses and every variable's range from its tables. Same variables, widths
+ * constraint but the searched ones, and domain checks only for variables with holes the tables do
+ * not hold (heldDomains: booleans with one value left); the device proves the searched clauses,
+ * those domains and every variable's range from its tables. Same variables, widths
  * and packed layout as `compile(model)`, so the host re-checks a device's solution with the full
  * program. Constraint indices in the verdicts are this program's own (the kept ones, in order).
  */
-export function compileUnsearched(model: Model, searched: readonly number[]): Program {
-  const skip = new Set(searched);
-  return compile({ ...model, constraints: model.constraints.filter((_, j) => !skip.has(j)) }, { rangesProven: true });
+export function compileUnsearched(model: Model, tables: Pick<SearchTables, 'searched' | 'heldDomains'>): Program {
+  const skip = new Set(tables.searched);
+  return compile({ ...model, constraints: model.constraints.filter((_, j) => !skip.has(j)) },
+    { rangesProven: true, domainsHeld: new Set(tables.heldDomains) });
 }
 
 /** Checked as words accumulate, so that an oversized program is refused before it fills memory. */

@@ -80,6 +80,13 @@ export interface SearchTables extends SearchTableWords {
   searched: number[];
   /** Model constraints not represented, ascending by index. */
   checkedOnly: CheckedOnly[];
+  /**
+   * Variables whose domain the tables hold, ascending: each boolean with one value left (a
+   * propagated unit) gets the unit clause of that value after the constraints' clauses, so the
+   * device proves it from its tables and the program beside them needs no domain check for it
+   * (compileUnsearched). A var whose clause would pass the capacity keeps its domain check.
+   */
+  heldDomains: number[];
 }
 
 function resolveOptions(o: SearchTableOptions): Required<SearchTableOptions> {
@@ -131,11 +138,21 @@ export function compileSearchTables(model: Model, options: SearchTableOptions = 
     }
     searched.push(index);
   });
-  return buildSections(vars.map((v) => v.size), valueBase, numValues, store, searched, checkedOnly);
+  const heldDomains: number[] = [];
+  const unit = new Uint32Array(1);
+  vars.forEach((v, x) => {
+    if (v.size !== 2 || v.allowed[0] === v.allowed[1]) return;
+    unit[0] = (1 | (x << 8) | (v.allowed[1] ? 0 : 0x8000_0000)) >>> 0;   // (x, 1) or (x, 1, negated)
+    const mark = store.mark();
+    store.add(unit, 0, 1);
+    if (store.numWords > opts.maxLiterals || store.numClauses > opts.maxClauses) { store.rollback(mark); return; }
+    heldDomains.push(x);
+  });
+  return buildSections(vars.map((v) => v.size), valueBase, numValues, store, searched, checkedOnly, heldDomains);
 }
 
 function buildSections(sizes: number[], valueBase: number[], numValues: number, store: ClauseStore,
-  searched: number[], checkedOnly: CheckedOnly[]): SearchTables {
+  searched: number[], checkedOnly: CheckedOnly[], heldDomains: number[]): SearchTables {
   const numClauses = store.numClauses;
   const numLiterals = store.numWords;
   const literals = store.words.slice(0, numLiterals);
@@ -146,7 +163,7 @@ function buildSections(sizes: number[], valueBase: number[], numValues: number, 
   return {
     numVars: sizes.length, numValues, numClauses, numLiterals, valueBase,
     sections: { vars: varsSection, clauses, literals, values, occurrences },
-    searched, checkedOnly,
+    searched, checkedOnly, heldDomains,
   };
 }
 

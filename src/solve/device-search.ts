@@ -13,12 +13,16 @@ import {
   SEARCH_STATE_SEARCHING,
 } from '../link/search-client.ts';
 import type { DeviceSession } from '../link/session.ts';
+import { capacityProblem, hasValidator } from '../link/validator-client.ts';
 import { crc32 } from '../model/crc32.ts';
 import type { DeviceValidator } from './device-validator.ts';
 import {
   DeviceLostError, ProgramRejectedError, type DeviceSolution, type SearchDevice, type SearchLimits, type SearchProgress,
   type SearchRunSettings,
 } from './ports.ts';
+
+/** SearchStart's program id on a device without a validator, which checks none (echoed in Solutions). */
+const NO_PROGRAM_ID = 1;
 
 export class DeviceSearch implements SearchDevice {
   private readonly client: SearchClient;
@@ -47,7 +51,12 @@ export class DeviceSearch implements SearchDevice {
   }
 
   async load(program: Program, tables: SearchTables): Promise<void> {
-    await this.validator.load(program);
+    if (hasValidator(this.session.info)) await this.validator.load(program);
+    else {
+      // A search-only device proves from its tables alone: the program beside them must be empty.
+      const problem = capacityProblem(program, this.session.info);
+      if (problem) throw new ProgramRejectedError(`device ${this.deviceId}: ${problem.message}`);
+    }
     this.candidateBytes = program.candidateBytes;
     const identity = tablesIdentity(tables);
     if (identity === this.held) return;
@@ -77,7 +86,7 @@ export class DeviceSearch implements SearchDevice {
     if (this.held === null) throw this.gone('search start');
     try {
       this.run = await this.client.start({
-        programId: this.validator.programId, seed: settings.seed, flipBudget: settings.flipBudget, noise: settings.noise256,
+        programId: hasValidator(this.session.info) ? this.validator.programId : NO_PROGRAM_ID, seed: settings.seed, flipBudget: settings.flipBudget, noise: settings.noise256,
         maxSolutions: settings.maxSolutions, candidateBytes: this.candidateBytes,
         onDrop: () => { this.dropped++; },
       });

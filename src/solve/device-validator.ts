@@ -14,7 +14,7 @@ import { DeviceGoneError, DeviceOpenError, LinkError } from '../link/errors.ts';
 import { DeviceSession, type DeviceInfo, type SessionOptions } from '../link/session.ts';
 import { startSimulator, type RunningSimulator } from '../link/simulator.ts';
 import { openTransport } from '../link/transport.ts';
-import { ProgramCapacityError, ProgramLoadError, ValidatorClient, programImage } from '../link/validator-client.ts';
+import { ProgramCapacityError, ProgramLoadError, ValidatorClient, hasValidator, programImage } from '../link/validator-client.ts';
 import { DeviceSearch } from './device-search.ts';
 import type { DeviceHandle } from './ports.ts';
 import { DeviceLostError, ProgramRejectedError, type Validator, type Verdict } from './ports.ts';
@@ -53,6 +53,7 @@ export class DeviceValidator implements Validator {
   }
 
   async load(program: Program): Promise<void> {
+    if (!hasValidator(this.session.info)) throw this.noValidator();
     const identity = programIdentity(program);
     if (identity === this.held) return;
     this.held = null;
@@ -70,6 +71,7 @@ export class DeviceValidator implements Validator {
   }
 
   async *validate(candidates: number[][]): AsyncGenerator<Verdict> {
+    if (!hasValidator(this.session.info)) throw this.noValidator();
     const verdicts = this.client.validate(candidates.map((c) => packIndices(this.widths, c)));
     for (;;) {
       let next: IteratorResult<{ ok: boolean; violatedCount: number; violated: number[] }>;
@@ -83,6 +85,10 @@ export class DeviceValidator implements Validator {
       const v = next.value;
       yield { ok: v.ok, count: v.violatedCount, violated: v.violated };
     }
+  }
+
+  private noValidator(): ProgramRejectedError {
+    return new ProgramRejectedError(`device ${this.session.info.deviceId} has no validator (a search-only build): validate mode cannot run on it; use mode search`);
   }
 
   linkBytes(): number {

@@ -12,7 +12,7 @@
 // propagation), with the format's own limits: a constraint is never dropped to make them fit.
 
 import { searchCapacityProblem } from '../link/search-client.ts';
-import { capacityProblem } from '../link/validator-client.ts';
+import { capacityProblem, hasValidator } from '../link/validator-client.ts';
 import type { DeviceInfo } from '../link/session.ts';
 import { compileUnsearched } from '../model/compile.ts';
 import type { Program } from '../model/program.ts';
@@ -42,7 +42,7 @@ export function lazySearchPlan(model: Model): () => SearchPlan {
   return () => {
     if (!plan) {
       const tables = compileSearchTables(model);
-      plan = { tables, program: compileUnsearched(model, tables.searched) };
+      plan = { tables, program: compileUnsearched(model, tables) };
     }
     return plan;
   };
@@ -89,7 +89,9 @@ export function deviceFitProblem(
 ): string | null {
   if (!handshake || typeof handshake.maxVars !== 'number') return null;
   const info = handshake as unknown as DeviceInfo;
-  const full = () => capacityProblem(problem.program, info)?.message ?? null;
+  const full = () => hasValidator(info)
+    ? capacityProblem(problem.program, info)?.message ?? null
+    : 'it has no validator (a search-only build): validate mode cannot run on it';
   if (mode === 'validate' || !info.search) {
     if (mode === 'search') return 'it has no search engine (mode search)';
     return full();

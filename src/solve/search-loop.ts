@@ -111,7 +111,7 @@ export async function runSearchLoop(
   const { model, program, tables } = problem;
   // The device proves the searched clauses from its tables, so its program leaves them out; the
   // host re-checks with the full program.
-  const deviceProgram = compileUnsearched(model, tables.searched);
+  const deviceProgram = compileUnsearched(model, tables);
   const { device, sink } = ports;
   const checker = prepareProgram(program);
   const stats: SolveStats = { ...emptyStats(), ...settings.baseStats, mode: 'search' };

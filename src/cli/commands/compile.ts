@@ -49,7 +49,7 @@ export function summarize(model: Model, program: Program): ProgramSummary {
   const tables = compileSearchTables(model);
   const checkedOnly: Record<string, number> = {};
   for (const c of tables.checkedOnly) checkedOnly[c.kind] = (checkedOnly[c.kind] ?? 0) + 1;
-  const beside = compileUnsearched(model, tables.searched);
+  const beside = compileUnsearched(model, tables);
   return {
     name: model.meta.name,
     format: model.format,
