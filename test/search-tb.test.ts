@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { prepareProblem } from '../src/solve/prepare.ts';
 import { plantedColoring } from '../bench/gen/coloring.ts';
 import { plantedSat } from '../bench/gen/sat.ts';
 import { parseProblem } from '../src/model/parse.ts';
@@ -525,6 +526,36 @@ describe('search table loader testbench (hdl/rtl/search_loader.v)', () => {
     const { lines, status } = runLoaderTb(tb, text, 20, 3);
     expect(status).toBe(0);
     expect(lines.slice(0, -1)).toEqual(cases.map((c) => `error ${c.arg}`));
+  }, 300_000);
+});
+
+describe('booleans-only table loader testbench (search_loader BOOLEANS_ONLY = 1)', () => {
+  let tb = '';
+  beforeAll(() => {
+    execFileSync('make', ['-s', '-C', join(ROOT, 'hdl/tb'), 'search_loader_bool'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    tb = join(ROOT, 'build/tb/search_loader_bool/Vsearch_loader');
+  }, 600_000);
+
+  it('stores CNF tables exactly as the host does, fixed booleans included, and refuses any other domain with arg 10', () => {
+    const cnfs: Model[] = [
+      parseProblem(readFileSync(join(ROOT, 'test/fixtures/uf50-218.cnf'), 'utf8'), { format: 'cnf' }),
+      parseProblem(plantedSat(250, 1065, 4).cnf, { format: 'cnf' }),
+    ];
+    // A CNF with units: propagated, so some booleans keep one value (their unit clauses in the tables).
+    const withUnits = prepareProblem({ format: 'cnf', source: `p cnf 30 40\n1 0\n-2 0\n${plantedSat(30, 38, 5).cnf.split('\n').filter((l) => /^-?\d/.test(l)).join('\n')}\n`, options: {} }).model;
+    const tables = [...cnfs, withUnits].map((m) => compileSearchTables(m));
+    expect(tables[2]!.heldDomains.length).toBeGreaterThan(0);
+    const bad = [
+      compileSearchTables(parseProblem(readFileSync(join(ROOT, 'test/fixtures/flat50-3.col'), 'utf8'), { format: 'col', colors: 3 })),
+      compileSearchTables(parseProblem(readFileSync(join(ROOT, 'test/fixtures/8-queens.json'), 'utf8'), { format: 'json' })),
+    ];
+    const text = [...tables, ...bad].map((t) => loaderVectors(t)).join('');
+    for (const [stall, seed] of [[0, 1], [30, 2]] as const) {
+      const { lines, status } = runLoaderTb(tb, text, stall, seed);
+      expect(status).toBe(0);
+      expect(lines.slice(0, tables.length).every((l) => /^ok \d+$/.test(l)), lines.join('\n')).toBe(true);
+      expect(lines.slice(tables.length, -1)).toEqual(['error 10', 'error 10']);
+    }
   }, 300_000);
 });
 

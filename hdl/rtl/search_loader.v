@@ -2,7 +2,8 @@
 // five stored sections of search_core, then builds VALUES and OCCURRENCES itself.
 //
 //   s_begin        one cycle: a load starts (every count cleared, no error); sizes on cfg_*,
-//                  stable until the load ends.
+//                  stable until the load ends, each at most its MAX_* (search_engine refuses
+//                  larger ones at SearchBegin), so the counts are kept in the capacities' widths.
 //   s_byte_*       one stream byte (valid/ready); s_byte_section 0 VARS, 1 CLAUSES. The caller
 //                  sends every VARS byte before the first CLAUSES byte, each stream in order.
 //                  VARS byte x = size - 1: the VARS word value_base | (size - 1) << 24 is written,
@@ -52,10 +53,12 @@ module search_loader #(
 ) (
     input  wire                              clk,
     input  wire                              rst,
-    input  wire [31:0]                       cfg_num_vars,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [31:0]                       cfg_num_vars,      // each at most its MAX_* (s_begin)
     input  wire [31:0]                       cfg_num_values,
     input  wire [31:0]                       cfg_num_clauses,
     input  wire [31:0]                       cfg_num_literals,
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire                              s_begin,
     input  wire                              s_byte_valid,
     output wire                              s_byte_ready,
@@ -83,10 +86,15 @@ module search_loader #(
     localparam integer PW = $clog2(MAX_VALUES);
     localparam integer CW = $clog2(MAX_CLAUSES);
     localparam integer LW = $clog2(MAX_LITERALS);
+    localparam integer NW = (PW > VW ? PW : VW) + 1;   // nvars: variables, then value slots
+    // The bit reader holds at most the longest field (a header's 10 bits, a literal's 1 + VW,
+    // a value's 8) plus the 7 bits left over from the byte before it was short.
+    localparam integer FW = VW + 1 > 10 ? VW + 1 : 10;
+    localparam integer ACC = FW + 8;
 
     generate
         if ((1 << VW) != MAX_VARS || (1 << PW) != MAX_VALUES || (1 << CW) != MAX_CLAUSES
-            || (1 << LW) != MAX_LITERALS || VW > 23 || PW > 24 || LW > 24 || CW > 31)
+            || (1 << LW) != MAX_LITERALS || VW > 23 || PW > 24 || LW > 24 || CW > 30)
         begin : g_bad_parameters
             SEARCH_LOADER_POWERS_OF_TWO_WITHIN_THE_WORD_FIELDS unsupported ();
         end
@@ -110,16 +118,19 @@ module search_loader #(
 
     reg  [4:0]    state;
     reg  [1:0]    field;
-    reg  [31:0]   acc;               // bits not yet read, the oldest at bit 0
+    reg  [ACC-1:0] acc;              // bits not yet read, the oldest at bit 0
     reg  [5:0]    have;              // how many
-    reg  [31:0]   nvars, vsum, nclauses, nlits;
+    reg  [NW-1:0] nvars;
+    reg  [PW:0]   vsum;              // at most num_values (var_over)
+    reg  [CW:0]   nclauses;
+    reg  [LW:0]   nlits;
     reg  [8:0]    rem;               // literals left in the clause
     reg           cur_neg;
     reg  [VW-1:0] cur_var;
     reg  [7:0]    cur_size1, cur_val, cur_len1;
     reg  [PW-1:0] cur_base, cur_slot;
     reg  [PW-1:0] clr_p, clr_last;
-    reg  [31:0]   sum;               // prefix sum while building VALUES
+    reg  [LW:0]   sum;               // prefix sum while building VALUES (at most num_literals)
     reg           shifting;          // the clause being written is a shifted copy
     // The last clause's first SHIFT_MAX literals, for a shifted copy.
     reg           pv_neg [0:SHIFT_MAX-1];
@@ -129,16 +140,31 @@ module search_loader #(
     wire [$clog2(SHIFT_MAX)-1:0] lit_k = lit_k9[$clog2(SHIFT_MAX)-1:0];
     wire [8:0]    shift_val = {1'b0, pv_val[lit_k]} + 9'd1;
 
-    wire [31:0] nv1 = cfg_num_vars == 32'd0 ? 32'd0 : cfg_num_vars - 32'd1;
-    wire [4:0]  vb = bit_length(nv1);                        // variable field bits, at most 23
+    // The sizes, in the capacities' widths (at most MAX_*).
+    wire [VW:0] n_vars = cfg_num_vars[VW:0];
+    wire [PW:0] n_values = cfg_num_values[PW:0];
+    wire [CW:0] n_clauses = cfg_num_clauses[CW:0];
+    wire [LW:0] n_literals = cfg_num_literals[LW:0];
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] nv1 = n_vars == 0 ? 32'd0 : {{(31-VW){1'b0}}, n_vars} - 32'd1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [4:0]  vb = bit_length(nv1);                        // variable field bits, at most VW
     wire [4:0]  db = bit_length({24'd0, cur_size1});          // value field bits
     wire [5:0]  hdr_need = have == 6'd0 || !acc[0] ? 6'd1 : have < 6'd2 || acc[1] ? 6'd2 : 6'd10;
     wire [5:0]  need = field == F_HDR ? hdr_need : field == F_LIT ? {1'b0, vb} + 6'd1
                      : field == F_VAL ? {1'b0, db} : 6'd0;
-    wire        done = field == F_HDR && nclauses == cfg_num_clauses;  // the rest is padding
-    wire        var_over = {1'b0, vsum} + {25'd0, s_byte_data} + 33'd1 > {1'b0, cfg_num_values};
-    wire [31:0] lit_var = (acc >> 1) & ((32'd1 << vb) - 32'd1);
-    wire [31:0] lit_val = acc & ((32'd1 << db) - 32'd1);
+    // The counts as the words' fields take them (value_base and literal_start: 24 bits).
+    wire [31:0] nvars32 = {{(32-NW){1'b0}}, nvars};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] vsum32 = {{(31-PW){1'b0}}, vsum};
+    wire [31:0] nclauses32 = {{(31-CW){1'b0}}, nclauses};
+    wire [31:0] nlits32 = {{(31-LW){1'b0}}, nlits};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire        done = field == F_HDR && nclauses == n_clauses;   // the rest is padding
+    wire [PW+1:0] vsum_next = {1'b0, vsum} + {{(PW-7){1'b0}}, s_byte_data} + 1'b1;
+    wire        var_over = vsum_next > {1'b0, n_values};
+    wire [ACC-1:0] lit_var = (acc >> 1) & (({{(ACC-1){1'b0}}, 1'b1} << vb) - 1'b1);
+    wire [7:0]  lit_val = acc[7:0] & ((8'd1 << db) - 8'd1);   // db <= 8: db == 8 masks nothing (a shift out of 8 bits)
 
     assign s_byte_ready = (state == L_WAIT && (have < need || done)) || state == L_ERR;
     assign idle = (state == L_WAIT && (have < need || done)) || state == L_ERR || state == L_DONE;
@@ -190,28 +216,28 @@ module search_loader #(
 
     always @(*) begin
         m_wr_section = 3'd0;
-        m_wr_addr = nvars;
-        m_wr_data = {cur_size1, vsum[23:0]};
+        m_wr_addr = nvars32;
+        m_wr_data = {cur_size1, vsum32[23:0]};
         case (state)
             L_CL_WR: begin
                 m_wr_section = 3'd1;
-                m_wr_addr = nclauses;
-                m_wr_data = {cur_len1, nlits[23:0]};
+                m_wr_addr = nclauses32;
+                m_wr_data = {cur_len1, nlits32[23:0]};
             end
             L_LIT_PUT: begin
                 m_wr_section = 3'd2;
-                m_wr_addr = nlits;
+                m_wr_addr = nlits32;
                 m_wr_data = {cur_neg, {(23-VW){1'b0}}, cur_var, cur_val};
             end
             B_PFX_WR, B_PFX_LAST: begin
                 m_wr_section = 3'd3;
-                m_wr_addr = nvars;
-                m_wr_data = sum;
+                m_wr_addr = nvars32;
+                m_wr_data = {{(31-LW){1'b0}}, sum};
             end
             B_FQ: begin
                 m_wr_section = 3'd4;
                 m_wr_addr = {{(31-LW){1'b0}}, cnt_q};
-                m_wr_data = {cur_neg, nclauses[30:0]};
+                m_wr_data = {cur_neg, nclauses32[30:0]};
             end
             default: ;
         endcase
@@ -237,34 +263,34 @@ module search_loader #(
         case (state)
             L_WAIT:
                 if (s_build) begin
-                    if (nvars != cfg_num_vars) fail(32'd5);
-                    else if (vsum != cfg_num_values) fail(32'd6);
-                    else if (nclauses != cfg_num_clauses || field != F_HDR) fail(32'd7);
-                    else if (nlits != cfg_num_literals) fail(32'd8);
+                    if (nvars != {{(NW-VW-1){1'b0}}, n_vars}) fail(32'd5);
+                    else if (vsum != n_values) fail(32'd6);
+                    else if (nclauses != n_clauses || field != F_HDR) fail(32'd7);
+                    else if (nlits != n_literals) fail(32'd8);
                     else begin
-                        nvars <= 32'd0;                        // slot index from here on
-                        sum   <= 32'd0;
-                        state <= cfg_num_values == 32'd0 ? B_PFX_LAST : B_PFX_RD;
+                        nvars <= 0;                            // slot index from here on
+                        sum   <= 0;
+                        state <= n_values == 0 ? B_PFX_LAST : B_PFX_RD;
                     end
                 end else if (byte_fire) begin
                     if (!s_byte_section) begin
                         if (BOOLEANS_ONLY != 0 && s_byte_data != 8'd1) fail(32'd10);
                         else if (var_over) fail(32'd6);
-                        else if (nvars == cfg_num_vars) fail(32'd5);
+                        else if (nvars == {{(NW-VW-1){1'b0}}, n_vars}) fail(32'd5);
                         else begin
                             cur_size1 <= s_byte_data;
                             state     <= L_VAR_WR;
                         end
                     end else if (done) fail(32'd7);
                     else begin
-                        acc  <= acc | ({24'd0, s_byte_data} << have);
+                        acc  <= acc | ({{(ACC-8){1'b0}}, s_byte_data} << have);   // have + 8 <= ACC
                         have <= have + 6'd8;
                     end
                 end else if (have >= need)
                     case (field)
                         F_HDR:
                             if (!done) begin
-                                if (acc[1:0] == 2'b11 && (nclauses == 32'd0 || {1'b0, cur_len1} >= SHIFT_MAX9))
+                                if (acc[1:0] == 2'b11 && (nclauses == 0 || {1'b0, cur_len1} >= SHIFT_MAX9))
                                     fail(32'd9);
                                 else begin
                                     if (acc[1:0] == 2'b01) begin
@@ -277,15 +303,16 @@ module search_loader #(
                                 end
                             end
                         F_SHIFT:                               // the next literal of the copy
-                            if (nlits == cfg_num_literals) fail(32'd8);
+                            if (nlits == n_literals) fail(32'd8);
+                            else if (BOOLEANS_ONLY != 0) fail(32'd2);  // copies need more than 2 values
                             else begin
                                 cur_neg <= pv_neg[lit_k];
                                 cur_var <= pv_var[lit_k];
                                 state   <= L_LIT_RD;
                             end
                         F_LIT:
-                            if (lit_var >= cfg_num_vars) fail(32'd1);
-                            else if (nlits == cfg_num_literals) fail(32'd8);
+                            if (lit_var >= {{(ACC-VW-1){1'b0}}, n_vars}) fail(32'd1);
+                            else if (nlits == n_literals) fail(32'd8);
                             else begin
                                 cur_neg <= acc[0];
                                 cur_var <= lit_var[VW-1:0];
@@ -293,7 +320,7 @@ module search_loader #(
                                 state   <= L_LIT_RD;
                             end
                         default: begin                         // F_VAL
-                            if (lit_val > {24'd0, cur_size1}) fail(32'd2);
+                            if (lit_val > cur_size1) fail(32'd2);
                             else begin
                                 cur_val <= lit_val[7:0];
                                 consume(need);
@@ -305,8 +332,8 @@ module search_loader #(
                 if (wr_fire) begin
                     clr_p    <= vsum[PW-1:0];
                     clr_last <= vsum[PW-1:0] + {{(PW-8){1'b0}}, cur_size1};
-                    vsum     <= vsum + {24'd0, cur_size1} + 32'd1;
-                    nvars    <= nvars + 32'd1;
+                    vsum     <= vsum + {{(PW-7){1'b0}}, cur_size1} + 1'b1;
+                    nvars    <= nvars + 1'b1;
                     state    <= L_CLR;
                 end
             L_CLR: begin
@@ -315,7 +342,7 @@ module search_loader #(
             end
             L_CL_WR:
                 if (wr_fire) begin
-                    nclauses <= nclauses + 32'd1;
+                    nclauses <= nclauses + 1'b1;
                     field    <= shifting ? F_SHIFT : F_LIT;
                     state    <= L_WAIT;
                 end
@@ -329,7 +356,7 @@ module search_loader #(
                         cur_val <= shift_val[7:0];
                         state   <= L_LIT_PUT;
                     end
-                end else if (rd_va_q[PW +: 8] >= 8'd2) begin
+                end else if (BOOLEANS_ONLY == 0 && rd_va_q[PW +: 8] >= 8'd2) begin
                     field <= F_VAL;
                     state <= L_WAIT;
                 end else if (rd_va_q[PW +: 8] == 8'd0) fail(32'd2);  // value 1 of a 1-value variable
@@ -344,7 +371,7 @@ module search_loader #(
                     state    <= L_CNT;
                 end
             L_CNT: begin                                       // cnt_q: the slot's count, + 1 written
-                nlits <= nlits + 32'd1;
+                nlits <= nlits + 1'b1;
                 rem   <= rem - 9'd1;
                 field <= rem == 9'd1 ? F_HDR : shifting ? F_SHIFT : F_LIT;
                 state <= L_WAIT;
@@ -357,15 +384,15 @@ module search_loader #(
             B_PFX_RD: state <= B_PFX_WR;
             B_PFX_WR:                                          // cnt_q: slot nvars's count
                 if (wr_fire) begin
-                    sum   <= sum + {{(31-LW){1'b0}}, cnt_q};
-                    nvars <= nvars + 32'd1;
-                    if (nvars + 32'd1 == cfg_num_values) state <= B_PFX_LAST;
+                    sum   <= sum + cnt_q;
+                    nvars <= nvars + 1'b1;
+                    if (nvars + 1'b1 == {{(NW-PW-1){1'b0}}, n_values}) state <= B_PFX_LAST;
                 end
             B_PFX_LAST:
                 if (wr_fire) begin
-                    nclauses <= 32'd0;
-                    nlits    <= 32'd0;
-                    state    <= cfg_num_clauses == 32'd0 ? L_DONE : B_CL;  // (reads 0 ahead)
+                    nclauses <= 0;
+                    nlits    <= 0;
+                    state    <= n_clauses == 0 ? L_DONE : B_CL;  // (reads 0 ahead)
                 end
             B_CL: state <= B_CLQ;                              // CLAUSES[0], LITERALS[0] are read
             B_CLQ: begin                                       // VARS[literal 0's variable] is read
@@ -380,15 +407,15 @@ module search_loader #(
             end
             B_FQ:                                              // rd_li_q: the next literal
                 if (wr_fire) begin
-                    nlits   <= nlits + 32'd1;
+                    nlits   <= nlits + 1'b1;
                     cur_neg <= rd_li_q[VW + 8];
                     cur_val <= rd_li_q[7:0];
                     state   <= B_VAQ;
                     if (rem != 9'd1) rem <= rem - 9'd1;
                     else begin                                 // rd_cl_q: the next clause
                         rem      <= {1'b0, rd_cl_q[LW +: 8]} + 9'd1;
-                        nclauses <= nclauses + 32'd1;
-                        if (nclauses + 32'd1 == cfg_num_clauses) state <= L_DONE;
+                        nclauses <= nclauses + 1'b1;
+                        if (nclauses + 1'b1 == n_clauses) state <= L_DONE;
                     end
                 end
             default: ;                                         // L_ERR, L_DONE: until s_begin
@@ -399,12 +426,12 @@ module search_loader #(
             field    <= F_HDR;
             shifting <= 1'b0;
             cur_len1 <= 8'd0;
-            acc      <= 32'd0;
+            acc      <= 0;
             have     <= 6'd0;
-            nvars    <= 32'd0;
-            vsum     <= 32'd0;
-            nclauses <= 32'd0;
-            nlits    <= 32'd0;
+            nvars    <= 0;
+            vsum     <= 0;
+            nclauses <= 0;
+            nlits    <= 0;
             err      <= 1'b0;
             err_arg  <= 32'd0;
         end
