@@ -542,7 +542,7 @@ describe('booleans-only table loader testbench (search_loader BOOLEANS_ONLY = 1)
       parseProblem(plantedSat(250, 1065, 4).cnf, { format: 'cnf' }),
     ];
     // A CNF with units: propagated, so some booleans keep one value (their unit clauses in the tables).
-    const withUnits = prepareProblem({ format: 'cnf', source: `p cnf 30 40\n1 0\n-2 0\n${plantedSat(30, 38, 5).cnf.split('\n').filter((l) => /^-?\d/.test(l)).join('\n')}\n`, options: {} }).model;
+    const withUnits = prepareProblem({ format: 'cnf', source: `p cnf 30 40\n1 0\n-2 0\n${plantedSat(30, 38, 5).cnf.split('\n').filter((l) => /^-?\d/.test(l)).join('\n')}\n`, options: { solutions: 1, timeLimitMs: 1000, seed: 1, maxCandidates: 1 } }).model;
     const tables = [...cnfs, withUnits].map((m) => compileSearchTables(m));
     expect(tables[2]!.heldDomains.length).toBeGreaterThan(0);
     const bad = [

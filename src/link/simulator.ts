@@ -48,7 +48,16 @@ export class SimulatorError extends Error {
   override name = 'SimulatorError';
 }
 
+/**
+ * Which design the simulator holds: `full` (the default: search_core and the validator at the
+ * simulator's capacities) or `lite` (the search-only board build: search_lite, booleans only, no
+ * validator, the board's search capacities; hdl/sim/Makefile LITE=1).
+ */
+export type SimulatorBuild = 'full' | 'lite';
+
 export interface SimulatorOptions {
+  /** The design (default `full`). */
+  build?: SimulatorBuild;
   /** Serve on 127.0.0.1:tcpPort instead of a pseudo-terminal; 0 picks a free port. */
   tcpPort?: number;
   /** Also make this path a symbolic link to the pseudo-terminal (pty mode only). */
@@ -125,11 +134,13 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; output
  * Build the simulator for `clksPerBit` if it is missing or out of date, and return the binary's
  * path. Concurrent builds (parallel test files) are serialised with flock.
  */
-export async function buildSimulator(clksPerBit = DEFAULT_CLKS_PER_BIT): Promise<string> {
+export async function buildSimulator(clksPerBit = DEFAULT_CLKS_PER_BIT, build: SimulatorBuild = 'full'): Promise<string> {
   checkClksPerBit(clksPerBit);
+  if (build !== 'full' && build !== 'lite') throw new SimulatorError(`simulator build must be 'full' or 'lite', not '${String(build)}'`);
   mkdirSync(`${ROOT}build/sim`, { recursive: true });
-  const lockFile = `${ROOT}build/sim/.build-lock-cpb${clksPerBit}`; // one build directory per value
-  const make = ['make', '--no-print-directory', '-C', SIM_DIR, `CLKS_PER_BIT=${clksPerBit}`];
+  // One build directory per value and design.
+  const lockFile = `${ROOT}build/sim/.build-lock-${build === 'lite' ? 'lite-' : ''}cpb${clksPerBit}`;
+  const make = ['make', '--no-print-directory', '-C', SIM_DIR, `CLKS_PER_BIT=${clksPerBit}`, ...(build === 'lite' ? ['LITE=1'] : [])];
   let result;
   try {
     result = await run('flock', [lockFile, ...make, 'all', 'print-binary']);
@@ -186,7 +197,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.tcpPort !== undefined && !(Number.isInteger(options.tcpPort) && options.tcpPort >= 0 && options.tcpPort <= 65535)) {
     throw new SimulatorError(`TCP port must be an integer from 0 to 65535, not ${options.tcpPort}`);
   }
-  const binary = await buildSimulator(clksPerBit);
+  const binary = await buildSimulator(clksPerBit, options.build ?? 'full');
   const args = [options.tcpPort !== undefined ? '--tcp' : '--pty'];
   if (options.tcpPort !== undefined) args.push(String(options.tcpPort));
   if (options.link !== undefined) args.push('--link', options.link);

@@ -6,7 +6,7 @@ import { startSimulator, DEFAULT_CLKS_PER_BIT, type HostRate, type LineOptions, 
 import { numberOption, parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../main.ts';
 
-export const usage = `usage: hilsolve sim [--pty | --tcp PORT] [--link PATH] [--link-level byte|bit] [--clks-per-bit N]
+export const usage = `usage: hilsolve sim [--pty | --tcp PORT] [--link PATH] [--link-level byte|bit] [--clks-per-bit N] [--lite]
                     [--host-rate follow|pty|BAUD] [--line-mismatch PCT] [--line-jitter PCT]
                     [--line-gap BITS] [--line-glitch N] [--line-seed S] [--vcd FILE] [--stats]
 
@@ -18,6 +18,8 @@ changed. Prints the device path (for --port) and serves until interrupted.
   --link-level L    byte (default): whole bytes into the design, up to one a cycle, with flow
                     control; bit: through its UART pins, 10 bits of N clocks a byte (a board's timing)
   --clks-per-bit N  clock cycles per UART bit (default ${DEFAULT_CLKS_PER_BIT}; one build per value)
+  --lite            the search-only board build: search_lite (one chain, booleans only), no
+                    validator, the board's search capacities (hdl/README.md, "Device search on the board")
   Bit level only (a board's line; hdl/README.md, "Simulator"):
   --host-rate R     the host's bit rate: follow (default: always the device's), pty (the speed the
                     host set on the pseudo-terminal, so a SetBaud switch is really exercised) or BAUD
@@ -46,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
     'clks-per-bit': { type: 'string' },
     vcd: { type: 'string' },
     stats: { type: 'boolean' },
+    lite: { type: 'boolean' },
     'host-rate': { type: 'string' },
     'line-mismatch': { type: 'string' },
     'line-jitter': { type: 'string' },
@@ -83,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
     link: values.link,
     linkLevel: linkLevel as LinkLevel,
     clksPerBit,
+    ...(values.lite ? { build: 'lite' as const } : {}),
     vcd: values.vcd,
     // The simulator's own exit report arrives here; printed in the same form as SIGUSR1's.
     onOutput: (line) => {
