@@ -120,12 +120,13 @@ module search_lite #(
     localparam integer PW = $clog2(MAX_VALUES);
     localparam integer CW = $clog2(MAX_CLAUSES);
     localparam integer LW = $clog2(MAX_LITERALS);
-    localparam integer RW = CW > VW ? CW : VW;          // index bits of a pm region; lo payload
-    localparam integer OW = RW + 1;                     // lo word: {neg, var or clause}
+    localparam integer LX = CW > VW ? CW : VW;          // lo payload: var or clause
+    localparam integer OW = LX + 1;                     // lo word: {neg, payload}
+    localparam integer RW = CW > PW + 1 ? CW : PW + 1;  // index bits of a pm region (VALUES: 0..MAX_VALUES)
     localparam integer NW = CW > 9 ? CW : 9;            // cs payload: ntrue (9 bits) or position
     localparam integer SW = NW + 1;                     // cs word
     localparam integer MW = LW + 1 > SW ? LW + 1 : SW;  // pm word
-    localparam integer BW = CW + 1 > 9 ? CW + 1 : 9;    // multiplier operand: count or length
+    localparam integer BW = CW + 1 > 9 ? CW + 1 : 9;    // cc: a clause index, the count, a product
 
     generate
         if (CHAINS != 1) begin : g_bad_chains
@@ -138,25 +139,21 @@ module search_lite #(
             end
     endgenerate
 
-    localparam [31:0] MAXV32 = MAX_VARS, MAXC32 = MAX_CLAUSES, MAXL32 = MAX_LITERALS;
-    localparam [VW:0] MAXV = MAXV32[VW:0];
-    localparam [CW:0] MAXC = MAXC32[CW:0];
-    localparam [LW:0] MAXL = MAXL32[LW:0];
     localparam [1:0]  R_CL = 2'd0, R_CS = 2'd1, R_UL = 2'd2, R_VS = 2'd3;
 
     // ---------------------------------------------------------------- state
-    localparam [5:0] S_IDLE = 6'd0, S_RESTART = 6'd1, S_SAMP1 = 6'd2, S_SAMP2 = 6'd3, S_CL = 6'd4,
-                     S_CL2 = 6'd5, S_LIT = 6'd6, S_CLW = 6'd7, S_CLU = 6'd8, S_SETTLE = 6'd9,
-                     S_PAUSE = 6'd10, S_CHECK = 6'd11, S_SOL = 6'd12, S_MUL = 6'd13, S_PICK2 = 6'd14,
-                     S_PICK3 = 6'd15, S_PICK4 = 6'd16, S_EV0 = 6'd17, S_EV1 = 6'd18, S_RG0 = 6'd19,
-                     S_RG1 = 6'd20, S_RG2 = 6'd21, S_EVW = 6'd22, S_EVD = 6'd23, S_DEC = 6'd24,
-                     S_AO = 6'd25, S_AC = 6'd26, S_AU = 6'd27, S_APP = 6'd28, S_RM1 = 6'd29,
-                     S_RM2 = 6'd30, S_RM3 = 6'd31;
+    localparam [5:0] S_IDLE = 6'd0, S_RESTART = 6'd1, S_SAMP0 = 6'd2, S_SAMP1 = 6'd3, S_SAMP2 = 6'd4,
+                     S_CL = 6'd5, S_CL2 = 6'd6, S_LIT = 6'd7, S_CLW = 6'd8, S_CLU = 6'd9,
+                     S_SETTLE = 6'd10, S_PAUSE = 6'd11, S_CHECK = 6'd12, S_SOL = 6'd13, S_MUL = 6'd14,
+                     S_PICK2 = 6'd15, S_PICK3 = 6'd16, S_PICK4 = 6'd17, S_EV0 = 6'd18, S_EV1 = 6'd19,
+                     S_RG0 = 6'd20, S_RG1 = 6'd21, S_RG2 = 6'd22, S_EVW = 6'd23, S_EVD = 6'd24,
+                     S_DEC = 6'd25, S_AC = 6'd26, S_AU = 6'd27, S_APP = 6'd28, S_RM0 = 6'd29,
+                     S_RM1 = 6'd30, S_RM2 = 6'd31, S_RM3 = 6'd32, S_AO = 6'd33;
     reg [5:0] state;
     // debug reads and the pause exist only with dbg_step (tied to 0 on the board: removed)
     wire pz = state == S_PAUSE && dbg_step;
 
-    reg [VW:0]  nv;
+    reg [VW:0]  nv;              // sizes of this search, clamped
     reg [CW:0]  nc;
     reg [LW:0]  nl;
     reg [31:0]  budget;
@@ -164,13 +161,14 @@ module search_lite #(
     reg [31:0]  rflips, rcycles;
     reg [CW:0]  ucount;          // unsatisfied clauses (the list's length)
     reg [CW:0]  ust;             // st_unsat
-    reg [CW:0]  ubest;           // st_best_unsat, unless ubest_none
-    reg         ubest_none;
+    reg [CW:0]  ubest;           // st_best_unsat's low bits (all ones until the first count)
+    reg         ubest_none;      // its high bits
     assign st_unsat = {{(31-CW){1'b0}}, ust};
-    assign st_best_unsat = ubest_none ? 32'hFFFFFFFF : {{(31-CW){1'b0}}, ubest};
+    assign st_best_unsat = {{(31-CW){ubest_none}}, ubest};
 
     wire cmd_fire = s_cmd_valid && s_cmd_ready;
     wire wr_fire = s_wr_valid && s_wr_ready;
+    wire start = cmd_fire && !s_cmd_stop;
     always @(posedge clk) begin
         s_wr_ready <= !rst;
         s_cmd_ready <= !rst;
@@ -194,37 +192,13 @@ module search_lite #(
     reg           lo_we;  reg [LW:0]   lo_a;   reg [OW-1:0] lo_wd;  reg [OW-1:0] lo_q;
     reg           pm_we;  reg [RW+1:0] pm_a;   reg [MW-1:0] pm_wd;  reg [MW-1:0] pm_q;
     reg  [CW-1:0] ln_ra;  reg [7:0]    ln_q;
-    reg           val_we; reg [VW-1:0] val_wa; reg          val_wd; reg [VW-1:0] val_ra; reg val_q;
+    reg           val_we; reg          val_wd; reg [VW-1:0] val_ra; reg val_q;
     reg  [PW-1:0] pr_ra;  reg [7:0]    pr_q;
 
-    always @(posedge clk) begin
-        if (lo_we) lo[lo_a] <= lo_wd;
-        else lo_q <= lo[lo_a];
-        if (pm_we) pm[pm_a] <= pm_wd;
-        else pm_q <= pm[pm_a];
-        ln_q <= cl_len[ln_ra];
-        if (val_we) val[val_wa] <= val_wd;
-        val_q <= val[val_ra];
-        pr_q <= prior[pr_ra];
-    end
-
-    // host writes: tables while idle (VARS and even VALUES words are not stored), the prior always
-    wire          idle = state == S_IDLE;
-    wire [31:0]   wa = s_wr_addr;
-    wire          w_tab = wr_fire && idle;
-    wire          w_cl = w_tab && s_wr_section == 3'd1 && wa < MAXC32;
-    wire          w_li = w_tab && s_wr_section == 3'd2 && wa < MAXL32;
-    wire          w_vs = w_tab && s_wr_section == 3'd3 && wa[0] && wa < MAX_VALUES && (wa >> 1) < MAXV32;
-    wire          w_oc = w_tab && s_wr_section == 3'd4 && wa < MAXL32;
-    wire          w_pr = wr_fire && s_wr_section == 3'd5 && wa < MAX_VALUES;
-    always @(posedge clk) begin
-        if (w_cl) cl_len[wa[CW-1:0]] <= s_wr_data[31:24];
-        if (w_pr) prior[wa[PW-1:0]] <= s_wr_data[7:0];
-    end
-
     // ---------------------------------------------------------------- registers of the walk
-    reg  [VW:0]   ix;            // sample: the variable
-    reg  [CW:0]   cc;            // recount: the clause; apply: the occurrence's clause
+    reg  [VW:0]   rx;            // the variable sampled, scored or moved
+    reg           rb;            // its new value
+    reg  [BW-1:0] cc;            // recount: the clause; pick: the product; apply: the clause
     reg  [LW-1:0] lp;            // the next literal
     reg  [7:0]    rem;           // literals after it
     reg  [7:0]    k;             // its index in the picked clause
@@ -232,14 +206,12 @@ module search_lite #(
     reg           rdone, q1, q2, q2neg;
     reg  [9:0]    s0;            // sample: slot 0's score
     reg           ok0;
-    reg  [15:0]   mul_r;         // shift-add multiply: acc = mul_r * mul_b >> 16
-    reg  [BW-1:0] mul_b, acc;
+    reg  [15:0]   mul_r;         // shift-add multiply: cc = mul_r * mul_b >> 16
+    reg  [BW-1:0] mul_b;
     reg  [3:0]    mi;
     reg           mul_walk;      // the multiply is the walk literal's
     reg           draw;          // this flip draws the random walk
     reg  [CW-1:0] pk_clause;
-    reg  [VW-1:0] rx;            // the variable scored or moved
-    reg           rb;            // its new value
     reg           ap;            // the range read is the move's (apply), not a candidate's
     reg           ok;
     reg  [LW:0]   o, oe;         // occurrence range
@@ -250,7 +222,7 @@ module search_lite #(
     reg  [7:0]    bb_key;
     reg  [VW-1:0] bb_x, wb_x;
     reg           bb_b, wb_b;
-    reg  [CW-1:0] pos_r, tail;
+    reg  [CW-1:0] pos_r;
     reg           ac_neg;
     reg  [CW-1:0] mv_clause;
     reg  [VW-1:0] mv_x;
@@ -261,11 +233,11 @@ module search_lite #(
     wire [9:0]    g10 = {{2{g_q[7]}}, g_q};
     wire [9:0]    score = {2'b00, pr_q} + g10;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [BW:0]   mul_sum = {1'b0, acc} + (mul_r[0] ? {1'b0, mul_b} : {(BW+1){1'b0}});   // bit 0 drops
+    wire [BW:0]   mul_sum = {1'b0, cc} + (mul_r[0] ? {1'b0, mul_b} : {(BW+1){1'b0}});   // bit 0 drops
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [VW:0]   ix1 = ix + 1'b1;
-    wire [VW:0]   rx1 = {1'b0, rx} + 1'b1;
-    wire [LW:0]   pm_rng = pm_q[LW:0] > nl ? nl : pm_q[LW:0];   // an occurrence bound, clamped
+    // rx + 1: the next variable (sample) or the end of rx's range (VALUES[2x + 2])
+    wire [VW:0]   rx1 = rx + {{VW{1'b0}}, state == S_RG1 || state == S_SAMP2};
+    wire [LW:0]   pm_end = pm_q[LW:0] > nl ? nl : pm_q[LW:0];   // an occurrence range's end, clamped
     wire          o_left = o < oe;
     // clause state on pm_q
     wire          cs_sat = pm_q[SW-1];
@@ -278,7 +250,6 @@ module search_lite #(
     wire          dec_walk = draw && wb_v && !fb;
     wire [1:0]    dec_kind = !bb_v ? 2'd0 : fb ? 2'd1 : dec_walk ? 2'd2 : 2'd3;
 
-    // cs words
     function automatic [MW-1:0] cs_word(input sat, input [NW-1:0] payload);
         cs_word = {MW{1'b0}};
         cs_word[SW-1] = sat;
@@ -299,18 +270,26 @@ module search_lite #(
         rc = {RW{1'b0}};
         rc[CW-1:0] = c;
     endfunction
-    function automatic [RW-1:0] rv(input [VW-1:0] x);
-        rv = {RW{1'b0}};
-        rv[VW-1:0] = x;
+    function automatic [RW-1:0] rv2(input [VW:0] x);        // VALUES index 2x
+        rv2 = {RW{1'b0}};
+        rv2[VW+1:0] = {x, 1'b0};
     endfunction
-    function automatic [OW-1:0] low(input neg, input [RW-1:0] index);
-        low = {neg, index};
+    function automatic [OW-1:0] low(input neg, input [LX-1:0] payload);
+        low = {neg, payload};
+    endfunction
+    function automatic [LX-1:0] lxv(input [VW-1:0] x);
+        lxv = {LX{1'b0}};
+        lxv[VW-1:0] = x;
+    endfunction
+    function automatic [LX-1:0] lxc(input [CW-1:0] c);
+        lxc = {LX{1'b0}};
+        lxc[CW-1:0] = c;
     endfunction
     function automatic [PW-1:0] slot(input [VW-1:0] x, input b);   // value slot 2x + b
         slot = {PW{1'b0}};
         slot[VW:0] = {x, b};
     endfunction
-    function automatic [MW-1:0] mwl(input [LW:0] n);               // pm words, zero-extended
+    function automatic [MW-1:0] mwl(input [LW:0] n);
         mwl = {MW{1'b0}};
         mwl[LW:0] = n;
     endfunction
@@ -318,7 +297,7 @@ module search_lite #(
         mwc = {MW{1'b0}};
         mwc[CW-1:0] = n;
     endfunction
-    function automatic [BW-1:0] bwc(input [CW:0] n);               // multiplier operands
+    function automatic [BW-1:0] bwc(input [CW:0] n);
         bwc = {BW{1'b0}};
         bwc[CW:0] = n;
     endfunction
@@ -327,22 +306,39 @@ module search_lite #(
         bw9[8:0] = n;
     endfunction
 
+    always @(posedge clk) begin
+        if (lo_we) lo[lo_a] <= lo_wd;
+        else lo_q <= lo[lo_a];
+        if (pm_we) pm[pm_a] <= pm_wd;
+        else pm_q <= pm[pm_a];
+        ln_q <= cl_len[ln_ra];
+        if (val_we) val[rx[VW-1:0]] <= val_wd;
+        val_q <= val[val_ra];
+        pr_q <= prior[pr_ra];
+    end
+
+    // host writes: tables while idle (VARS words are not stored), the prior always
+    wire          idle = state == S_IDLE;
+    wire [31:0]   wa = s_wr_addr;
+    wire          w_tab = wr_fire && idle;
+    wire          w_cl = w_tab && s_wr_section == 3'd1 && wa[31:CW] == 0;
+    wire          w_li = w_tab && s_wr_section == 3'd2 && wa[31:LW] == 0;
+    wire          w_vs = w_tab && s_wr_section == 3'd3 && wa[31:PW+1] == 0;
+    wire          w_oc = w_tab && s_wr_section == 3'd4 && wa[31:LW] == 0;
+    wire          w_pr = wr_fire && s_wr_section == 3'd5 && wa[31:PW] == 0;
+    always @(posedge clk) begin
+        if (w_cl) cl_len[wa[CW-1:0]] <= s_wr_data[31:24];
+        if (w_pr) prior[wa[PW-1:0]] <= s_wr_data[7:0];
+    end
+
     // ---------------------------------------------------------------- memory ports
     always @(*) begin
         // lo: literals (recount, eval) or occurrences
-        lo_we = 1'b0;
-        lo_wd = low(s_wr_data[31], rv(s_wr_data[8 +: VW]));
+        lo_we = w_li || w_oc;
+        lo_wd = low(s_wr_data[31], w_oc ? lxc(s_wr_data[CW-1:0]) : lxv(s_wr_data[8 +: VW]));
         lo_a = (state == S_LIT || state == S_EV0) ? {1'b0, lp} : {1'b1, o[LW-1:0]};
         if (ld_own) lo_a = {1'b0, ld_li_addr};
-        if (w_li) begin
-            lo_we = 1'b1;
-            lo_a = {1'b0, wa[LW-1:0]};
-        end
-        if (w_oc) begin
-            lo_we = 1'b1;
-            lo_a = {1'b1, wa[LW-1:0]};
-            lo_wd = low(s_wr_data[31], rc(s_wr_data[CW-1:0]));
-        end
+        if (lo_we) lo_a = {w_oc, wa[LW-1:0]};
 
         // pm
         pm_we = 1'b0;
@@ -359,69 +355,46 @@ module search_lite #(
                 pm_a = pma(R_UL, rc(ucount[CW-1:0]));
                 pm_wd = mwc(cc[CW-1:0]);
             end
-            S_PICK2: pm_a = pma(R_UL, rc(acc[CW-1:0]));
+            S_PICK2: pm_a = pma(R_UL, rc(cc[CW-1:0]));
             S_PICK3: pm_a = pma(R_CL, rc(pm_q[CW-1:0]));
-            S_RG0: pm_a = pma(R_VS, rv(rx));
-            S_RG1: pm_a = pma(R_VS, rv(rx1[VW-1:0]));
+            S_RG0, S_RG1: pm_a = pma(R_VS, rv2(rx1));
             S_EVW, S_AC: pm_a = pma(R_CS, rc(lo_c));
             S_AU:
-                if (au_up && !cs_sat) pm_a = pma(R_UL, rc(ucount[CW-1:0] - 1'b1));
-                else if (cs_sat) begin
+                if (cs_sat && (au_up || cs_nt != 9'd1)) begin
                     pm_we = 1'b1;
-                    if (au_up) pm_wd = cs_word(1'b1, nw9(cs_nt + 9'd1));
-                    else if (cs_nt != 9'd1) pm_wd = cs_word(1'b1, nw9(cs_nt - 9'd1));
-                end
-            S_RM1: begin
+                    pm_wd = cs_word(1'b1, nw9(cs_nt + {{8{!au_up}}, 1'b1}));
+                end else if (cs_sat) pm_we = 1'b1;                 // 1 -> 0: {0, count}
+            S_RM0: pm_a = pma(R_UL, rc(ucount[CW-1:0]));          // the tail (count already less one)
+            S_RM1: begin                                           // pm_q: the tail, now at pos_r
                 pm_we = 1'b1;
-                pm_a = pma(R_UL, rc(pos_r));
-                pm_wd = mwc(pm_q[CW-1:0]);
+                pm_a = pma(R_CS, rc(pm_q[CW-1:0]));
+                pm_wd = cs_word(1'b0, nwc(pos_r));
             end
             S_RM2: begin
                 pm_we = 1'b1;
-                pm_a = pma(R_CS, rc(tail));
-                pm_wd = cs_word(1'b0, nwc(pos_r));
-            end
-            S_RM3: begin
-                pm_we = 1'b1;
                 pm_wd = cs_word(1'b1, nw9(9'd1));
+            end
+            S_RM3: begin                                           // pm_q still the tail (writes hold it)
+                pm_we = 1'b1;
+                pm_a = pma(R_UL, rc(cc[CW-1:0]));
+                pm_wd = mwc(pm_q[CW-1:0]);
             end
             default: ;
         endcase
         if (pz) pm_a = pma(dbg_sel == 3'd5 ? R_UL : R_CS, dbg_addr[RW-1:0]);
         if (ld_own) pm_a = pma(R_CL, rc(ld_cl_addr));
-        if (w_cl) begin
+        if (w_cl || w_vs) begin
             pm_we = 1'b1;
-            pm_a = pma(R_CL, rc(wa[CW-1:0]));
-            pm_wd = mwl({1'b0, s_wr_data[LW-1:0]});
-        end
-        if (w_vs) begin
-            pm_we = 1'b1;
-            pm_a = pma(R_VS, rv(wa[VW:1]));
+            pm_a = pma(w_vs ? R_VS : R_CL, wa[RW-1:0]);
             pm_wd = mwl(s_wr_data[LW:0]);
         end
 
         ln_ra = ld_own ? ld_cl_addr : state == S_PICK3 ? pm_q[CW-1:0] : cc[CW-1:0];
 
         val_ra = pz ? dbg_addr[VW-1:0] : state == S_LIT ? lo_x : sol_rd_var;
-        val_we = 1'b0;
-        val_wa = ix[VW-1:0];
-        val_wd = rb;
-        if (state == S_SAMP2) begin
-            val_we = 1'b1;
-            val_wd = pr_q != 8'd0 && (!ok0 || $signed(score) > $signed(s0));
-        end
-        if (state == S_DEC && bb_v) begin
-            val_we = 1'b1;
-            val_wa = dec_walk ? wb_x : bb_x;
-            val_wd = dec_walk ? wb_b : bb_b;
-        end
-
-        case (state)
-            S_SAMP1: pr_ra = slot(ix[VW-1:0], 1'b1);
-            S_SAMP2: pr_ra = slot(ix1[VW-1:0], 1'b0);
-            default: pr_ra = slot(rx, rb);
-        endcase
-        if (state == S_RESTART) pr_ra = {PW{1'b0}};
+        val_we = state == S_SAMP2 || (state == S_RG0 && ap);
+        val_wd = state == S_SAMP2 ? pr_q != 8'd0 && (!ok0 || $signed(score) > $signed(s0)) : rb;
+        pr_ra = slot(rx[VW-1:0], state == S_SAMP0 ? 1'b0 : state == S_SAMP1 ? 1'b1 : rb);
     end
 
     assign sol_rd_val = {7'd0, val_q};
@@ -466,43 +439,68 @@ module search_lite #(
         endcase
     end
 
+    // ---------------------------------------------------------------- counters
+    // Each written so that its clear is the flip-flop's enable-qualified synchronous reset (the
+    // clear wins): one LUT a bit, none for the clear.
+    wire st_clr = rst || start;                             // since the last start
+    wire cyc_en = state != S_IDLE && state != S_PAUSE;
+    wire r_clr = state == S_RESTART;                        // since the restart
+    wire flip_en = state == S_DEC;
+    wire settle = state == S_SETTLE;
+    always @(posedge clk) begin
+        if (st_clr || cyc_en) st_cycles <= st_clr ? 64'd0 : st_cycles + 64'd1;
+        if (st_clr || flip_en) st_flips <= st_clr ? 64'd0 : st_flips + 64'd1;
+        if (st_clr || r_clr) st_restarts <= st_clr ? 32'd0 : st_restarts + 32'd1;
+        if (r_clr || cyc_en) rcycles <= r_clr ? 32'd0 : rcycles + 32'd1;
+        if (r_clr || flip_en) rflips <= r_clr ? 32'd0 : rflips + 32'd1;
+        if (st_clr || settle) ust <= st_clr ? {(CW+1){1'b0}} : ucount;
+        if (st_clr || (settle && ucount < ubest)) ubest <= st_clr ? {(CW+1){1'b1}} : ucount;
+        if (st_clr || settle) ubest_none <= st_clr;
+    end
+    // sizes, clamped: an over-range size is the flip-flops' reset to 0 below a set top bit
+    wire v_over = cfg_num_vars[31:VW] != 0;
+    wire c_over = cfg_num_clauses[31:CW] != 0;
+    wire l_over = cfg_num_literals[31:LW] != 0;
+    always @(posedge clk)
+        if (start) begin
+            nv <= {v_over, v_over ? {VW{1'b0}} : cfg_num_vars[VW-1:0]};
+            nc <= {c_over, c_over ? {CW{1'b0}} : cfg_num_clauses[CW-1:0]};
+            nl <= {l_over, l_over ? {LW{1'b0}} : cfg_num_literals[LW-1:0]};
+            budget <= s_cmd_flip_budget;
+            noise <= s_cmd_noise;
+        end
+
     // ---------------------------------------------------------------- the state machine
     always @(posedge clk) begin
         if (state != S_IDLE) rng <= rng_next;
-        if (state != S_IDLE && state != S_PAUSE) begin
-            st_cycles <= st_cycles + 64'd1;
-            rcycles <= rcycles + 32'd1;
-        end
         q1 <= 1'b0;
         q2 <= q1;
         q2neg <= lo_neg;
         e1 <= 1'b0;
-        e2 <= e1 && {1'b0, lo_c} < nc;
+        e2 <= e1;
         e2neg <= lo_neg;
 
         case (state)
             S_IDLE: ;
             S_RESTART: begin
-                st_restarts <= st_restarts + 32'd1;
-                rflips <= 32'd0;
-                rcycles <= 32'd0;
-                ix <= {(VW+1){1'b0}};
-                cc <= {(CW+1){1'b0}};
+                rx <= {(VW+1){1'b0}};
+                cc <= {BW{1'b0}};
                 ucount <= {(CW+1){1'b0}};
-                state <= nv == {(VW+1){1'b0}} ? S_CL : S_SAMP1;
+                state <= nv == {(VW+1){1'b0}} ? S_CL : S_SAMP0;
             end
-            // sample: prior[2x] on pr_q in S_SAMP1, prior[2x + 1] in S_SAMP2 (val written)
+            // sample: prior[2x] read in S_SAMP0, prior[2x + 1] in S_SAMP1; val[x] written in S_SAMP2
+            S_SAMP0: state <= S_SAMP1;
             S_SAMP1: begin
                 s0 <= score;
                 ok0 <= pr_q != 8'd0;
                 state <= S_SAMP2;
             end
             S_SAMP2: begin
-                ix <= ix1;
-                state <= ix1 < nv ? S_SAMP1 : S_CL;
+                rx <= rx1;
+                state <= rx1 < nv ? S_SAMP0 : S_CL;
             end
             // recount: clause cc's start and length, its literals, its state, the list
-            S_CL: state <= {1'b0, cc} < {1'b0, nc} ? S_CL2 : S_SETTLE;
+            S_CL: state <= cc[CW:0] < nc ? S_CL2 : S_SETTLE;
             S_CL2: begin
                 lp <= pm_q[LW-1:0];
                 rem <= ln_q;
@@ -532,14 +530,7 @@ module search_lite #(
                 state <= S_CL;
             end
             // after a recount or a flip
-            S_SETTLE: begin
-                ust <= ucount;
-                if (ubest_none || ucount < ubest) begin
-                    ubest <= ucount;
-                    ubest_none <= 1'b0;
-                end
-                state <= dbg_step ? S_PAUSE : S_CHECK;
-            end
+            S_SETTLE: state <= dbg_step ? S_PAUSE : S_CHECK;
             S_PAUSE:
                 if (dbg_go[0] || !dbg_step) state <= S_CHECK;
             S_CHECK:
@@ -552,7 +543,7 @@ module search_lite #(
                 else begin                         // the pick: index = r16 * count >> 16
                     mul_r <= rng[15:0];
                     mul_b <= bwc(ucount);
-                    acc <= {BW{1'b0}};
+                    cc <= {BW{1'b0}};
                     mi <= 4'd0;
                     mul_walk <= 1'b0;
                     draw <= rng[23:16] < noise;
@@ -564,7 +555,7 @@ module search_lite #(
                     state <= S_RESTART;
                 end
             S_MUL: begin
-                acc <= mul_sum[BW:1];
+                cc <= mul_sum[BW:1];
                 mul_r <= mul_r >> 1;
                 mi <= mi + 4'd1;
                 if (mi == 4'd15) state <= mul_walk ? S_EV0 : S_PICK2;
@@ -585,7 +576,7 @@ module search_lite #(
                 if (draw) begin                    // the walk literal: r16 * length >> 16
                     mul_r <= rng[15:0];
                     mul_b <= bw9({1'b0, ln_q} + 9'd1);
-                    acc <= {BW{1'b0}};
+                    cc <= {BW{1'b0}};
                     mi <= 4'd0;
                     mul_walk <= 1'b1;
                     state <= S_MUL;
@@ -594,18 +585,18 @@ module search_lite #(
             // eval: literal lp (k-th of the clause) -> its variable and move -> range -> break
             S_EV0: state <= S_EV1;
             S_EV1: begin
-                rx <= lo_x;
+                rx <= {1'b0, lo_x};
                 rb <= !lo_neg;
                 state <= S_RG0;
             end
-            S_RG0: state <= S_RG1;                 // pm: VALUES[2x + 1]; prior of the new value
+            S_RG0: state <= S_RG1;                 // pm: VALUES[2x]; prior of the new value (apply: val written)
             S_RG1: begin
-                o <= pm_rng;
-                ok <= pr_q != 8'd0 && {1'b0, rx} < nv;
+                o <= pm_q[LW:0];
+                ok <= pr_q != 8'd0;
                 state <= S_RG2;
             end
-            S_RG2: begin
-                oe <= rx1 < nv ? pm_rng : nl;
+            S_RG2: begin                           // pm_q: VALUES[2x + 2]
+                oe <= pm_end;
                 brk <= {(LW+1){1'b0}};
                 if (ap) state <= S_AO;
                 else if (ok) state <= S_EVW;
@@ -630,13 +621,13 @@ module search_lite #(
                     bb_v <= 1'b1;
                     bb_brk <= brk;
                     bb_key <= rng[7:0];
-                    bb_x <= rx;
+                    bb_x <= rx[VW-1:0];
                     bb_b <= rb;
                 end
-                if (draw && k == acc[7:0]) begin
+                if (draw && k == cc[7:0]) begin
                     wb_v <= 1'b1;
                     wb_brk <= brk;
-                    wb_x <= rx;
+                    wb_x <= rx[VW-1:0];
                     wb_b <= rb;
                 end
                 if (brk == {(LW+1){1'b0}}) begin
@@ -650,72 +641,63 @@ module search_lite #(
                     state <= S_EV0;
                 end
             end
-            S_DEC: begin                           // the move (val written); its range next
+            S_DEC: begin                           // the move; its range next (val written in S_RG0)
                 mv_kind <= dec_kind;
                 mv_clause <= pk_clause;
                 mv_x <= dec_walk ? wb_x : bb_x;
                 mv_b <= dec_walk ? wb_b : bb_b;
                 mv_brk <= dec_walk ? wb_brk : bb_brk;
-                rx <= dec_walk ? wb_x : bb_x;
+                rx <= {1'b0, dec_walk ? wb_x : bb_x};
                 rb <= dec_walk ? wb_b : bb_b;
                 ap <= 1'b1;
-                rflips <= rflips + 32'd1;
-                st_flips <= st_flips + 64'd1;
                 state <= bb_v ? S_RG0 : S_SETTLE;
             end
-            // apply: each occurrence of x (lo), its clause state (pm), the list
-            S_AO:
-                if (o_left) begin
-                    o <= o + 1'b1;
-                    state <= S_AC;
-                end else state <= S_SETTLE;
+            // apply: each occurrence of x (lo: S_AU presents the next), its clause state (pm),
+            // the list
+            S_AO: begin                            // the first occurrence
+                if (o_left) o <= o + 1'b1;
+                state <= o_left ? S_AC : S_SETTLE;
+            end
             S_AC: begin
-                cc <= {1'b0, lo_c};
+                cc <= {{(BW-CW){1'b0}}, lo_c};
                 ac_neg <= lo_neg;
-                state <= {1'b0, lo_c} < nc ? S_AU : S_AO;
+                state <= S_AU;
             end
             S_AU:                                  // pm_q: the clause's state
-                if (au_up && !cs_sat) begin        // 0 -> 1: swap-remove (the tail is read)
-                    pos_r <= pm_q[CW-1:0];
-                    state <= ucount == {(CW+1){1'b0}} ? S_AO : S_RM1;
+                if (au_up && !cs_sat && ucount != {(CW+1){1'b0}}) begin
+                    pos_r <= pm_q[CW-1:0];         // 0 -> 1: swap-remove, the tail read next
+                    ucount <= ucount - 1'b1;
+                    state <= S_RM0;
                 end else if (!au_up && cs_sat && cs_nt == 9'd1) state <= S_APP;   // 1 -> 0
-                else state <= S_AO;
+                else begin
+                    if (o_left) o <= o + 1'b1;
+                    state <= o_left ? S_AC : S_SETTLE;
+                end
             S_APP: begin
                 ucount <= ucount + 1'b1;
-                state <= S_AO;
+                if (o_left) o <= o + 1'b1;
+                state <= o_left ? S_AC : S_SETTLE;
             end
-            S_RM1: begin                           // pm_q: the tail, moved to pos_r
-                tail <= pm_q[CW-1:0];
-                state <= S_RM2;
+            S_RM0: state <= S_RM1;
+            S_RM1: state <= S_RM2;
+            S_RM2: begin
+                cc <= {{(BW-CW){1'b0}}, pos_r};
+                state <= S_RM3;
             end
-            S_RM2: state <= S_RM3;
             S_RM3: begin
-                ucount <= ucount - 1'b1;
-                state <= S_AO;
+                if (o_left) o <= o + 1'b1;
+                state <= o_left ? S_AC : S_SETTLE;
             end
             default: state <= S_IDLE;
         endcase
 
-        dbg_paused[0] <= state == S_SETTLE ? dbg_step : pz && !dbg_go[0];
+        dbg_paused[0] <= settle ? dbg_step : pz && !dbg_go[0];
 
         if (cmd_fire) begin
             m_sol_valid <= 1'b0;
             dbg_paused[0] <= 1'b0;
-            if (s_cmd_stop) state <= S_IDLE;
-            else begin
-                state <= S_RESTART;
-                rng <= s_cmd_seed == 32'd0 ? 32'h2545F491 : s_cmd_seed;
-                budget <= s_cmd_flip_budget;
-                noise <= s_cmd_noise;
-                nv <= cfg_num_vars > MAXV32 ? MAXV : cfg_num_vars[VW:0];
-                nc <= cfg_num_clauses > MAXC32 ? MAXC : cfg_num_clauses[CW:0];
-                nl <= cfg_num_literals > MAXL32 ? MAXL : cfg_num_literals[LW:0];
-                st_flips <= 64'd0;
-                st_cycles <= 64'd0;
-                st_restarts <= 32'd0;
-                ust <= {(CW+1){1'b0}};
-                ubest_none <= 1'b1;
-            end
+            state <= s_cmd_stop ? S_IDLE : S_RESTART;
+            if (!s_cmd_stop) rng <= s_cmd_seed == 32'd0 ? 32'h2545F491 : s_cmd_seed;
         end
         searching <= state != S_IDLE;
         if (cmd_fire) searching <= !s_cmd_stop;
@@ -725,14 +707,6 @@ module search_lite #(
             m_sol_valid <= 1'b0;
             dbg_paused <= 1'b0;
             rng <= 32'h2545F491;
-            st_flips <= 64'd0;
-            st_cycles <= 64'd0;
-            st_restarts <= 32'd0;
-            ust <= {(CW+1){1'b0}};
-            ubest_none <= 1'b1;
-            nv <= {(VW+1){1'b0}};
-            nc <= {(CW+1){1'b0}};
-            nl <= {(LW+1){1'b0}};
         end
     end
 endmodule
