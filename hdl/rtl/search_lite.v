@@ -73,7 +73,9 @@ module search_lite #(
     input  wire [31:0]                   cfg_num_values,     // 2 * num_vars: not needed
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [31:0]                   cfg_num_clauses,
-    input  wire [31:0]                   cfg_num_literals,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [31:0]                   cfg_num_literals,   // occurrence ranges are not clamped
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire                          s_wr_valid,
     output reg                           s_wr_ready,
     input  wire [2:0]                    s_wr_section,
@@ -149,13 +151,12 @@ module search_lite #(
                      S_RG0 = 6'd20, S_RG1 = 6'd21, S_RG2 = 6'd22, S_EVW = 6'd23, S_EVD = 6'd24,
                      S_DEC = 6'd25, S_AC = 6'd26, S_AU = 6'd27, S_APP = 6'd28, S_RM0 = 6'd29,
                      S_RM1 = 6'd30, S_RM2 = 6'd31, S_RM3 = 6'd32, S_AO = 6'd33;
-    reg [5:0] state;
+    (* fsm_encoding = "one-hot" *) reg [5:0] state;
     // debug reads and the pause exist only with dbg_step (tied to 0 on the board: removed)
     wire pz = state == S_PAUSE && dbg_step;
 
     reg [VW:0]  nv;              // sizes of this search, clamped
     reg [CW:0]  nc;
-    reg [LW:0]  nl;
     reg [31:0]  budget;
     reg [7:0]   noise;
     reg [31:0]  rflips, rcycles;
@@ -201,7 +202,6 @@ module search_lite #(
     reg  [BW-1:0] cc;            // recount: the clause; pick: the product; apply: the clause
     reg  [LW-1:0] lp;            // the next literal
     reg  [7:0]    rem;           // literals after it
-    reg  [7:0]    k;             // its index in the picked clause
     reg  [8:0]    nt;            // recount: true literals so far
     reg           rdone, q1, q2, q2neg;
     reg  [9:0]    s0;            // sample: slot 0's score
@@ -216,10 +216,9 @@ module search_lite #(
     reg           ok;
     reg  [LW:0]   o, oe;         // occurrence range
     reg           e1, e2, e2neg;
-    reg  [LW:0]   brk;
+    reg  [CW:0]   brk;           // a break: at most the clauses
     reg           bb_v, wb_v, fb;
-    reg  [LW:0]   bb_brk, wb_brk;
-    reg  [7:0]    bb_key;
+    reg  [CW:0]   bb_brk, wb_brk;
     reg  [VW-1:0] bb_x, wb_x;
     reg           bb_b, wb_b;
     reg  [CW-1:0] pos_r;
@@ -227,17 +226,18 @@ module search_lite #(
     reg  [CW-1:0] mv_clause;
     reg  [VW-1:0] mv_x;
     reg           mv_b;
-    reg  [LW:0]   mv_brk;
+    reg  [CW:0]   mv_brk;
     reg  [1:0]    mv_kind;
 
     wire [9:0]    g10 = {{2{g_q[7]}}, g_q};
     wire [9:0]    score = {2'b00, pr_q} + g10;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [BW:0]   mul_sum = {1'b0, cc} + (mul_r[0] ? {1'b0, mul_b} : {(BW+1){1'b0}});   // bit 0 drops
+    // cc's adder: the multiply's step (cc + (r0 ? b : 0), shifted) or the recount's cc + 1
+    wire          mul_on = state == S_MUL;
+    wire [BW:0]   cc_sum = {1'b0, cc} + (mul_on ? (mul_r[0] ? {1'b0, mul_b} : {(BW+1){1'b0}}) : {{BW{1'b0}}, 1'b1});
     /* verilator lint_on UNUSEDSIGNAL */
     // rx + 1: the next variable (sample) or the end of rx's range (VALUES[2x + 2])
     wire [VW:0]   rx1 = rx + {{VW{1'b0}}, state == S_RG1 || state == S_SAMP2};
-    wire [LW:0]   pm_end = pm_q[LW:0] > nl ? nl : pm_q[LW:0];   // an occurrence range's end, clamped
     wire          o_left = o < oe;
     // clause state on pm_q
     wire          cs_sat = pm_q[SW-1];
@@ -246,7 +246,8 @@ module search_lite #(
     wire [CW-1:0] lo_c = lo_q[CW-1:0];
     wire [VW-1:0] lo_x = lo_q[VW-1:0];
     wire          au_up = rb ^ ac_neg;                   // the occurrence's literal becomes true
-    wire          cand_better = !bb_v || brk < bb_brk || (brk == bb_brk && rng[7:0] < bb_key);
+    // least break; a tie replaces the earlier candidate on a coin (rng[0])
+    wire          cand_better = !bb_v || brk < bb_brk || (brk == bb_brk && rng[0]);
     wire          dec_walk = draw && wb_v && !fb;
     wire [1:0]    dec_kind = !bb_v ? 2'd0 : fb ? 2'd1 : dec_walk ? 2'd2 : 2'd3;
 
@@ -413,7 +414,7 @@ module search_lite #(
             4'd2: dbg_reg = {{(32-VW){1'b0}}, mv_x};
             4'd3: dbg_reg = {31'd0, !mv_b};
             4'd4: dbg_reg = {31'd0, mv_b};
-            4'd5: dbg_reg = {{(31-LW){1'b0}}, mv_brk};
+            4'd5: dbg_reg = {{(31-CW){1'b0}}, mv_brk};
             4'd6: dbg_reg = {30'd0, mv_kind};
             4'd7: dbg_reg = rflips;
             4'd8: dbg_reg = rcycles;
@@ -460,12 +461,10 @@ module search_lite #(
     // sizes, clamped: an over-range size is the flip-flops' reset to 0 below a set top bit
     wire v_over = cfg_num_vars[31:VW] != 0;
     wire c_over = cfg_num_clauses[31:CW] != 0;
-    wire l_over = cfg_num_literals[31:LW] != 0;
     always @(posedge clk)
         if (start) begin
             nv <= {v_over, v_over ? {VW{1'b0}} : cfg_num_vars[VW-1:0]};
             nc <= {c_over, c_over ? {CW{1'b0}} : cfg_num_clauses[CW-1:0]};
-            nl <= {l_over, l_over ? {LW{1'b0}} : cfg_num_literals[LW-1:0]};
             budget <= s_cmd_flip_budget;
             noise <= s_cmd_noise;
         end
@@ -521,12 +520,12 @@ module search_lite #(
             S_CLW:
                 if (nt == 9'd0) state <= S_CLU;
                 else begin
-                    cc <= cc + 1'b1;
+                    cc <= cc_sum[BW-1:0];
                     state <= S_CL;
                 end
             S_CLU: begin
                 ucount <= ucount + 1'b1;
-                cc <= cc + 1'b1;
+                cc <= cc_sum[BW-1:0];
                 state <= S_CL;
             end
             // after a recount or a flip
@@ -555,7 +554,7 @@ module search_lite #(
                     state <= S_RESTART;
                 end
             S_MUL: begin
-                cc <= mul_sum[BW:1];
+                cc <= cc_sum[BW:1];
                 mul_r <= mul_r >> 1;
                 mi <= mi + 4'd1;
                 if (mi == 4'd15) state <= mul_walk ? S_EV0 : S_PICK2;
@@ -568,7 +567,6 @@ module search_lite #(
             S_PICK4: begin
                 lp <= pm_q[LW-1:0];
                 rem <= ln_q;
-                k <= 8'd0;
                 bb_v <= 1'b0;
                 wb_v <= 1'b0;
                 fb <= 1'b0;
@@ -582,7 +580,7 @@ module search_lite #(
                     state <= S_MUL;
                 end else state <= S_EV0;
             end
-            // eval: literal lp (k-th of the clause) -> its variable and move -> range -> break
+            // eval: literal lp (rem more after it) -> its variable and move -> range -> break
             S_EV0: state <= S_EV1;
             S_EV1: begin
                 rx <= {1'b0, lo_x};
@@ -596,15 +594,14 @@ module search_lite #(
                 state <= S_RG2;
             end
             S_RG2: begin                           // pm_q: VALUES[2x + 2]
-                oe <= pm_end;
-                brk <= {(LW+1){1'b0}};
+                oe <= pm_q[LW:0];
+                brk <= {(CW+1){1'b0}};
                 if (ap) state <= S_AO;
                 else if (ok) state <= S_EVW;
                 else if (rem == 8'd0) state <= S_DEC;
                 else begin
                     lp <= lp + 1'b1;
                     rem <= rem - 8'd1;
-                    k <= k + 8'd1;
                     state <= S_EV0;
                 end
             end
@@ -620,24 +617,22 @@ module search_lite #(
                 if (cand_better) begin
                     bb_v <= 1'b1;
                     bb_brk <= brk;
-                    bb_key <= rng[7:0];
                     bb_x <= rx[VW-1:0];
                     bb_b <= rb;
                 end
-                if (draw && k == cc[7:0]) begin
+                if (draw && rem == cc[7:0]) begin     // the walk literal, counted from the end
                     wb_v <= 1'b1;
                     wb_brk <= brk;
                     wb_x <= rx[VW-1:0];
                     wb_b <= rb;
                 end
-                if (brk == {(LW+1){1'b0}}) begin
+                if (brk == {(CW+1){1'b0}}) begin
                     fb <= 1'b1;
                     state <= S_DEC;
                 end else if (rem == 8'd0) state <= S_DEC;
                 else begin
                     lp <= lp + 1'b1;
                     rem <= rem - 8'd1;
-                    k <= k + 8'd1;
                     state <= S_EV0;
                 end
             end
