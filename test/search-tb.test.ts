@@ -426,6 +426,222 @@ describe('search core testbench, CHAINS = 2', () => {
   }, 300_000);
 });
 
+// ---------------------------------------------------------------- the small Boolean core
+
+/** Build the search_lite bench (make search_lite: the board's capacities, -DSEARCH_LITE). */
+function buildLiteTb(): string {
+  execFileSync('make', ['-s', '-C', join(ROOT, 'hdl/tb'), 'search_lite'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return join(ROOT, 'build/tb/search_lite/Vsearch_core');
+}
+
+// search_lite: one chain, booleans only, nothing cached but ntrue and the unsatisfied list. The
+// same bench checks it (only the brk_all, brk_ne and crit reads are skipped: it has none): every
+// ntrue, the list and each listed clause's position after every restart and flip, each move
+// against the state before it (its break recounted, least break, freebie, walk only without a
+// freebie, only the moved variable changed), every solution against every clause.
+describe('search lite core testbench (hdl/rtl/search_lite.v)', () => {
+  let tb = '';
+  beforeAll(() => {
+    tb = buildLiteTb();
+  }, 600_000);
+
+  it('keeps every count equal to a from-scratch recount after every flip: planted 3-SAT, stalled handshakes', () => {
+    const rng = new Prng(31);
+    let flips = 0;
+    let solutions = 0;
+    const kinds = new Set<number>();
+    for (let k = 0; k < 4; k++) {
+      const n = 20 + rng.int(40);
+      const { problem } = planted3Sat(rng, n, Math.round(n * 4.2));
+      const prior = flatPrior(problem);
+      const s = script(problem, prior).check(true).start(1 + rng.int(1e9), 150, 60 + rng.int(100)).run(1200, 8, 20_000_000);
+      const r = runSearchTb(tb, s, 30, 10 + k);
+      expectClean(r);
+      expectSolutions(r, problem, prior);
+      flips += of(r, 'flip').length;
+      solutions += of(r, 'sol').length;
+      for (const f of of(r, 'flip')) kinds.add(f.move);
+      expect(r.checks).toBe(of(r, 'flip').length + of(r, 'restart').length);
+    }
+    expect(flips).toBeGreaterThan(1500);
+    expect(solutions).toBeGreaterThan(4);
+    expect([...kinds].sort()).toEqual([1, 2, 3]);
+  }, 300_000);
+
+  it('keeps every count equal to a recount on a larger unsatisfiable instance (a long unsatisfied list)', () => {
+    const rng = new Prng(4);
+    const problem = random3Sat(rng, 80, 480);
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(5, 0, 120).run(600, 1, 50_000_000), 20, 4);
+    expectClean(r);
+    expect(of(r, 'flip')).toHaveLength(600);
+    expect(Math.max(...of(r, 'restart').map((e) => e.unsat))).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('never takes a value with prior 0, by a restart or a move, and keeps the counts (pinned variables)', () => {
+    const rng = new Prng(32);
+    const { problem, hidden } = planted3Sat(rng, 40, 150);
+    const prior = flatPrior(problem);
+    // a third of the variables pinned to their planted value, the rest with uneven weights
+    for (let x = 0; x < 40; x++) {
+      if (x % 3 === 0) prior[2 * x + 1 - hidden[x]!] = 0;
+      else prior[2 * x + rng.int(2)] = 1 + rng.int(255);
+    }
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(12, 40, 100).run(800, 1000, 20_000_000), 20, 12);
+    expectClean(r);
+    expectSolutions(r, problem, prior);
+    for (const e of of(r, 'restart')) e.vals.forEach((v, x) => expect(prior[2 * x + v]).not.toBe(0));
+    for (const f of of(r, 'flip')) if (f.move !== 0) expect(prior[2 * f.x + f.b]).not.toBe(0);
+    expect(of(r, 'flip').length).toBeGreaterThan(300);
+  }, 300_000);
+
+  it('finds solutions at full speed that satisfy every clause, restarting after each', () => {
+    const rng = new Prng(5);
+    const { problem } = planted3Sat(rng, 100, 426);
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(false).start(77, 0, 140).run(1e9, 6, 30_000_000), 30, 5);
+    expectClean(r);
+    const sols = of(r, 'sol');
+    expect(sols).toHaveLength(6);
+    expectSolutions(r, problem, prior);
+    const ran = of(r, 'ran')[0]!;
+    expect(ran.restarts).toBeGreaterThanOrEqual(6);
+    expect(ran.restarts).toBeLessThanOrEqual(7);
+    expect(new Set(sols.map((s) => s.vals.join(''))).size).toBeGreaterThan(1);
+  }, 300_000);
+
+  it('stops within 16 cycles wherever it is, and starts again afterwards', () => {
+    const rng = new Prng(6);
+    const { problem } = planted3Sat(rng, 60, 250);
+    const prior = flatPrior(problem);
+    const s = script(problem, prior).check(false);
+    for (let k = 0; k < 30; k++) s.start(k, 1 + rng.int(50), rng.int(256)).idle(1 + rng.int(3000)).stop();
+    s.start(99, 0, 100).run(1e9, 2, 20_000_000);
+    const r = runSearchTb(tb, s, 20, 6);
+    expectClean(r);
+    const stops = of(r, 'stopped');
+    expect(stops).toHaveLength(30);
+    for (const st of stops) {
+      expect(st.cycles).toBeLessThanOrEqual(16);
+      expect(st.flipsAfter).toBe(0);
+    }
+    expect(of(r, 'sol').length).toBeGreaterThanOrEqual(2);
+    expectSolutions(r, problem, prior);
+  }, 300_000);
+
+  it('uses a prior written mid-search at the next restart', () => {
+    const rng = new Prng(7);
+    // unsatisfiable almost surely: a solution found before the next restart could still hold the
+    // value drawn before the write (only restarts and moves read the prior), which the bench refuses
+    const problem = random3Sat(rng, 30, 160);
+    const prior = flatPrior(problem);
+    const s = script(problem, prior).check(true).start(3, 10, 80).run(150, 100, 20_000_000);
+    s.prior([0, 255], 0);                         // variable 0 may only take value 1 from now on
+    s.run(300, 100, 20_000_000);
+    const r = runSearchTb(tb, s, 20, 7);
+    expectClean(r);
+    let seen = 0;
+    const before: number[] = [];
+    const after: number[] = [];
+    for (const e of r.events) {
+      if (e.kind === 'ran') seen++;
+      if (e.kind === 'restart') (seen === 0 ? before : after).push(e.vals[0]!);
+      if (e.kind === 'flip' && seen > 0 && e.x === 0 && e.move !== 0) expect(e.b).toBe(1);
+    }
+    expect(before.some((v) => v !== 1)).toBe(true);
+    expect(after.length).toBeGreaterThan(10);
+    expect(after.every((v) => v === 1)).toBe(true);
+  }, 300_000);
+
+  it('restarts after flip_budget flips, and never with budget 0', () => {
+    const rng = new Prng(8);
+    const problem = random3Sat(rng, 40, 220);
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(8, 7, 100).run(200, 1, 20_000_000), 10, 8);
+    expectClean(r);
+    const flips = of(r, 'flip');
+    expect(Math.max(...flips.map((f) => f.flips))).toBe(7);
+    let last = 0;
+    for (const e of r.events) {
+      if (e.kind === 'flip') {
+        expect(e.flips).toBe(last + 1);
+        last = e.flips;
+      }
+      if (e.kind === 'restart') {
+        expect([0, 7]).toContain(last);
+        last = 0;
+      }
+    }
+    expect(of(r, 'restart').length).toBeGreaterThan(25);
+
+    const r0 = runSearchTb(tb, script(problem, prior).check(false).start(8, 0, 100).run(3000, 1, 20_000_000), 0, 8);
+    expectClean(r0);
+    expect(of(r0, 'ran')[0]!.restarts).toBe(1);
+  }, 300_000);
+
+  it('takes random-walk moves only with noise, and then at about noise/256 of the non-freebie flips', () => {
+    const rng = new Prng(9);
+    const problem = random3Sat(rng, 50, 260);
+    const prior = flatPrior(problem);
+    const share = (noise: number) => {
+      const r = runSearchTb(tb, script(problem, prior).check(true).start(9, 0, noise).run(800, 1, 30_000_000), 0, 9);
+      expectClean(r);
+      const flips = of(r, 'flip').filter((f) => f.move !== 1);
+      expect(flips.length).toBeGreaterThan(200);
+      return flips.filter((f) => f.move === 2).length / flips.length;
+    };
+    expect(share(0)).toBe(0);
+    expect(share(128)).toBeGreaterThan(0.4);
+    expect(share(128)).toBeLessThan(0.6);
+    expect(share(255)).toBeGreaterThan(0.95);
+  }, 300_000);
+
+  it('solves at once when there is nothing to satisfy', () => {
+    const problem: SearchProblem = { domains: [2, 2, 2], clauses: [] };
+    const prior = flatPrior(problem);
+    const r = runSearchTb(tb, script(problem, prior).check(true).start(1, 0, 50).run(10, 3, 100_000), 10, 1);
+    expectClean(r);
+    expect(of(r, 'sol')).toHaveLength(3);
+    for (const s of of(r, 'sol')) expect(s.flips).toBe(0);
+  });
+
+  it('never hangs on garbage tables: it keeps stepping and stops on command', () => {
+    const rng = new Prng(10);
+    const words = (n: number) => Array.from({ length: n }, () => rng.uint32());
+    const caps = [512, 1024, 2048, 8192];
+    for (let k = 0; k < 8; k++) {
+      const sizes = caps.map((c) => (rng.int(3) === 0 ? rng.uint32() : rng.int(Math.min(c, 300) + 1)));
+      const s = new SearchScript().sizes(sizes[0]!, sizes[1]!, sizes[2]!, sizes[3]!);
+      for (let sec = 0; sec < 5; sec++) s.section(sec, words(40 + rng.int(300)), rng.int(8));
+      s.prior(Array.from({ length: 600 }, () => rng.int(256)));
+      s.garbage(true).check(false).start(k, 1 + rng.int(20), rng.int(256)).run(1e9, 1e9, 1_500_000).stop();
+      const r = runSearchTb(tb, s, 10, k);
+      expectClean(r);
+      const ran = of(r, 'ran')[0]!;
+      expect(ran.flips + ran.restarts).toBeGreaterThan(2);
+      expect(of(r, 'stopped')[0]!.cycles).toBeLessThanOrEqual(16);
+    }
+  }, 300_000);
+
+  it('takes on the order of a hundred cycles per flip (random 3-SAT 250/1065, uf250-1065)', () => {
+    const rng = new Prng(11);
+    const cases: [string, SearchProblem][] = [
+      ['3-SAT 250/1065', random3Sat(rng, 250, 1065)],
+      ['uf250-1065', cnfProblem(readFileSync(`${ROOT}test/fixtures/uf250-1065.cnf`, 'utf8'))],
+    ];
+    for (const [name, problem] of cases) {
+      const r = runSearchTb(tb, script(problem, flatPrior(problem)).check(false).start(3, 0, 128).run(1e9, 1, 1_000_000), 0, 1);
+      expectClean(r);
+      expectSolutions(r, problem, flatPrior(problem));
+      const ran = of(r, 'ran')[0]!;
+      const perFlip = ran.cycles / ran.flips;
+      console.log(`search_lite ${name}: ${perFlip.toFixed(1)} cycles per flip (${ran.flips} flips, ${ran.cycles} cycles, ` +
+        `best ${ran.best} unsatisfied)`);
+      expect(perFlip).toBeLessThan(400);
+    }
+  }, 300_000);
+});
+
 // ---------------------------------------------------------------- the table loader
 
 /** The loader bench's vectors for one load: the wire form of `t` and the five sections it must build. */
