@@ -88,7 +88,7 @@ export class DeviceValidator implements Validator {
   }
 
   private noValidator(): ProgramRejectedError {
-    return new ProgramRejectedError(`device ${this.session.info.deviceId} has no validator (a search-only build): validate mode cannot run on it; use mode search`);
+    return new ProgramRejectedError(`device ${this.session.info.deviceId} has no validator (a search-only build): validate mode cannot run on it, only search mode on problems its search engine takes`);
   }
 
   linkBytes(): number {
