@@ -73,9 +73,7 @@ module search_lite #(
     input  wire [31:0]                   cfg_num_values,     // 2 * num_vars: not needed
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [31:0]                   cfg_num_clauses,
-    /* verilator lint_off UNUSEDSIGNAL */
-    input  wire [31:0]                   cfg_num_literals,   // occurrence ranges are not clamped
-    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire [31:0]                   cfg_num_literals,
     input  wire                          s_wr_valid,
     output reg                           s_wr_ready,
     input  wire [2:0]                    s_wr_section,
@@ -145,7 +143,7 @@ module search_lite #(
 
     // ---------------------------------------------------------------- state
     localparam [5:0] S_IDLE = 6'd0, S_RESTART = 6'd1, S_SAMP0 = 6'd2, S_SAMP1 = 6'd3, S_SAMP2 = 6'd4,
-                     S_CL = 6'd5, S_CL2 = 6'd6, S_LIT = 6'd7, S_CLW = 6'd8, S_CLU = 6'd9,
+                     S_CLR0 = 6'd5, S_CLR1 = 6'd6, S_NEXTV = 6'd7,
                      S_SETTLE = 6'd10, S_PAUSE = 6'd11, S_CHECK = 6'd12, S_SOL = 6'd13, S_MUL = 6'd14,
                      S_PICK2 = 6'd15, S_PICK3 = 6'd16, S_PICK4 = 6'd17, S_EV0 = 6'd18, S_EV1 = 6'd19,
                      S_RG0 = 6'd20, S_RG1 = 6'd21, S_RG2 = 6'd22, S_EVW = 6'd23, S_EVD = 6'd24,
@@ -157,6 +155,7 @@ module search_lite #(
 
     reg [VW:0]  nv;              // sizes of this search, clamped
     reg [CW:0]  nc;
+    reg [LW:0]  nl;
     reg [31:0]  budget;
     reg [7:0]   noise;
     reg [31:0]  rflips, rcycles;
@@ -180,6 +179,11 @@ module search_lite #(
     wire [31:0] rng_a = rng ^ (rng << 13);
     wire [31:0] rng_b = rng_a ^ (rng_a >> 17);
     wire [31:0] rng_next = rng_b ^ (rng_b << 5);
+    wire        seed_zero = s_cmd_seed == 32'd0;
+    // loaded at a start (no reset needed: it steps only while searching)
+    always @(posedge clk)
+        if (start) rng <= s_cmd_seed | (seed_zero ? 32'h2545F491 : 32'd0);
+        else if (state != S_IDLE) rng <= rng_next;
     wire [7:0]  g_q;
     search_gumbel gumbel (.clk(clk), .idx(rng[31:24]), .q(g_q));
 
@@ -202,8 +206,7 @@ module search_lite #(
     reg  [BW-1:0] cc;            // recount: the clause; pick: the product; apply: the clause
     reg  [LW-1:0] lp;            // the next literal
     reg  [7:0]    rem;           // literals after it
-    reg  [8:0]    nt;            // recount: true literals so far
-    reg           rdone, q1, q2, q2neg;
+    reg           init;          // restart: the walks add each variable's true literals
     reg  [9:0]    s0;            // sample: slot 0's score
     reg           ok0;
     reg  [15:0]   mul_r;         // shift-add multiply: cc = mul_r * mul_b >> 16
@@ -237,8 +240,8 @@ module search_lite #(
     wire [BW:0]   cc_sum = {1'b0, cc} + (mul_on ? (mul_r[0] ? {1'b0, mul_b} : {(BW+1){1'b0}}) : {{BW{1'b0}}, 1'b1});
     /* verilator lint_on UNUSEDSIGNAL */
     // rx + 1: the next variable (sample) or the end of rx's range (VALUES[2x + 2])
-    wire [VW:0]   rx1 = rx + {{VW{1'b0}}, state == S_RG1 || state == S_SAMP2};
-    wire          o_left = o < oe;
+    wire [VW:0]   rx1 = rx + {{VW{1'b0}}, state == S_RG1 || state == S_NEXTV};
+    wire          o_left = o < oe && o < nl;       // an occurrence range, clamped to num_literals
     // clause state on pm_q
     wire          cs_sat = pm_q[SW-1];
     wire [8:0]    cs_nt = pm_q[8:0];
@@ -334,10 +337,10 @@ module search_lite #(
 
     // ---------------------------------------------------------------- memory ports
     always @(*) begin
-        // lo: literals (recount, eval) or occurrences
+        // lo: literals (eval) or occurrences
         lo_we = w_li || w_oc;
         lo_wd = low(s_wr_data[31], w_oc ? lxc(s_wr_data[CW-1:0]) : lxv(s_wr_data[8 +: VW]));
-        lo_a = (state == S_LIT || state == S_EV0) ? {1'b0, lp} : {1'b1, o[LW-1:0]};
+        lo_a = state == S_EV0 ? {1'b0, lp} : {1'b1, o[LW-1:0]};
         if (ld_own) lo_a = {1'b0, ld_li_addr};
         if (lo_we) lo_a = {w_oc, wa[LW-1:0]};
 
@@ -346,12 +349,16 @@ module search_lite #(
         pm_wd = cs_word(1'b0, nwc(ucount[CW-1:0]));
         pm_a = pma(R_CS, rc(cc[CW-1:0]));
         case (state)
-            S_CL: pm_a = pma(R_CL, rc(cc[CW-1:0]));
-            S_CLW: begin
-                pm_we = 1'b1;
-                if (nt != 9'd0) pm_wd = cs_word(1'b1, nw9(nt));
+            S_CLR0: begin                                          // cs[c] = {0, c}
+                pm_we = cc[CW:0] < nc;
+                pm_wd = mwc(cc[CW-1:0]);
             end
-            S_CLU, S_APP: begin
+            S_CLR1: begin                                          // list[c] = c
+                pm_we = 1'b1;
+                pm_a = pma(R_UL, rc(cc[CW-1:0]));
+                pm_wd = mwc(cc[CW-1:0]);
+            end
+            S_APP: begin
                 pm_we = 1'b1;
                 pm_a = pma(R_UL, rc(ucount[CW-1:0]));
                 pm_wd = mwc(cc[CW-1:0]);
@@ -361,7 +368,8 @@ module search_lite #(
             S_RG0, S_RG1: pm_a = pma(R_VS, rv2(rx1));
             S_EVW, S_AC: pm_a = pma(R_CS, rc(lo_c));
             S_AU:
-                if (cs_sat && (au_up || cs_nt != 9'd1)) begin
+                if (init && !au_up) ;                              // restart: true literals only
+                else if (cs_sat && (au_up || cs_nt != 9'd1)) begin
                     pm_we = 1'b1;
                     pm_wd = cs_word(1'b1, nw9(cs_nt + {{8{!au_up}}, 1'b1}));
                 end else if (cs_sat) pm_we = 1'b1;                 // 1 -> 0: {0, count}
@@ -390,11 +398,11 @@ module search_lite #(
             pm_wd = mwl(s_wr_data[LW:0]);
         end
 
-        ln_ra = ld_own ? ld_cl_addr : state == S_PICK3 ? pm_q[CW-1:0] : cc[CW-1:0];
+        ln_ra = ld_own ? ld_cl_addr : pm_q[CW-1:0];
 
-        val_ra = pz ? dbg_addr[VW-1:0] : state == S_LIT ? lo_x : sol_rd_var;
-        val_we = state == S_SAMP2 || (state == S_RG0 && ap);
-        val_wd = state == S_SAMP2 ? pr_q != 8'd0 && (!ok0 || $signed(score) > $signed(s0)) : rb;
+        val_ra = pz ? dbg_addr[VW-1:0] : sol_rd_var;
+        val_we = state == S_RG0 && ap;
+        val_wd = rb;
         pr_ra = slot(rx[VW-1:0], state == S_SAMP0 ? 1'b0 : state == S_SAMP1 ? 1'b1 : rb);
     end
 
@@ -461,20 +469,18 @@ module search_lite #(
     // sizes, clamped: an over-range size is the flip-flops' reset to 0 below a set top bit
     wire v_over = cfg_num_vars[31:VW] != 0;
     wire c_over = cfg_num_clauses[31:CW] != 0;
+    wire l_over = cfg_num_literals[31:LW] != 0;
     always @(posedge clk)
         if (start) begin
             nv <= {v_over, v_over ? {VW{1'b0}} : cfg_num_vars[VW-1:0]};
             nc <= {c_over, c_over ? {CW{1'b0}} : cfg_num_clauses[CW-1:0]};
+            nl <= {l_over, l_over ? {LW{1'b0}} : cfg_num_literals[LW-1:0]};
             budget <= s_cmd_flip_budget;
             noise <= s_cmd_noise;
         end
 
     // ---------------------------------------------------------------- the state machine
     always @(posedge clk) begin
-        if (state != S_IDLE) rng <= rng_next;
-        q1 <= 1'b0;
-        q2 <= q1;
-        q2neg <= lo_neg;
         e1 <= 1'b0;
         e2 <= e1;
         e2neg <= lo_neg;
@@ -485,9 +491,19 @@ module search_lite #(
                 rx <= {(VW+1){1'b0}};
                 cc <= {BW{1'b0}};
                 ucount <= {(CW+1){1'b0}};
-                state <= nv == {(VW+1){1'b0}} ? S_CL : S_SAMP0;
+                ap <= 1'b1;
+                init <= 1'b1;
+                state <= S_CLR0;
             end
-            // sample: prior[2x] read in S_SAMP0, prior[2x + 1] in S_SAMP1; val[x] written in S_SAMP2
+            // every clause unsatisfied, listed in order
+            S_CLR0: state <= cc[CW:0] < nc ? S_CLR1 : nv == {(VW+1){1'b0}} ? S_SETTLE : S_SAMP0;
+            S_CLR1: begin
+                cc <= cc_sum[BW-1:0];
+                ucount <= ucount + 1'b1;
+                state <= S_CLR0;
+            end
+            // sample: prior[2x] read in S_SAMP0, prior[2x + 1] in S_SAMP1; val[x] written in S_RG0,
+            // then x's occurrences walked (true literals only), S_NEXTV the next variable
             S_SAMP0: state <= S_SAMP1;
             S_SAMP1: begin
                 s0 <= score;
@@ -495,41 +511,18 @@ module search_lite #(
                 state <= S_SAMP2;
             end
             S_SAMP2: begin
+                rb <= pr_q != 8'd0 && (!ok0 || $signed(score) > $signed(s0));
+                state <= S_RG0;
+            end
+            S_NEXTV: begin
                 rx <= rx1;
-                state <= rx1 < nv ? S_SAMP0 : S_CL;
-            end
-            // recount: clause cc's start and length, its literals, its state, the list
-            S_CL: state <= cc[CW:0] < nc ? S_CL2 : S_SETTLE;
-            S_CL2: begin
-                lp <= pm_q[LW-1:0];
-                rem <= ln_q;
-                nt <= 9'd0;
-                rdone <= 1'b0;
-                state <= S_LIT;
-            end
-            S_LIT: begin
-                if (!rdone) begin
-                    q1 <= 1'b1;
-                    lp <= lp + 1'b1;
-                    rem <= rem - 8'd1;
-                    if (rem == 8'd0) rdone <= 1'b1;
-                end
-                if (q2) nt <= nt + {8'd0, val_q ^ q2neg};
-                if (rdone && !q1 && !q2) state <= S_CLW;
-            end
-            S_CLW:
-                if (nt == 9'd0) state <= S_CLU;
-                else begin
-                    cc <= cc_sum[BW-1:0];
-                    state <= S_CL;
-                end
-            S_CLU: begin
-                ucount <= ucount + 1'b1;
-                cc <= cc_sum[BW-1:0];
-                state <= S_CL;
+                state <= rx1 < nv ? S_SAMP0 : S_SETTLE;
             end
             // after a recount or a flip
-            S_SETTLE: state <= dbg_step ? S_PAUSE : S_CHECK;
+            S_SETTLE: begin
+                init <= 1'b0;
+                state <= dbg_step ? S_PAUSE : S_CHECK;
+            end
             S_PAUSE:
                 if (dbg_go[0] || !dbg_step) state <= S_CHECK;
             S_CHECK:
@@ -651,7 +644,7 @@ module search_lite #(
             // the list
             S_AO: begin                            // the first occurrence
                 if (o_left) o <= o + 1'b1;
-                state <= o_left ? S_AC : S_SETTLE;
+                state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             S_AC: begin
                 cc <= {{(BW-CW){1'b0}}, lo_c};
@@ -663,15 +656,15 @@ module search_lite #(
                     pos_r <= pm_q[CW-1:0];         // 0 -> 1: swap-remove, the tail read next
                     ucount <= ucount - 1'b1;
                     state <= S_RM0;
-                end else if (!au_up && cs_sat && cs_nt == 9'd1) state <= S_APP;   // 1 -> 0
+                end else if (!init && !au_up && cs_sat && cs_nt == 9'd1) state <= S_APP;   // 1 -> 0
                 else begin
                     if (o_left) o <= o + 1'b1;
-                    state <= o_left ? S_AC : S_SETTLE;
+                    state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
                 end
             S_APP: begin
                 ucount <= ucount + 1'b1;
                 if (o_left) o <= o + 1'b1;
-                state <= o_left ? S_AC : S_SETTLE;
+                state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             S_RM0: state <= S_RM1;
             S_RM1: state <= S_RM2;
@@ -681,7 +674,7 @@ module search_lite #(
             end
             S_RM3: begin
                 if (o_left) o <= o + 1'b1;
-                state <= o_left ? S_AC : S_SETTLE;
+                state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             default: state <= S_IDLE;
         endcase
@@ -692,7 +685,6 @@ module search_lite #(
             m_sol_valid <= 1'b0;
             dbg_paused[0] <= 1'b0;
             state <= s_cmd_stop ? S_IDLE : S_RESTART;
-            if (!s_cmd_stop) rng <= s_cmd_seed == 32'd0 ? 32'h2545F491 : s_cmd_seed;
         end
         searching <= state != S_IDLE;
         if (cmd_fire) searching <= !s_cmd_stop;
@@ -701,7 +693,6 @@ module search_lite #(
             searching <= 1'b0;
             m_sol_valid <= 1'b0;
             dbg_paused <= 1'b0;
-            rng <= 32'h2545F491;
         end
     end
 endmodule
