@@ -10,53 +10,57 @@
 // literal on x, with its sign; a clause has at most one literal per variable, so the break
 // counted from the occurrence list is exact. search_loader (BOOLEANS_ONLY) refuses other tables;
 // on garbage the core never hangs and never indexes out of range (sizes clamped to MAX_*,
-// occurrence ranges clamped to num_literals, clause lengths at most 256, addresses masked).
+// occurrence walks stopped at num_literals, clause lengths at most 256, addresses masked).
 //
-// What it stores (the tables as this core keeps them):
-//   lo   (2 * MAX_LITERALS words {neg, index}): LITERALS at 0 + l as {neg, var} (value 1 is
-//        implied), OCCURRENCES at MAX_LITERALS + l as {neg, clause}. One single-port RAM: on
-//        the UP5K one SB_SPRAM256KA at the board's capacities (ram_style "huge").
-//   pm   (4 regions of 2^max(CW, VW) words, single port, also "huge"): 0 CLAUSES literal_start,
-//        1 clause state cs[c], 2 the unsatisfied list, 3 VALUES[2x + 1] (the start of x's
-//        occurrences; its end is VALUES[2x + 3] = VALUES[2x + 2], slot 2x + 2 being empty, or
-//        num_literals for the last variable). VARS words and even VALUES words are not stored.
-//   cl_len (MAX_CLAUSES bytes, block RAM): CLAUSES length - 1.
-//   val (MAX_VARS bits), prior (MAX_VALUES bytes), the Gumbel ROM (search_gumbel): block RAM.
-// Clause state cs[c] = {sat, payload}: sat = 1: payload = ntrue (>= 1); sat = 0: ntrue = 0 and
-// payload = the clause's position in the unsatisfied list.
+// What it stores (the tables as this core keeps them; at the board's capacities, 512 / 1024 /
+// 2048 / 8192, two SB_SPRAM256KA and 8 EBR):
+//   lo   (2 * MAX_LITERALS words {neg, index}, single port, ram_style "huge": one SPRAM):
+//        LITERALS at l as {neg, var} (value 1 implied), OCCURRENCES at MAX_LITERALS + l as
+//        {neg, clause}.
+//   pm   (4 regions of 2^max(CW, PW + 1) words, single port, "huge": one SPRAM): 0 CLAUSES
+//        literal_start, 1 the clause states cs[c], 2 the unsatisfied list, 3 VALUES (word p at
+//        p; x's occurrences are VALUES[2x] .. VALUES[2x + 2], slot 2x being empty). VARS words
+//        are not stored.
+//   cl_len (MAX_CLAUSES bytes: CLAUSES length - 1), val (MAX_VARS bits), prior (MAX_VALUES
+//        bytes), the Gumbel ROM (search_gumbel): block RAM.
+// cs[c] = {sat, payload}: sat = 1: payload = ntrue (>= 1); sat = 0: ntrue = 0 and payload = the
+// clause's position in the unsatisfied list. A write leaves a single-port RAM's output as it was
+// (SPRAM "no_change"); the removal below relies on it.
 //
 // Ports: as search_core (its header), with CHAINS = 1. Differences, all within its contract:
 //   ld_va_q       synthesised from the address: {size - 1 = 1, value_base = 2 * ld_va_addr}
 //                 (VARS writes are dropped); ld_li_q = {neg, var, value 1} (a stored value other
 //                 than 1, garbage only, reads back as 1); ld_cl_q as stored.
-//   dbg_*         one chain: dbg_chain is ignored. Pauses (dbg_step) after every restart (sample
-//                 and recount) and every flip, before the solution / budget check and the next
-//                 pick (the pick, scoring and move of a flip all follow the pause). Reads only
-//                 while paused: dbg_sel 0 val, 3 ntrue, 5 unsat list entry, 6 unsat position
-//                 (meaningful for listed clauses), 7 registers (as search_core: 0 unsat count, 1
-//                 clause picked, 2 move variable, 3 old value, 4 new value, 5 break, 6 kind, 7
-//                 flips since the restart, 8 cycles since the restart, 9 restarts, 10 flips, 11
-//                 st_unsat); dbg_sel 1, 2, 4 (brk_all, brk_ne, crit) read 0: nothing is cached.
-//                 Every debug path is gated by dbg_step, so with the inputs tied to 0 (as
-//                 search_engine ties them) synthesis removes it.
+//   dbg_*         one chain: dbg_chain is ignored. Pauses (dbg_step) after every restart and
+//                 every flip, before the solution / budget check and the next pick (a flip's
+//                 pick, scoring and move all follow the pause). Reads only while paused:
+//                 dbg_sel 0 val, 3 ntrue, 5 unsat list entry, 6 unsat position (meaningful for
+//                 listed clauses), 7 registers (as search_core: 0 unsat count, 1 clause picked, 2
+//                 move variable, 3 old value, 4 new value, 5 break, 6 kind, 7 flips since the
+//                 restart, 8 cycles since the restart, 9 restarts, 10 flips, 11 st_unsat);
+//                 dbg_sel 1, 2, 4 (brk_all, brk_ne, crit) read 0: nothing is cached. Every
+//                 debug path is gated by dbg_step, so with the inputs tied to 0 (search_engine)
+//                 synthesis removes it.
 //   cfg_num_values is not used (num_values = 2 * num_vars).
 //
-// The walk (per flip): the pick (index = r16 * count >> 16, a 16-cycle shift-add multiply), the
-// clause's start and length; with probability noise / 256 (rng[23:16] < noise, drawn at the
-// pick) the walk literal r16 * length >> 16 (another 16 cycles, only then). Per literal
-// (x, neg): it is false (the clause is unsatisfied), so the move is x := !neg; it is a
-// candidate when x < num_vars and prior[2x + !neg] != 0; its break is the number of clauses of
-// x's occurrence list with ntrue 1 whose literal on x is true now (pipelined: one occurrence a
-// cycle). The first candidate with break 0 is taken at once (a freebie, kind 1: the remaining
-// literals are not scored); otherwise the walk move if drawn and a candidate (kind 2), else the
-// least break, ties to the least key (rng[7:0] when the candidate was scored; equal keys: the
-// earlier literal; kind 3); no candidate: no move (kind 0, still a flip). The move writes val
-// and walks x's occurrences (two cycles each; a clause leaving or joining the unsatisfied list
-// two to four more). Restart: every variable by Gumbel-max over its two slots' prior bytes
-// (search_gumbel; prior 0 never; ties and no nonzero byte: value 0), two cycles a variable;
-// then every clause recounted (about length + 6 cycles each) and the list rebuilt in clause
-// order. Cycles per flip on random 3-SAT 250/1065: about 100 (test/search-tb.test.ts prints it).
-// PRNG, counters, stop (idle on the next cycle), m_sol_* and s_cmd_*: as search_core.
+// A flip: the pick (index = r16 * count >> 16, a 16-cycle shift-add multiply), the clause's
+// start and length; with probability noise / 256 (rng[23:16] < noise, drawn at the pick) the
+// walk literal (r16 * length >> 16, counted from the clause's last literal; 16 more cycles, only
+// then). Per literal (x, neg), which is false (the clause is unsatisfied): the move x := !neg,
+// a candidate when prior[2x + !neg] != 0; its break is the number of clauses on x's occurrence
+// list with ntrue 1 whose literal on x is true now (one occurrence a cycle). The first
+// candidate with break 0 is taken at once (a freebie, kind 1; the other literals are not
+// scored); else the walk move if drawn and a candidate (kind 2); else the least break (kind 3),
+// a tie replacing the earlier candidate when rng[0] is 1; no candidate: no move (kind 0, still a
+// flip). The move writes val and walks x's occurrences: two cycles each, four more for a clause
+// leaving the unsatisfied list (swap-remove: the tail takes its place), one for one joining it
+// (appended). Cycles per flip on random 3-SAT 250/1065: about 135 (test/search-tb.test.ts).
+// A restart: every clause unsatisfied and listed in order (two cycles a clause); then per
+// variable the Gumbel-max draw over its two slots' prior bytes (search_gumbel; prior 0 never;
+// ties and no nonzero byte: value 0) and a walk of its occurrences that adds its true literals
+// (the move's walk, true literals only); so the list ends in the order the removals leave.
+// PRNG (xorshift32 stepped every cycle while searching, seed 0 -> 0x2545F491), counters, stop
+// (idle on the next cycle), m_sol_* and s_cmd_*: as search_core.
 `default_nettype none
 
 module search_lite #(
