@@ -224,10 +224,10 @@ module search_lite #(
     reg  [LW:0]   o, oe;         // occurrence range
     reg           e1, e2, e2neg;
     reg  [CW:0]   brk;           // a break: at most the clauses
-    reg           bb_v, wb_v, fb;
-    reg  [CW:0]   bb_brk, wb_brk;
-    reg  [VW-1:0] bb_x, wb_x;
-    reg           bb_b, wb_b;
+    reg           bb_v, wl, fb;  // a move kept; it is the walk literal's; it is a freebie
+    reg  [CW:0]   bb_brk;
+    reg  [VW-1:0] bb_x;
+    reg           bb_b;
     reg  [CW-1:0] pos_r;
     reg           ac_neg;
     reg  [CW-1:0] mv_clause;
@@ -254,9 +254,12 @@ module search_lite #(
     wire [VW-1:0] lo_x = lo_q[VW-1:0];
     wire          au_up = rb ^ ac_neg;                   // the occurrence's literal becomes true
     // least break; a tie replaces the earlier candidate on a coin (rng[0])
-    wire          cand_better = !bb_v || brk < bb_brk || (brk == bb_brk && rng[0]);
-    wire          dec_walk = draw && wb_v && !fb;
-    wire [1:0]    dec_kind = !bb_v ? 2'd0 : fb ? 2'd1 : dec_walk ? 2'd2 : 2'd3;
+    wire          cand_better = !bb_v || brk < bb_brk || (brk == bb_brk && rng[0]);   // ties: a coin
+    // The move kept: a freebie always; the walk literal (when drawn) from then on; else the least
+    // break so far
+    wire          walk_here = draw && rem == cc[7:0];   // the walk literal, counted from the end
+    wire          cand_take = walk_here || brk == {(CW+1){1'b0}} || (!wl && cand_better);
+    wire [1:0]    dec_kind = !bb_v ? 2'd0 : fb ? 2'd1 : wl ? 2'd2 : 2'd3;
 
     function automatic [MW-1:0] cs_word(input sat, input [NW-1:0] payload);
         cs_word = {MW{1'b0}};
@@ -565,7 +568,7 @@ module search_lite #(
                 lp <= pm_q[LW-1:0];
                 rem <= ln_q;
                 bb_v <= 1'b0;
-                wb_v <= 1'b0;
+                wl <= 1'b0;
                 fb <= 1'b0;
                 ap <= 1'b0;
                 if (draw) begin                    // the walk literal: r16 * length >> 16
@@ -611,18 +614,13 @@ module search_lite #(
                 if (!o_left && !e1 && !e2) state <= S_EVD;
             end
             S_EVD: begin                           // the candidate x := rb with break brk
-                if (cand_better) begin
+                if (cand_take) begin
                     bb_v <= 1'b1;
                     bb_brk <= brk;
                     bb_x <= rx[VW-1:0];
                     bb_b <= rb;
                 end
-                if (draw && rem == cc[7:0]) begin     // the walk literal, counted from the end
-                    wb_v <= 1'b1;
-                    wb_brk <= brk;
-                    wb_x <= rx[VW-1:0];
-                    wb_b <= rb;
-                end
+                if (walk_here) wl <= 1'b1;
                 if (brk == {(CW+1){1'b0}}) begin
                     fb <= 1'b1;
                     state <= S_DEC;
@@ -636,11 +634,11 @@ module search_lite #(
             S_DEC: begin                           // the move; its range next (val written in S_RG0)
                 mv_kind <= dec_kind;
                 mv_clause <= pk_clause;
-                mv_x <= dec_walk ? wb_x : bb_x;
-                mv_b <= dec_walk ? wb_b : bb_b;
-                mv_brk <= dec_walk ? wb_brk : bb_brk;
-                rx <= {1'b0, dec_walk ? wb_x : bb_x};
-                rb <= dec_walk ? wb_b : bb_b;
+                mv_x <= bb_x;
+                mv_b <= bb_b;
+                mv_brk <= bb_brk;
+                rx <= {1'b0, bb_x};
+                rb <= bb_b;
                 ap <= 1'b1;
                 state <= bb_v ? S_RG0 : S_SETTLE;
             end
