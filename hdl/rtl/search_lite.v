@@ -24,8 +24,8 @@
 //   cl_len (MAX_CLAUSES bytes: CLAUSES length - 1), val (MAX_VARS bits), prior (MAX_VALUES
 //        bytes), the Gumbel ROM (search_gumbel): block RAM.
 // cs[c] = {sat, payload}: sat = 1: payload = ntrue (>= 1); sat = 0: ntrue = 0 and payload = the
-// clause's position in the unsatisfied list. A write leaves a single-port RAM's output as it was
-// (SPRAM "no_change"); the removal below relies on it.
+// clause's position in the unsatisfied list. Nothing uses a single-port RAM's output after a
+// write to it (SB_SPRAM256KA's model leaves it undefined; so does this file's, in simulation).
 //
 // Ports: as search_core (its header), with CHAINS = 1. Differences, all within its contract:
 //   ld_va_q       synthesised from the address: {size - 1 = 1, value_base = 2 * ld_va_addr}
@@ -228,7 +228,7 @@ module search_lite #(
     reg  [CW:0]   bb_brk;
     reg  [VW-1:0] bb_x;
     reg           bb_b;
-    reg  [CW-1:0] pos_r;
+    reg  [CW-1:0] pos_r, tail;
     reg           ac_neg;
     reg  [CW-1:0] mv_clause;
     reg  [VW-1:0] mv_x;
@@ -322,6 +322,11 @@ module search_lite #(
         else lo_q <= lo[lo_a];
         if (pm_we) pm[pm_a] <= pm_wd;
         else pm_q <= pm[pm_a];
+`ifndef SYNTHESIS
+        // SB_SPRAM256KA's model leaves DATAOUT undefined after a write: nothing may rely on it
+        if (lo_we) lo_q <= {OW{1'bx}};
+        if (pm_we) pm_q <= {MW{1'bx}};
+`endif
         ln_q <= cl_len[ln_ra];
         if (val_we) val[rx[VW-1:0]] <= val_wd;
         val_q <= val[val_ra];
@@ -390,10 +395,10 @@ module search_lite #(
                 pm_we = 1'b1;
                 pm_wd = cs_word(1'b1, nw9(9'd1));
             end
-            S_RM3: begin                                           // pm_q still the tail (writes hold it)
+            S_RM3: begin                                           // the tail at pos_r
                 pm_we = 1'b1;
                 pm_a = pma(R_UL, rc(cc[CW-1:0]));
-                pm_wd = mwc(pm_q[CW-1:0]);
+                pm_wd = mwc(tail);
             end
             default: ;
         endcase
@@ -669,7 +674,10 @@ module search_lite #(
                 state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             S_RM0: state <= S_RM1;
-            S_RM1: state <= S_RM2;
+            S_RM1: begin
+                tail <= pm_q[CW-1:0];
+                state <= S_RM2;
+            end
             S_RM2: begin
                 cc <= {{(BW-CW){1'b0}}, pos_r};
                 state <= S_RM3;
