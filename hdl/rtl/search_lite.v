@@ -10,53 +10,57 @@
 // literal on x, with its sign; a clause has at most one literal per variable, so the break
 // counted from the occurrence list is exact. search_loader (BOOLEANS_ONLY) refuses other tables;
 // on garbage the core never hangs and never indexes out of range (sizes clamped to MAX_*,
-// occurrence ranges clamped to num_literals, clause lengths at most 256, addresses masked).
+// occurrence walks stopped at num_literals, clause lengths at most 256, addresses masked).
 //
-// What it stores (the tables as this core keeps them):
-//   lo   (2 * MAX_LITERALS words {neg, index}): LITERALS at 0 + l as {neg, var} (value 1 is
-//        implied), OCCURRENCES at MAX_LITERALS + l as {neg, clause}. One single-port RAM: on
-//        the UP5K one SB_SPRAM256KA at the board's capacities (ram_style "huge").
-//   pm   (4 regions of 2^max(CW, VW) words, single port, also "huge"): 0 CLAUSES literal_start,
-//        1 clause state cs[c], 2 the unsatisfied list, 3 VALUES[2x + 1] (the start of x's
-//        occurrences; its end is VALUES[2x + 3] = VALUES[2x + 2], slot 2x + 2 being empty, or
-//        num_literals for the last variable). VARS words and even VALUES words are not stored.
-//   cl_len (MAX_CLAUSES bytes, block RAM): CLAUSES length - 1.
-//   val (MAX_VARS bits), prior (MAX_VALUES bytes), the Gumbel ROM (search_gumbel): block RAM.
-// Clause state cs[c] = {sat, payload}: sat = 1: payload = ntrue (>= 1); sat = 0: ntrue = 0 and
-// payload = the clause's position in the unsatisfied list.
+// What it stores (the tables as this core keeps them; at the board's capacities, 512 / 1024 /
+// 2048 / 8192, two SB_SPRAM256KA and 8 EBR):
+//   lo   (2 * MAX_LITERALS words {neg, index}, single port, ram_style "huge": one SPRAM):
+//        LITERALS at l as {neg, var} (value 1 implied), OCCURRENCES at MAX_LITERALS + l as
+//        {neg, clause}.
+//   pm   (4 regions of 2^max(CW, PW + 1) words, single port, "huge": one SPRAM): 0 CLAUSES
+//        literal_start, 1 the clause states cs[c], 2 the unsatisfied list, 3 VALUES (word p at
+//        p; x's occurrences are VALUES[2x] .. VALUES[2x + 2], slot 2x being empty). VARS words
+//        are not stored.
+//   cl_len (MAX_CLAUSES bytes: CLAUSES length - 1), val (MAX_VARS bits), prior (MAX_VALUES
+//        bytes), the Gumbel ROM (search_gumbel): block RAM.
+// cs[c] = {sat, payload}: sat = 1: payload = ntrue (>= 1); sat = 0: ntrue = 0 and payload = the
+// clause's position in the unsatisfied list. Nothing uses a single-port RAM's output after a
+// write to it (SB_SPRAM256KA's model leaves it undefined; so does this file's, in simulation).
 //
 // Ports: as search_core (its header), with CHAINS = 1. Differences, all within its contract:
 //   ld_va_q       synthesised from the address: {size - 1 = 1, value_base = 2 * ld_va_addr}
 //                 (VARS writes are dropped); ld_li_q = {neg, var, value 1} (a stored value other
 //                 than 1, garbage only, reads back as 1); ld_cl_q as stored.
-//   dbg_*         one chain: dbg_chain is ignored. Pauses (dbg_step) after every restart (sample
-//                 and recount) and every flip, before the solution / budget check and the next
-//                 pick (the pick, scoring and move of a flip all follow the pause). Reads only
-//                 while paused: dbg_sel 0 val, 3 ntrue, 5 unsat list entry, 6 unsat position
-//                 (meaningful for listed clauses), 7 registers (as search_core: 0 unsat count, 1
-//                 clause picked, 2 move variable, 3 old value, 4 new value, 5 break, 6 kind, 7
-//                 flips since the restart, 8 cycles since the restart, 9 restarts, 10 flips, 11
-//                 st_unsat); dbg_sel 1, 2, 4 (brk_all, brk_ne, crit) read 0: nothing is cached.
-//                 Every debug path is gated by dbg_step, so with the inputs tied to 0 (as
-//                 search_engine ties them) synthesis removes it.
+//   dbg_*         one chain: dbg_chain is ignored. Pauses (dbg_step) after every restart and
+//                 every flip, before the solution / budget check and the next pick (a flip's
+//                 pick, scoring and move all follow the pause). Reads only while paused:
+//                 dbg_sel 0 val, 3 ntrue, 5 unsat list entry, 6 unsat position (meaningful for
+//                 listed clauses), 7 registers (as search_core: 0 unsat count, 1 clause picked, 2
+//                 move variable, 3 old value, 4 new value, 5 break, 6 kind, 7 flips since the
+//                 restart, 8 cycles since the restart, 9 restarts, 10 flips, 11 st_unsat);
+//                 dbg_sel 1, 2, 4 (brk_all, brk_ne, crit) read 0: nothing is cached. Every
+//                 debug path is gated by dbg_step, so with the inputs tied to 0 (search_engine)
+//                 synthesis removes it.
 //   cfg_num_values is not used (num_values = 2 * num_vars).
 //
-// The walk (per flip): the pick (index = r16 * count >> 16, a 16-cycle shift-add multiply), the
-// clause's start and length; with probability noise / 256 (rng[23:16] < noise, drawn at the
-// pick) the walk literal r16 * length >> 16 (another 16 cycles, only then). Per literal
-// (x, neg): it is false (the clause is unsatisfied), so the move is x := !neg; it is a
-// candidate when x < num_vars and prior[2x + !neg] != 0; its break is the number of clauses of
-// x's occurrence list with ntrue 1 whose literal on x is true now (pipelined: one occurrence a
-// cycle). The first candidate with break 0 is taken at once (a freebie, kind 1: the remaining
-// literals are not scored); otherwise the walk move if drawn and a candidate (kind 2), else the
-// least break, ties to the least key (rng[7:0] when the candidate was scored; equal keys: the
-// earlier literal; kind 3); no candidate: no move (kind 0, still a flip). The move writes val
-// and walks x's occurrences (two cycles each; a clause leaving or joining the unsatisfied list
-// two to four more). Restart: every variable by Gumbel-max over its two slots' prior bytes
-// (search_gumbel; prior 0 never; ties and no nonzero byte: value 0), two cycles a variable;
-// then every clause recounted (about length + 6 cycles each) and the list rebuilt in clause
-// order. Cycles per flip on random 3-SAT 250/1065: about 100 (test/search-tb.test.ts prints it).
-// PRNG, counters, stop (idle on the next cycle), m_sol_* and s_cmd_*: as search_core.
+// A flip: the pick (index = r16 * count >> 16, a 16-cycle shift-add multiply), the clause's
+// start and length; with probability noise / 256 (rng[23:16] < noise, drawn at the pick) the
+// walk literal (r16 * length >> 16, counted from the clause's last literal; 16 more cycles, only
+// then). Per literal (x, neg), which is false (the clause is unsatisfied): the move x := !neg,
+// a candidate when prior[2x + !neg] != 0; its break is the number of clauses on x's occurrence
+// list with ntrue 1 whose literal on x is true now (one occurrence a cycle). The first
+// candidate with break 0 is taken at once (a freebie, kind 1; the other literals are not
+// scored); else the walk move if drawn and a candidate (kind 2); else the least break (kind 3),
+// a tie replacing the earlier candidate when rng[0] is 1; no candidate: no move (kind 0, still a
+// flip). The move writes val and walks x's occurrences: two cycles each, four more for a clause
+// leaving the unsatisfied list (swap-remove: the tail takes its place), one for one joining it
+// (appended). Cycles per flip on random 3-SAT 250/1065: about 135 (test/search-tb.test.ts).
+// A restart: every clause unsatisfied and listed in order (two cycles a clause); then per
+// variable the Gumbel-max draw over its two slots' prior bytes (search_gumbel; prior 0 never;
+// ties and no nonzero byte: value 0) and a walk of its occurrences that adds its true literals
+// (the move's walk, true literals only); so the list ends in the order the removals leave.
+// PRNG (xorshift32 stepped every cycle while searching, seed 0 -> 0x2545F491), counters, stop
+// (idle on the next cycle), m_sol_* and s_cmd_*: as search_core.
 `default_nettype none
 
 module search_lite #(
@@ -73,9 +77,7 @@ module search_lite #(
     input  wire [31:0]                   cfg_num_values,     // 2 * num_vars: not needed
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [31:0]                   cfg_num_clauses,
-    /* verilator lint_off UNUSEDSIGNAL */
-    input  wire [31:0]                   cfg_num_literals,   // occurrence ranges are not clamped
-    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire [31:0]                   cfg_num_literals,
     input  wire                          s_wr_valid,
     output reg                           s_wr_ready,
     input  wire [2:0]                    s_wr_section,
@@ -145,7 +147,7 @@ module search_lite #(
 
     // ---------------------------------------------------------------- state
     localparam [5:0] S_IDLE = 6'd0, S_RESTART = 6'd1, S_SAMP0 = 6'd2, S_SAMP1 = 6'd3, S_SAMP2 = 6'd4,
-                     S_CL = 6'd5, S_CL2 = 6'd6, S_LIT = 6'd7, S_CLW = 6'd8, S_CLU = 6'd9,
+                     S_CLR0 = 6'd5, S_CLR1 = 6'd6, S_NEXTV = 6'd7,
                      S_SETTLE = 6'd10, S_PAUSE = 6'd11, S_CHECK = 6'd12, S_SOL = 6'd13, S_MUL = 6'd14,
                      S_PICK2 = 6'd15, S_PICK3 = 6'd16, S_PICK4 = 6'd17, S_EV0 = 6'd18, S_EV1 = 6'd19,
                      S_RG0 = 6'd20, S_RG1 = 6'd21, S_RG2 = 6'd22, S_EVW = 6'd23, S_EVD = 6'd24,
@@ -157,6 +159,7 @@ module search_lite #(
 
     reg [VW:0]  nv;              // sizes of this search, clamped
     reg [CW:0]  nc;
+    reg [LW:0]  nl;
     reg [31:0]  budget;
     reg [7:0]   noise;
     reg [31:0]  rflips, rcycles;
@@ -180,6 +183,11 @@ module search_lite #(
     wire [31:0] rng_a = rng ^ (rng << 13);
     wire [31:0] rng_b = rng_a ^ (rng_a >> 17);
     wire [31:0] rng_next = rng_b ^ (rng_b << 5);
+    wire        seed_zero = s_cmd_seed == 32'd0;
+    // loaded at a start (no reset needed: it steps only while searching)
+    always @(posedge clk)
+        if (start) rng <= s_cmd_seed | (seed_zero ? 32'h2545F491 : 32'd0);
+        else if (state != S_IDLE) rng <= rng_next;
     wire [7:0]  g_q;
     search_gumbel gumbel (.clk(clk), .idx(rng[31:24]), .q(g_q));
 
@@ -202,8 +210,7 @@ module search_lite #(
     reg  [BW-1:0] cc;            // recount: the clause; pick: the product; apply: the clause
     reg  [LW-1:0] lp;            // the next literal
     reg  [7:0]    rem;           // literals after it
-    reg  [8:0]    nt;            // recount: true literals so far
-    reg           rdone, q1, q2, q2neg;
+    reg           init;          // restart: the walks add each variable's true literals
     reg  [9:0]    s0;            // sample: slot 0's score
     reg           ok0;
     reg  [15:0]   mul_r;         // shift-add multiply: cc = mul_r * mul_b >> 16
@@ -217,11 +224,11 @@ module search_lite #(
     reg  [LW:0]   o, oe;         // occurrence range
     reg           e1, e2, e2neg;
     reg  [CW:0]   brk;           // a break: at most the clauses
-    reg           bb_v, wb_v, fb;
-    reg  [CW:0]   bb_brk, wb_brk;
-    reg  [VW-1:0] bb_x, wb_x;
-    reg           bb_b, wb_b;
-    reg  [CW-1:0] pos_r;
+    reg           bb_v, wl, fb;  // a move kept; it is the walk literal's; it is a freebie
+    reg  [CW:0]   bb_brk;
+    reg  [VW-1:0] bb_x;
+    reg           bb_b;
+    reg  [CW-1:0] pos_r, tail;
     reg           ac_neg;
     reg  [CW-1:0] mv_clause;
     reg  [VW-1:0] mv_x;
@@ -237,8 +244,8 @@ module search_lite #(
     wire [BW:0]   cc_sum = {1'b0, cc} + (mul_on ? (mul_r[0] ? {1'b0, mul_b} : {(BW+1){1'b0}}) : {{BW{1'b0}}, 1'b1});
     /* verilator lint_on UNUSEDSIGNAL */
     // rx + 1: the next variable (sample) or the end of rx's range (VALUES[2x + 2])
-    wire [VW:0]   rx1 = rx + {{VW{1'b0}}, state == S_RG1 || state == S_SAMP2};
-    wire          o_left = o < oe;
+    wire [VW:0]   rx1 = rx + {{VW{1'b0}}, state == S_RG1 || state == S_NEXTV};
+    wire          o_left = o < oe && o < nl;       // an occurrence range, clamped to num_literals
     // clause state on pm_q
     wire          cs_sat = pm_q[SW-1];
     wire [8:0]    cs_nt = pm_q[8:0];
@@ -247,9 +254,12 @@ module search_lite #(
     wire [VW-1:0] lo_x = lo_q[VW-1:0];
     wire          au_up = rb ^ ac_neg;                   // the occurrence's literal becomes true
     // least break; a tie replaces the earlier candidate on a coin (rng[0])
-    wire          cand_better = !bb_v || brk < bb_brk || (brk == bb_brk && rng[0]);
-    wire          dec_walk = draw && wb_v && !fb;
-    wire [1:0]    dec_kind = !bb_v ? 2'd0 : fb ? 2'd1 : dec_walk ? 2'd2 : 2'd3;
+    wire          cand_better = !bb_v || brk < bb_brk || (brk == bb_brk && rng[0]);   // ties: a coin
+    // The move kept: a freebie always; the walk literal (when drawn) from then on; else the least
+    // break so far
+    wire          walk_here = draw && rem == cc[7:0];   // the walk literal, counted from the end
+    wire          cand_take = walk_here || brk == {(CW+1){1'b0}} || (!wl && cand_better);
+    wire [1:0]    dec_kind = !bb_v ? 2'd0 : fb ? 2'd1 : wl ? 2'd2 : 2'd3;
 
     function automatic [MW-1:0] cs_word(input sat, input [NW-1:0] payload);
         cs_word = {MW{1'b0}};
@@ -312,6 +322,11 @@ module search_lite #(
         else lo_q <= lo[lo_a];
         if (pm_we) pm[pm_a] <= pm_wd;
         else pm_q <= pm[pm_a];
+`ifndef SYNTHESIS
+        // SB_SPRAM256KA's model leaves DATAOUT undefined after a write: nothing may rely on it
+        if (lo_we) lo_q <= {OW{1'bx}};
+        if (pm_we) pm_q <= {MW{1'bx}};
+`endif
         ln_q <= cl_len[ln_ra];
         if (val_we) val[rx[VW-1:0]] <= val_wd;
         val_q <= val[val_ra];
@@ -334,10 +349,10 @@ module search_lite #(
 
     // ---------------------------------------------------------------- memory ports
     always @(*) begin
-        // lo: literals (recount, eval) or occurrences
+        // lo: literals (eval) or occurrences
         lo_we = w_li || w_oc;
         lo_wd = low(s_wr_data[31], w_oc ? lxc(s_wr_data[CW-1:0]) : lxv(s_wr_data[8 +: VW]));
-        lo_a = (state == S_LIT || state == S_EV0) ? {1'b0, lp} : {1'b1, o[LW-1:0]};
+        lo_a = state == S_EV0 ? {1'b0, lp} : {1'b1, o[LW-1:0]};
         if (ld_own) lo_a = {1'b0, ld_li_addr};
         if (lo_we) lo_a = {w_oc, wa[LW-1:0]};
 
@@ -346,12 +361,16 @@ module search_lite #(
         pm_wd = cs_word(1'b0, nwc(ucount[CW-1:0]));
         pm_a = pma(R_CS, rc(cc[CW-1:0]));
         case (state)
-            S_CL: pm_a = pma(R_CL, rc(cc[CW-1:0]));
-            S_CLW: begin
-                pm_we = 1'b1;
-                if (nt != 9'd0) pm_wd = cs_word(1'b1, nw9(nt));
+            S_CLR0: begin                                          // cs[c] = {0, c}
+                pm_we = cc[CW:0] < nc;
+                pm_wd = mwc(cc[CW-1:0]);
             end
-            S_CLU, S_APP: begin
+            S_CLR1: begin                                          // list[c] = c
+                pm_we = 1'b1;
+                pm_a = pma(R_UL, rc(cc[CW-1:0]));
+                pm_wd = mwc(cc[CW-1:0]);
+            end
+            S_APP: begin
                 pm_we = 1'b1;
                 pm_a = pma(R_UL, rc(ucount[CW-1:0]));
                 pm_wd = mwc(cc[CW-1:0]);
@@ -361,7 +380,8 @@ module search_lite #(
             S_RG0, S_RG1: pm_a = pma(R_VS, rv2(rx1));
             S_EVW, S_AC: pm_a = pma(R_CS, rc(lo_c));
             S_AU:
-                if (cs_sat && (au_up || cs_nt != 9'd1)) begin
+                if (init && !au_up) ;                              // restart: true literals only
+                else if (cs_sat && (au_up || cs_nt != 9'd1)) begin
                     pm_we = 1'b1;
                     pm_wd = cs_word(1'b1, nw9(cs_nt + {{8{!au_up}}, 1'b1}));
                 end else if (cs_sat) pm_we = 1'b1;                 // 1 -> 0: {0, count}
@@ -375,10 +395,10 @@ module search_lite #(
                 pm_we = 1'b1;
                 pm_wd = cs_word(1'b1, nw9(9'd1));
             end
-            S_RM3: begin                                           // pm_q still the tail (writes hold it)
+            S_RM3: begin                                           // the tail at pos_r
                 pm_we = 1'b1;
                 pm_a = pma(R_UL, rc(cc[CW-1:0]));
-                pm_wd = mwc(pm_q[CW-1:0]);
+                pm_wd = mwc(tail);
             end
             default: ;
         endcase
@@ -390,11 +410,11 @@ module search_lite #(
             pm_wd = mwl(s_wr_data[LW:0]);
         end
 
-        ln_ra = ld_own ? ld_cl_addr : state == S_PICK3 ? pm_q[CW-1:0] : cc[CW-1:0];
+        ln_ra = ld_own ? ld_cl_addr : pm_q[CW-1:0];
 
-        val_ra = pz ? dbg_addr[VW-1:0] : state == S_LIT ? lo_x : sol_rd_var;
-        val_we = state == S_SAMP2 || (state == S_RG0 && ap);
-        val_wd = state == S_SAMP2 ? pr_q != 8'd0 && (!ok0 || $signed(score) > $signed(s0)) : rb;
+        val_ra = pz ? dbg_addr[VW-1:0] : sol_rd_var;
+        val_we = state == S_RG0 && ap;
+        val_wd = rb;
         pr_ra = slot(rx[VW-1:0], state == S_SAMP0 ? 1'b0 : state == S_SAMP1 ? 1'b1 : rb);
     end
 
@@ -461,20 +481,18 @@ module search_lite #(
     // sizes, clamped: an over-range size is the flip-flops' reset to 0 below a set top bit
     wire v_over = cfg_num_vars[31:VW] != 0;
     wire c_over = cfg_num_clauses[31:CW] != 0;
+    wire l_over = cfg_num_literals[31:LW] != 0;
     always @(posedge clk)
         if (start) begin
             nv <= {v_over, v_over ? {VW{1'b0}} : cfg_num_vars[VW-1:0]};
             nc <= {c_over, c_over ? {CW{1'b0}} : cfg_num_clauses[CW-1:0]};
+            nl <= {l_over, l_over ? {LW{1'b0}} : cfg_num_literals[LW-1:0]};
             budget <= s_cmd_flip_budget;
             noise <= s_cmd_noise;
         end
 
     // ---------------------------------------------------------------- the state machine
     always @(posedge clk) begin
-        if (state != S_IDLE) rng <= rng_next;
-        q1 <= 1'b0;
-        q2 <= q1;
-        q2neg <= lo_neg;
         e1 <= 1'b0;
         e2 <= e1;
         e2neg <= lo_neg;
@@ -485,9 +503,19 @@ module search_lite #(
                 rx <= {(VW+1){1'b0}};
                 cc <= {BW{1'b0}};
                 ucount <= {(CW+1){1'b0}};
-                state <= nv == {(VW+1){1'b0}} ? S_CL : S_SAMP0;
+                ap <= 1'b1;
+                init <= 1'b1;
+                state <= S_CLR0;
             end
-            // sample: prior[2x] read in S_SAMP0, prior[2x + 1] in S_SAMP1; val[x] written in S_SAMP2
+            // every clause unsatisfied, listed in order
+            S_CLR0: state <= cc[CW:0] < nc ? S_CLR1 : nv == {(VW+1){1'b0}} ? S_SETTLE : S_SAMP0;
+            S_CLR1: begin
+                cc <= cc_sum[BW-1:0];
+                ucount <= ucount + 1'b1;
+                state <= S_CLR0;
+            end
+            // sample: prior[2x] read in S_SAMP0, prior[2x + 1] in S_SAMP1; val[x] written in S_RG0,
+            // then x's occurrences walked (true literals only), S_NEXTV the next variable
             S_SAMP0: state <= S_SAMP1;
             S_SAMP1: begin
                 s0 <= score;
@@ -495,41 +523,18 @@ module search_lite #(
                 state <= S_SAMP2;
             end
             S_SAMP2: begin
+                rb <= pr_q != 8'd0 && (!ok0 || $signed(score) > $signed(s0));
+                state <= S_RG0;
+            end
+            S_NEXTV: begin
                 rx <= rx1;
-                state <= rx1 < nv ? S_SAMP0 : S_CL;
-            end
-            // recount: clause cc's start and length, its literals, its state, the list
-            S_CL: state <= cc[CW:0] < nc ? S_CL2 : S_SETTLE;
-            S_CL2: begin
-                lp <= pm_q[LW-1:0];
-                rem <= ln_q;
-                nt <= 9'd0;
-                rdone <= 1'b0;
-                state <= S_LIT;
-            end
-            S_LIT: begin
-                if (!rdone) begin
-                    q1 <= 1'b1;
-                    lp <= lp + 1'b1;
-                    rem <= rem - 8'd1;
-                    if (rem == 8'd0) rdone <= 1'b1;
-                end
-                if (q2) nt <= nt + {8'd0, val_q ^ q2neg};
-                if (rdone && !q1 && !q2) state <= S_CLW;
-            end
-            S_CLW:
-                if (nt == 9'd0) state <= S_CLU;
-                else begin
-                    cc <= cc_sum[BW-1:0];
-                    state <= S_CL;
-                end
-            S_CLU: begin
-                ucount <= ucount + 1'b1;
-                cc <= cc_sum[BW-1:0];
-                state <= S_CL;
+                state <= rx1 < nv ? S_SAMP0 : S_SETTLE;
             end
             // after a recount or a flip
-            S_SETTLE: state <= dbg_step ? S_PAUSE : S_CHECK;
+            S_SETTLE: begin
+                init <= 1'b0;
+                state <= dbg_step ? S_PAUSE : S_CHECK;
+            end
             S_PAUSE:
                 if (dbg_go[0] || !dbg_step) state <= S_CHECK;
             S_CHECK:
@@ -568,7 +573,7 @@ module search_lite #(
                 lp <= pm_q[LW-1:0];
                 rem <= ln_q;
                 bb_v <= 1'b0;
-                wb_v <= 1'b0;
+                wl <= 1'b0;
                 fb <= 1'b0;
                 ap <= 1'b0;
                 if (draw) begin                    // the walk literal: r16 * length >> 16
@@ -614,18 +619,13 @@ module search_lite #(
                 if (!o_left && !e1 && !e2) state <= S_EVD;
             end
             S_EVD: begin                           // the candidate x := rb with break brk
-                if (cand_better) begin
+                if (cand_take) begin
                     bb_v <= 1'b1;
                     bb_brk <= brk;
                     bb_x <= rx[VW-1:0];
                     bb_b <= rb;
                 end
-                if (draw && rem == cc[7:0]) begin     // the walk literal, counted from the end
-                    wb_v <= 1'b1;
-                    wb_brk <= brk;
-                    wb_x <= rx[VW-1:0];
-                    wb_b <= rb;
-                end
+                if (walk_here) wl <= 1'b1;
                 if (brk == {(CW+1){1'b0}}) begin
                     fb <= 1'b1;
                     state <= S_DEC;
@@ -639,11 +639,11 @@ module search_lite #(
             S_DEC: begin                           // the move; its range next (val written in S_RG0)
                 mv_kind <= dec_kind;
                 mv_clause <= pk_clause;
-                mv_x <= dec_walk ? wb_x : bb_x;
-                mv_b <= dec_walk ? wb_b : bb_b;
-                mv_brk <= dec_walk ? wb_brk : bb_brk;
-                rx <= {1'b0, dec_walk ? wb_x : bb_x};
-                rb <= dec_walk ? wb_b : bb_b;
+                mv_x <= bb_x;
+                mv_b <= bb_b;
+                mv_brk <= bb_brk;
+                rx <= {1'b0, bb_x};
+                rb <= bb_b;
                 ap <= 1'b1;
                 state <= bb_v ? S_RG0 : S_SETTLE;
             end
@@ -651,7 +651,7 @@ module search_lite #(
             // the list
             S_AO: begin                            // the first occurrence
                 if (o_left) o <= o + 1'b1;
-                state <= o_left ? S_AC : S_SETTLE;
+                state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             S_AC: begin
                 cc <= {{(BW-CW){1'b0}}, lo_c};
@@ -663,25 +663,28 @@ module search_lite #(
                     pos_r <= pm_q[CW-1:0];         // 0 -> 1: swap-remove, the tail read next
                     ucount <= ucount - 1'b1;
                     state <= S_RM0;
-                end else if (!au_up && cs_sat && cs_nt == 9'd1) state <= S_APP;   // 1 -> 0
+                end else if (!init && !au_up && cs_sat && cs_nt == 9'd1) state <= S_APP;   // 1 -> 0
                 else begin
                     if (o_left) o <= o + 1'b1;
-                    state <= o_left ? S_AC : S_SETTLE;
+                    state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
                 end
             S_APP: begin
                 ucount <= ucount + 1'b1;
                 if (o_left) o <= o + 1'b1;
-                state <= o_left ? S_AC : S_SETTLE;
+                state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             S_RM0: state <= S_RM1;
-            S_RM1: state <= S_RM2;
+            S_RM1: begin
+                tail <= pm_q[CW-1:0];
+                state <= S_RM2;
+            end
             S_RM2: begin
                 cc <= {{(BW-CW){1'b0}}, pos_r};
                 state <= S_RM3;
             end
             S_RM3: begin
                 if (o_left) o <= o + 1'b1;
-                state <= o_left ? S_AC : S_SETTLE;
+                state <= o_left ? S_AC : init ? S_NEXTV : S_SETTLE;
             end
             default: state <= S_IDLE;
         endcase
@@ -692,7 +695,6 @@ module search_lite #(
             m_sol_valid <= 1'b0;
             dbg_paused[0] <= 1'b0;
             state <= s_cmd_stop ? S_IDLE : S_RESTART;
-            if (!s_cmd_stop) rng <= s_cmd_seed == 32'd0 ? 32'h2545F491 : s_cmd_seed;
         end
         searching <= state != S_IDLE;
         if (cmd_fire) searching <= !s_cmd_stop;
@@ -701,7 +703,6 @@ module search_lite #(
             searching <= 1'b0;
             m_sol_valid <= 1'b0;
             dbg_paused <= 1'b0;
-            rng <= 32'h2545F491;
         end
     end
 endmodule
