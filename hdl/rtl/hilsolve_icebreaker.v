@@ -6,14 +6,14 @@
 `default_nettype none
 
 module hilsolve_icebreaker #(
-    // The board has no device search: with it the design does not fit the UP5K (hdl/README.md,
-    // "Device search on the board"). SEARCH = 1 (hdl/synth/synth.sh SEARCH=1) builds the attempt
-    // with the smallest search capacities, to measure it.
+    // SEARCH = 0: the validator board (today's validator sizes, no device search). SEARCH = 1: the
+    // search-only board (hdl/README.md, "Device search on the board"): no validator, search_lite
+    // (one chain, booleans only) at the capacities below; `bash hdl/synth/synth.sh` with SEARCH=1.
     parameter integer SEARCH              = 0,
     parameter integer SEARCH_MAX_VARS     = 512,    // at least MAX_PAYLOAD (the Solution buffer)
-    parameter integer SEARCH_MAX_VALUES   = 512,    // at least 512 (search_core)
-    parameter integer SEARCH_MAX_CLAUSES  = 512,
-    parameter integer SEARCH_MAX_LITERALS = 2048
+    parameter integer SEARCH_MAX_VALUES   = 1024,   // 2 per variable
+    parameter integer SEARCH_MAX_CLAUSES  = 2048,
+    parameter integer SEARCH_MAX_LITERALS = 8192
 ) (
     input  wire CLK,
     input  wire RX,
@@ -34,7 +34,8 @@ module hilsolve_icebreaker #(
     hilsolve_top #(
         .CLOCK_HZ(12_000_000), .CLKS_PER_BIT(104), .DEVICE_ID("hilsolve-up5k"),
         .V_MAX_VARS(1024), .V_MAX_WORDS(16384), .V_MAX_CONSTRAINTS(16384),
-        .SEARCH(SEARCH), .SEARCH_MAX_VARS(SEARCH_MAX_VARS), .SEARCH_MAX_VALUES(SEARCH_MAX_VALUES),
+        .SEARCH(SEARCH), .VALIDATOR(SEARCH != 0 ? 0 : 1), .SEARCH_CORE(1),
+        .SEARCH_MAX_VARS(SEARCH_MAX_VARS), .SEARCH_MAX_VALUES(SEARCH_MAX_VALUES),
         .SEARCH_MAX_CLAUSES(SEARCH_MAX_CLAUSES), .SEARCH_MAX_LITERALS(SEARCH_MAX_LITERALS)
     ) top (
         .clk(CLK), .rst(!por[6]), .uart_rx(RX), .uart_tx(TX),
