@@ -451,24 +451,39 @@ module search_engine #(
     wire         is_err = rep_kind == R_ERROR;
     wire         is_st  = rep_kind == R_STATUS;
     wire         is_sol = !is_ack && !is_err && !is_st;      // R_SOLUTION
+    // rep_val as an AND-OR over each distinct source, its select the fields (and kinds) that
+    // read it: one term per source instead of a multiplexer per field.
+    wire         f1 = rep_fld == 4'd1, f2 = rep_fld == 4'd2, f3 = rep_fld == 4'd3,
+                 f4 = rep_fld == 4'd4, f5 = rep_fld == 4'd5, f6 = rep_fld == 4'd6,
+                 f7 = rep_fld == 4'd7, f8 = rep_fld == 4'd8, f9 = rep_fld == 4'd9,
+                 f10 = rep_fld == 4'd10, f11 = rep_fld == 4'd11, f12 = rep_fld == 4'd12;
+    wire [31:0]  sel_req_seq    = {32{f1 && !is_sol}};
+    wire [31:0]  sel_search_seq = {32{(f1 && is_sol) || (f12 && is_st)}};
+    wire [31:0]  sel_program_id = {32{f2 && is_sol}};
+    wire [31:0]  sel_rp3        = {32{f3 && (is_err || is_st)}};
+    wire [31:0]  sel_sol_next   = {32{f3 && is_sol}};
+    wire [31:0]  sel_rp4        = {32{f4 && (is_st || is_sol)}};
+    wire [31:0]  sel_restarts   = {32{(f5 && is_st) || (f7 && is_sol)}};
+    wire [31:0]  sel_sol_flips  = {32{f5 && is_sol}};
+    wire [31:0]  sel_solutions  = {32{f6 && is_st}};
+    wire [31:0]  sel_sol_cycles = {32{f6 && is_sol}};
+    wire [31:0]  sel_rejects    = {32{f7 && is_st}};
+    wire [31:0]  sel_unsat      = {32{f8 && is_st}};
+    wire [31:0]  sel_best       = {32{f9 && is_st}};
+    wire [31:0]  sel_cycles_lo  = {32{f10 && is_st}};
+    wire [31:0]  sel_cycles_hi  = {32{f11 && is_st}};
+    wire [BW:0]  sol_small = f8 ? part_off : f9 ? total : part_len;
+    wire         sel_small = is_sol && (f8 || f9 || f10);
     always @(*) begin
-        rep_val = 32'd0;
-        case (rep_fld)
-            4'd1:  rep_val = is_sol ? search_seq : req_f1;
-            4'd2:  rep_val = is_err ? {27'd0, err_code} : is_st ? {30'd0, st_state}
-                           : is_sol ? program_id : 32'd0;
-            4'd3:  rep_val = is_err || is_st ? rp3 : is_sol ? solutions + 32'd1 : 32'd0;
-            4'd4:  rep_val = is_st || is_sol ? rp4 : 32'd0;
-            4'd5:  rep_val = is_st ? rp_restarts : is_sol ? sol_flips : 32'd0;
-            4'd6:  rep_val = is_st ? solutions : is_sol ? sol_cycles : 32'd0;
-            4'd7:  rep_val = is_st ? rejects : is_sol ? rp_restarts : 32'd0;
-            4'd8:  rep_val = is_st ? rp_unsat : is_sol ? {{(31-BW){1'b0}}, part_off} : 32'd0;
-            4'd9:  rep_val = is_st ? rp_best : is_sol ? {{(31-BW){1'b0}}, total} : 32'd0;
-            4'd10: rep_val = is_st ? rp_cycles_lo : is_sol ? {{(31-BW){1'b0}}, part_len} : 32'd0;
-            4'd11: rep_val = is_st ? rp_cycles_hi : 32'd0;
-            4'd12: rep_val = is_st ? search_seq : 32'd0;
-            default: ;
-        endcase
+        rep_val = (sel_req_seq & req_f1) | (sel_search_seq & search_seq)
+                | (sel_program_id & program_id) | (sel_rp3 & rp3) | (sel_sol_next & (solutions + 32'd1))
+                | (sel_rp4 & rp4) | (sel_restarts & rp_restarts) | (sel_sol_flips & sol_flips)
+                | (sel_solutions & solutions) | (sel_sol_cycles & sol_cycles) | (sel_rejects & rejects)
+                | (sel_unsat & rp_unsat) | (sel_best & rp_best) | (sel_cycles_lo & rp_cycles_lo)
+                | (sel_cycles_hi & rp_cycles_hi);
+        if (f2 && is_err) rep_val[4:0] = err_code;
+        if (f2 && is_st) rep_val[1:0] = st_state;
+        if (sel_small) rep_val[BW:0] = rep_val[BW:0] | sol_small;
     end
 
     task reply(input [3:0] kind);
