@@ -397,8 +397,10 @@ module search_engine #(
     reg  [7:0]   pk_acc;             // bits not yet written, LSB first
     reg  [2:0]   pk_bits;
     reg  [BW:0]  total;              // packed bytes written
-    wire [7:0]   pk_mask = (8'd1 << width_q) - 8'd1;
-    wire [15:0]  pk_join = {8'd0, pk_acc} | ({8'd0, sol_rd_val & (width_q[3] ? 8'hFF : pk_mask)} << pk_bits);
+    // sol_rd_val is not masked to its width_q bits: a state leaves (Candidate, digest, Solution)
+    // only after search_clause_check found every value at most its size - 1, below 2^width_q;
+    // a state with a value out of range is a reject, whatever its packed bytes.
+    wire [15:0]  pk_join = {8'd0, pk_acc} | ({8'd0, sol_rd_val} << pk_bits);
     wire [3:0]   pk_sum = {1'b0, pk_bits} + width_q;    // at most 7 + 8
     wire         pk_issue = state == S_PACK && pk_var != num_vars;
     wire         buf_we = (pk2 && pk_sum[3]) || (state == S_PACK_LAST && pk_bits != 3'd0);
@@ -415,7 +417,8 @@ module search_engine #(
         .raddr(buf_raddr), .rdata(buf_rdata));
     assign rep_item_val = {24'd0, buf_rdata};
     localparam [BW:0] PART_BW = PART[BW:0];
-    wire [BW:0]  left = total - part_off;
+    wire [BW:0]  next_off = part_off + part_len;          // after the part on offer
+    wire [BW:0]  rest = total - next_off;                  // bytes after it
     wire [BW:0]  first_part = total > PART_BW ? PART_BW : total;
 
     // ---------------------------------------------------------------- the validator
@@ -779,9 +782,9 @@ module search_engine #(
                 end
             S_SEND:
                 if (rep_ready) begin
-                    part_off <= part_off + part_len;
-                    part_len <= left - part_len > PART_BW ? PART_BW : left - part_len;
-                    if (part_len == left) begin     // the last part
+                    part_off <= next_off;
+                    part_len <= rest > PART_BW ? PART_BW : rest;
+                    if (next_off == total) begin    // the last part
                         solutions <= solutions + 32'd1;
                         if (max_solutions != 32'd0 && solutions + 32'd1 == max_solutions)
                             stop_then(P_SOL_ACK);
