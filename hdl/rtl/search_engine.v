@@ -199,7 +199,9 @@ module search_engine #(
     reg  [7:0]  wr_data;
     wire [2:0]  core_wr_section = ld_wr_valid ? ld_wr_section : wr_section;
     wire [31:0] core_wr_addr = ld_wr_valid ? ld_wr_addr : {{(31-PW){1'b0}}, wr_addr};
-    wire [31:0] core_wr_data = ld_wr_valid ? ld_wr_data : {24'd0, wr_data};
+    // A prior byte (section 5) is s_wr_data[7:0] alone (search_core's port), so the upper bits
+    // are the loader's whoever writes.
+    wire [31:0] core_wr_data = {ld_wr_data[31:8], ld_wr_valid ? ld_wr_data[7:0] : wr_data};
     wire            ld_own = tables == T_LOADING;
     wire [VW-1:0]   ld_va_addr;
     wire [PW+7:0]   ld_va_q;
@@ -338,11 +340,12 @@ module search_engine #(
         .rd_li_addr(ld_li_addr), .rd_li_q(ld_li_q));
 
     // ---------------------------------------------------------------- request checks
-    // value > limit (a power of two 2^K) without a carry chain: value[31:K] != 0, value != 2^K.
-    wire        over_vars     = |req_f2[31:VW] && req_f2 != MAX_VARS;
-    wire        over_values   = |req_f3[31:PW] && req_f3 != MAX_VALUES;
-    wire        over_clauses  = |req_f4[31:CW] && req_f4 != MAX_CLAUSES;
-    wire        over_literals = |req_f5[31:LW] && req_f5 != MAX_LITERALS;
+    // value > limit (a power of two 2^K) without a carry chain: a bit above K, or bit K and
+    // one below it.
+    wire        over_vars     = |req_f2[31:VW+1] || (req_f2[VW] && |req_f2[VW-1:0]);
+    wire        over_values   = |req_f3[31:PW+1] || (req_f3[PW] && |req_f3[PW-1:0]);
+    wire        over_clauses  = |req_f4[31:CW+1] || (req_f4[CW] && |req_f4[CW-1:0]);
+    wire        over_literals = |req_f5[31:LW+1] || (req_f5[LW] && |req_f5[LW-1:0]);
     // A chunk: offset req_f3, end req_f3 + req_len (33 bits), compared with the decode points
     // and num_vars, all below 2^TN. An offset with a bit set at TN or above (off_hi) is past all
     // of them and so is its end; else the end is off_lo + req_len, exact in TN + 1 bits.
