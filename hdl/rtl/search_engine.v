@@ -172,6 +172,8 @@ module search_engine #(
     assign max_literals = MAX_LITERALS;
     assign booleans_only = CORE != 0;
 
+    // One-hot in synthesis (yosys does not recode it by itself): its many decodes cost less.
+    (* fsm_encoding = "one-hot" *)
     reg  [4:0]  state;
     reg  [2:0]  after_stop;
     reg  [1:0]  tables;
