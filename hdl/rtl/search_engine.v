@@ -151,7 +151,7 @@ module search_engine #(
     localparam [3:0] R_ACK = 4'd4, R_SOLUTION = 4'd5, R_STATUS = 4'd6, R_VERDICT = 4'd8,
                      R_ERROR = 4'd15;
     localparam [4:0] E_NO_PROGRAM = 5'd11, E_WRONG_PROGRAM = 5'd12, E_STATE = 5'd16,
-                     E_CRC = 5'd17, E_CAPACITY = 5'd18, E_TABLE = 5'd20;   // Error code (32 bits)
+                     E_CRC = 5'd17, E_CAPACITY = 5'd18, E_TABLE = 5'd20;   // Error codes, all below 32
     localparam [1:0] T_NONE = 2'd0, T_LOADING = 2'd1, T_READY = 2'd2;
     localparam [31:0] SEED_FOR_ZERO = 32'h2545F491;
 
