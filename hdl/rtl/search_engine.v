@@ -122,9 +122,25 @@ module search_engine #(
     localparam integer VW = $clog2(MAX_VARS);
     localparam integer BW = VW;                       // candidate buffer: up to MAX_VARS bytes
     localparam integer PART = MAX_PAYLOAD - 64;       // value bytes per Solution part
+    localparam integer PW = $clog2(MAX_VALUES);
+    localparam integer CW = $clog2(MAX_CLAUSES);
+    localparam integer LW = $clog2(MAX_LITERALS);
+    // taken1 (CLAUSES bytes taken) in TW bits: while a load is in progress the loader has
+    // refused every byte past the last clause (ERROR_SEARCH_TABLE 7) and every literal past
+    // num_literals (8), so the bytes it took hold at most num_literals + 1 clauses (each clause's
+    // literals come before the next header) of at most 10 header bits and 1 + VW + 8 bits a
+    // literal, plus 17 bits pending: under 5 * 2^LW bytes for VW <= 15, below 2^(LW+3). Counts
+    // past that come only from a chunk the loader refuses, whose reply drops the tables (taken1
+    // is not compared again before SearchBegin clears it). TN: the width in which the chunk
+    // checks compare an offset with the decode points and num_vars.
+    localparam integer TW = LW + 4;
+    localparam integer TN = TW > VW + 1 ? TW : VW + 1;
+    // num_values and a Prior's end, compared in PN + 1 bits.
+    localparam integer PN = PW > AW ? PW + 1 : AW + 1;
 
     generate
-        if ((1 << VW) != MAX_VARS || MAX_VARS > 32768 || MAX_VARS < MAX_PAYLOAD || PART < 1)
+        if ((1 << VW) != MAX_VARS || MAX_VARS > 32768 || MAX_VARS < MAX_PAYLOAD || PART < 1
+            || TN > 31 || PN > 31)
         begin : g_bad_parameters
             MAX_VARS_POWER_OF_TWO_MAX_PAYLOAD_TO_32K_MAX_PAYLOAD_OVER_64 unsupported ();
         end
@@ -134,8 +150,8 @@ module search_engine #(
                      K_START = 4'd13, K_STOP = 4'd14;
     localparam [3:0] R_ACK = 4'd4, R_SOLUTION = 4'd5, R_STATUS = 4'd6, R_VERDICT = 4'd8,
                      R_ERROR = 4'd15;
-    localparam [31:0] E_NO_PROGRAM = 32'd11, E_WRONG_PROGRAM = 32'd12, E_STATE = 32'd16,
-                      E_CRC = 32'd17, E_CAPACITY = 32'd18, E_TABLE = 32'd20;
+    localparam [4:0] E_NO_PROGRAM = 5'd11, E_WRONG_PROGRAM = 5'd12, E_STATE = 5'd16,
+                     E_CRC = 5'd17, E_CAPACITY = 5'd18, E_TABLE = 5'd20;   // Error codes, all below 32
     localparam [1:0] T_NONE = 2'd0, T_LOADING = 2'd1, T_READY = 2'd2;
     localparam [31:0] SEED_FOR_ZERO = 32'h2545F491;
 
@@ -156,6 +172,8 @@ module search_engine #(
     assign max_literals = MAX_LITERALS;
     assign booleans_only = CORE != 0;
 
+    // One-hot in synthesis (yosys does not recode it by itself): its many decodes cost less.
+    (* fsm_encoding = "one-hot" *)
     reg  [4:0]  state;
     reg  [2:0]  after_stop;
     reg  [1:0]  tables;
@@ -164,20 +182,28 @@ module search_engine #(
     reg         reply_req;           // the reply answers the request on the port
 
     // ---------------------------------------------------------------- the core
-    reg  [31:0] num_vars, num_values, num_clauses, num_literals;
+    // The sizes SearchBegin accepted (each at most its MAX_*, so one bit wider than its index).
+    reg  [VW:0] num_vars;
+    reg  [PW:0] num_values;
+    reg  [CW:0] num_clauses;
+    reg  [LW:0] num_literals;
+    wire [31:0] cfg_vars = {{(31-VW){1'b0}}, num_vars};
+    wire [31:0] cfg_values = {{(31-PW){1'b0}}, num_values};
+    wire [31:0] cfg_clauses = {{(31-CW){1'b0}}, num_clauses};
+    wire [31:0] cfg_literals = {{(31-LW){1'b0}}, num_literals};
     wire        ld_wr_valid;
     wire [2:0]  ld_wr_section;
     wire [31:0] ld_wr_addr, ld_wr_data;
     wire        s_wr_valid = state == S_PRIOR_WR || ld_wr_valid;
     wire        s_wr_ready;
     reg  [2:0]  wr_section;
-    reg  [31:0] wr_addr, wr_data;
+    reg  [PW:0] wr_addr;             // a Prior's slot: at most its end, <= num_values (prior_past)
+    reg  [7:0]  wr_data;
     wire [2:0]  core_wr_section = ld_wr_valid ? ld_wr_section : wr_section;
-    wire [31:0] core_wr_addr = ld_wr_valid ? ld_wr_addr : wr_addr;
-    wire [31:0] core_wr_data = ld_wr_valid ? ld_wr_data : wr_data;
-    localparam integer PW = $clog2(MAX_VALUES);
-    localparam integer CW = $clog2(MAX_CLAUSES);
-    localparam integer LW = $clog2(MAX_LITERALS);
+    wire [31:0] core_wr_addr = ld_wr_valid ? ld_wr_addr : {{(31-PW){1'b0}}, wr_addr};
+    // A prior byte (section 5) is s_wr_data[7:0] alone (search_core's port), so the upper bits
+    // are the loader's whoever writes.
+    wire [31:0] core_wr_data = {ld_wr_data[31:8], ld_wr_valid ? ld_wr_data[7:0] : wr_data};
     wire            ld_own = tables == T_LOADING;
     wire [VW-1:0]   ld_va_addr;
     wire [PW+7:0]   ld_va_q;
@@ -188,8 +214,12 @@ module search_engine #(
     wire        s_cmd_valid = state == S_STOP_CMD || state == S_START_CMD;
     wire        s_cmd_stop = state == S_STOP_CMD;
     wire        s_cmd_ready;
-    reg  [31:0] cmd_seed, cmd_flip_budget;
-    reg  [7:0]  cmd_noise;
+    // The start command's settings, from SearchStart's fields, which link_dispatch holds until
+    // the reply (S_START_CMD is part of that request; the core samples them only when a start
+    // is accepted, and a stop command ignores them).
+    wire [31:0] cmd_seed = req_f3 == 32'd0 ? SEED_FOR_ZERO : req_f3;
+    wire [31:0] cmd_flip_budget = req_f4;
+    wire [7:0]  cmd_noise = |req_f5[31:8] ? 8'd255 : req_f5[7:0];
     wire        m_sol_valid;
     wire        m_sol_ready = state == S_SOL_ACK || state == S_STOP_WAIT;
     reg  [VW:0] pk_var;              // next variable the packer reads
@@ -222,8 +252,8 @@ module search_engine #(
             .MAX_LITERALS(MAX_LITERALS)
         ) core (
             .clk(clk), .rst(rst),
-            .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
-            .cfg_num_literals(num_literals),
+            .cfg_num_vars(cfg_vars), .cfg_num_values(cfg_values), .cfg_num_clauses(cfg_clauses),
+            .cfg_num_literals(cfg_literals),
             .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(core_wr_section),
             .s_wr_addr(core_wr_addr), .s_wr_data(core_wr_data),
             .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
@@ -247,8 +277,8 @@ module search_engine #(
             .MAX_LITERALS(MAX_LITERALS)
         ) core (
             .clk(clk), .rst(rst),
-            .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
-            .cfg_num_literals(num_literals),
+            .cfg_num_vars(cfg_vars), .cfg_num_values(cfg_values), .cfg_num_clauses(cfg_clauses),
+            .cfg_num_literals(cfg_literals),
             .s_wr_valid(s_wr_valid), .s_wr_ready(s_wr_ready), .s_wr_section(core_wr_section),
             .s_wr_addr(core_wr_addr), .s_wr_data(core_wr_data),
             .s_cmd_valid(s_cmd_valid), .s_cmd_ready(s_cmd_ready), .s_cmd_stop(s_cmd_stop),
@@ -282,15 +312,16 @@ module search_engine #(
         .MAX_LITERALS(MAX_LITERALS)
     ) clause_check (
         .clk(clk), .rst(rst || (state == S_PROVE && clear_due)),
-        .s_valid(pv_s_valid), .s_ready(pv_s_ready), .num_vars(num_vars[VW:0]),
-        .num_clauses(num_clauses[CW:0]),
+        .s_valid(pv_s_valid), .s_ready(pv_s_ready), .num_vars(num_vars),
+        .num_clauses(num_clauses),
         .m_valid(pv_m_valid), .m_ready(pv_m_ready), .m_ok(pv_ok),
         .va_addr(pv_va_addr), .va_q(ld_va_q), .cl_addr(pv_cl_addr), .cl_q(ld_cl_q), .li_addr(pv_li_addr), .li_q(ld_li_q),
         .val_addr(pv_val_addr), .val_q(sol_rd_val), .busy(pv_own));
 
     // ---------------------------------------------------------------- the table loader
     reg         ld_begin, ld_build;
-    reg  [31:0] taken0, taken1;          // stream bytes taken: VARS, CLAUSES (the decode points)
+    reg  [VW:0] taken0;              // VARS bytes taken (the decode point): at most num_vars
+    reg  [TW-1:0] taken1;            // CLAUSES bytes taken (TW: see above)
     wire        ld_byte_valid = state == S_CHUNK_BYTE;
     wire        ld_byte_ready, ld_idle, ld_err;
     wire [31:0] ld_err_arg;
@@ -299,8 +330,8 @@ module search_engine #(
         .MAX_LITERALS(MAX_LITERALS), .BOOLEANS_ONLY(CORE != 0 ? 1 : 0)
     ) loader (
         .clk(clk), .rst(rst),
-        .cfg_num_vars(num_vars), .cfg_num_values(num_values), .cfg_num_clauses(num_clauses),
-        .cfg_num_literals(num_literals),
+        .cfg_num_vars(cfg_vars), .cfg_num_values(cfg_values), .cfg_num_clauses(cfg_clauses),
+        .cfg_num_literals(cfg_literals),
         .s_begin(ld_begin),
         .s_byte_valid(ld_byte_valid), .s_byte_ready(ld_byte_ready), .s_byte_section(wr_section[0]),
         .s_byte_data(req_data),
@@ -311,22 +342,30 @@ module search_engine #(
         .rd_li_addr(ld_li_addr), .rd_li_q(ld_li_q));
 
     // ---------------------------------------------------------------- request checks
-    // value > limit without a carry chain wider than the field.
-    wire        over_vars     = req_f2 > MAX_VARS;
-    wire        over_values   = req_f3 > MAX_VALUES;
-    wire        over_clauses  = req_f4 > MAX_CLAUSES;
-    wire        over_literals = req_f5 > MAX_LITERALS;
-    wire [32:0] chunk_end = {1'b0, req_f3} + {{(32-AW){1'b0}}, req_len};
-    wire [31:0] taken = req_f2[0] ? taken1 : taken0;       // the section's decode point
-    wire        chunk_past = !req_f2[0] && chunk_end > {1'b0, num_vars};
-    wire        chunk_gap = req_f3 > taken
-                         || (req_f2[0] && taken0 != num_vars && chunk_end > {1'b0, taken1});
-    wire        chunk_old = chunk_end <= {1'b0, taken};
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [31:0] skip = taken - req_f3;                     // bytes of the chunk already taken
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [32:0] prior_end = {1'b0, req_f2} + {{(32-AW){1'b0}}, req_len};
-    wire        prior_past = prior_end > {1'b0, num_values};
+    // value > limit (a power of two 2^K) without a carry chain: a bit above K, or bit K and
+    // one below it.
+    wire        over_vars     = |req_f2[31:VW+1] || (req_f2[VW] && |req_f2[VW-1:0]);
+    wire        over_values   = |req_f3[31:PW+1] || (req_f3[PW] && |req_f3[PW-1:0]);
+    wire        over_clauses  = |req_f4[31:CW+1] || (req_f4[CW] && |req_f4[CW-1:0]);
+    wire        over_literals = |req_f5[31:LW+1] || (req_f5[LW] && |req_f5[LW-1:0]);
+    // A chunk: offset req_f3, end req_f3 + req_len (33 bits), compared with the decode points
+    // and num_vars, all below 2^TN. An offset with a bit set at TN or above (off_hi) is past all
+    // of them and so is its end; else the end is off_lo + req_len, exact in TN + 1 bits.
+    wire          off_hi = |req_f3[31:TN];
+    wire [TN-1:0] off_lo = req_f3[TN-1:0];
+    wire [TN:0]   chunk_end = {1'b0, off_lo} + {{(TN-AW){1'b0}}, req_len};
+    wire [TN-1:0] taken0_n = {{(TN-VW-1){1'b0}}, taken0};
+    wire [TN-1:0] taken1_n = {{(TN-TW){1'b0}}, taken1};
+    wire [TN-1:0] taken = req_f2[0] ? taken1_n : taken0_n;  // the section's decode point
+    wire          chunk_past = !req_f2[0] && (off_hi || chunk_end > {{(TN-VW){1'b0}}, num_vars});
+    wire          chunk_gap = off_hi || off_lo > taken
+                           || (req_f2[0] && taken0 != num_vars && chunk_end > {1'b0, taken1_n});
+    wire          chunk_old = !off_hi && chunk_end <= {1'b0, taken};
+    wire [AW:0]   skip = taken[AW:0] - off_lo[AW:0];        // bytes of the chunk already taken
+    // A Prior: slot req_f2 .. its end, past num_values (below 2^PN) likewise.
+    wire          prior_hi = |req_f2[31:PN];
+    wire [PN:0]   prior_end = {1'b0, req_f2[PN-1:0]} + {{(PN-AW){1'b0}}, req_len};
+    wire          prior_past = prior_hi || prior_end > {{(PN-PW){1'b0}}, num_values};
     wire        active = run || searching;
 
     // ---------------------------------------------------------------- byte streams and CRC
@@ -363,10 +402,12 @@ module search_engine #(
     reg  [7:0]   pk_acc;             // bits not yet written, LSB first
     reg  [2:0]   pk_bits;
     reg  [BW:0]  total;              // packed bytes written
-    wire [7:0]   pk_mask = (8'd1 << width_q) - 8'd1;
-    wire [15:0]  pk_join = {8'd0, pk_acc} | ({8'd0, sol_rd_val & (width_q[3] ? 8'hFF : pk_mask)} << pk_bits);
+    // sol_rd_val is not masked to its width_q bits: a state leaves (Candidate, digest, Solution)
+    // only after search_clause_check found every value at most its size - 1, below 2^width_q;
+    // a state with a value out of range is a reject, whatever its packed bytes.
+    wire [15:0]  pk_join = {8'd0, pk_acc} | ({8'd0, sol_rd_val} << pk_bits);
     wire [3:0]   pk_sum = {1'b0, pk_bits} + width_q;    // at most 7 + 8
-    wire         pk_issue = state == S_PACK && pk_var != num_vars[VW:0];
+    wire         pk_issue = state == S_PACK && pk_var != num_vars;
     wire         buf_we = (pk2 && pk_sum[3]) || (state == S_PACK_LAST && pk_bits != 3'd0);
     reg  [BW:0]  part_off;           // first byte of the Solution part on offer
     reg  [BW:0]  part_len;
@@ -381,7 +422,8 @@ module search_engine #(
         .raddr(buf_raddr), .rdata(buf_rdata));
     assign rep_item_val = {24'd0, buf_rdata};
     localparam [BW:0] PART_BW = PART[BW:0];
-    wire [BW:0]  left = total - part_off;
+    wire [BW:0]  next_off = part_off + part_len;          // after the part on offer
+    wire [BW:0]  rest = total - next_off;                  // bytes after it
     wire [BW:0]  first_part = total > PART_BW ? PART_BW : total;
 
     // ---------------------------------------------------------------- the validator
@@ -389,8 +431,6 @@ module search_engine #(
     reg  [1:0]   v_rc;               // reply capture step
     reg  [3:0]   v_kind_q;
     reg          v_ok_q;
-    reg  [31:0]  digest;
-    reg  [31:0]  sol_flips_q, sol_cycles_q, sol_restarts_q;
     assign v_req_valid = state == S_V_RUN && !v_req_done;
     assign v_req_seq = search_seq;
     assign v_req_program_id = program_id;
@@ -401,57 +441,71 @@ module search_engine #(
     wire         v_done = v_req_done && (v_rep_done || (clear_due && !v_busy && !v_rep_valid && v_rc == 2'd0));
 
     // ---------------------------------------------------------------- replies
-    reg  [31:0]  rep_seq, err_code, err_arg;
+    // One reply at a time (S_REPLY or S_SEND), so its fields share registers, each loaded when
+    // its reply starts and read only while that reply is on offer:
+    //   rp3  SearchStatus flips (low word), or Error arg
+    //   rp4  SearchStatus flips (high word), or the Solution's digest (set before S_SEND)
+    //   rp_restarts  st_restarts: SearchStatus field 5, or the Solution's (copied when the core
+    //        offers the state; no other reply starts before its S_SEND)
+    // Read live: seq (req_f1: link_dispatch holds the request until req_ready, at the reply's
+    // end); solutions and rejects (SearchStatus; only S_PROVE, S_V_RUN, S_SEND and S_START
+    // change them, never while a reply is in S_REPLY); the Solution's sol_flips and sol_cycles
+    // (the core holds them with m_sol_valid until m_sol_ready, in S_SOL_ACK after the last part).
+    reg  [31:0]  rp3, rp4, rp_restarts, rp_unsat, rp_best, rp_cycles_lo, rp_cycles_hi;
+    reg  [4:0]   err_code;
     reg  [1:0]   st_state;
-    reg  [31:0]  st_q [0:8];         // SearchStatus fields 3..11, copied when the reply starts
     assign rep_valid = state == S_REPLY || state == S_SEND;
+    wire         is_ack = rep_kind == R_ACK;
+    wire         is_err = rep_kind == R_ERROR;
+    wire         is_st  = rep_kind == R_STATUS;
+    wire         is_sol = !is_ack && !is_err && !is_st;      // R_SOLUTION
+    // rep_val as an AND-OR over each distinct source, its select the fields (and kinds) that
+    // read it: one term per source instead of a multiplexer per field.
+    wire         f1 = rep_fld == 4'd1, f2 = rep_fld == 4'd2, f3 = rep_fld == 4'd3,
+                 f4 = rep_fld == 4'd4, f5 = rep_fld == 4'd5, f6 = rep_fld == 4'd6,
+                 f7 = rep_fld == 4'd7, f8 = rep_fld == 4'd8, f9 = rep_fld == 4'd9,
+                 f10 = rep_fld == 4'd10, f11 = rep_fld == 4'd11, f12 = rep_fld == 4'd12;
+    wire [31:0]  sel_req_seq    = {32{f1 && !is_sol}};
+    wire [31:0]  sel_search_seq = {32{(f1 && is_sol) || (f12 && is_st)}};
+    wire [31:0]  sel_program_id = {32{f2 && is_sol}};
+    wire [31:0]  sel_rp3        = {32{f3 && (is_err || is_st)}};
+    wire [31:0]  sel_sol_next   = {32{f3 && is_sol}};
+    wire [31:0]  sel_rp4        = {32{f4 && (is_st || is_sol)}};
+    wire [31:0]  sel_restarts   = {32{(f5 && is_st) || (f7 && is_sol)}};
+    wire [31:0]  sel_sol_flips  = {32{f5 && is_sol}};
+    wire [31:0]  sel_solutions  = {32{f6 && is_st}};
+    wire [31:0]  sel_sol_cycles = {32{f6 && is_sol}};
+    wire [31:0]  sel_rejects    = {32{f7 && is_st}};
+    wire [31:0]  sel_unsat      = {32{f8 && is_st}};
+    wire [31:0]  sel_best       = {32{f9 && is_st}};
+    wire [31:0]  sel_cycles_lo  = {32{f10 && is_st}};
+    wire [31:0]  sel_cycles_hi  = {32{f11 && is_st}};
+    wire [BW:0]  sol_small = f8 ? part_off : f9 ? total : part_len;
+    wire         sel_small = is_sol && (f8 || f9 || f10);
     always @(*) begin
-        rep_val = 32'd0;
-        case (rep_kind)
-            R_ACK:   if (rep_fld == 4'd1) rep_val = rep_seq;
-            R_ERROR: case (rep_fld)
-                4'd1: rep_val = rep_seq;
-                4'd2: rep_val = err_code;
-                4'd3: rep_val = err_arg;
-                default: ;
-            endcase
-            R_STATUS: case (rep_fld)
-                4'd1:  rep_val = rep_seq;
-                4'd2:  rep_val = {30'd0, st_state};
-                4'd3, 4'd4, 4'd5, 4'd6, 4'd7, 4'd8, 4'd9, 4'd10, 4'd11:
-                       rep_val = st_q[rep_fld - 4'd3];
-                4'd12: rep_val = search_seq;
-                default: ;
-            endcase
-            default: case (rep_fld)       // R_SOLUTION
-                4'd1:  rep_val = search_seq;
-                4'd2:  rep_val = program_id;
-                4'd3:  rep_val = solutions + 32'd1;
-                4'd4:  rep_val = digest;
-                4'd5:  rep_val = sol_flips_q;
-                4'd6:  rep_val = sol_cycles_q;
-                4'd7:  rep_val = sol_restarts_q;
-                4'd8:  rep_val = {{(31-BW){1'b0}}, part_off};
-                4'd9:  rep_val = {{(31-BW){1'b0}}, total};
-                4'd10: rep_val = {{(31-BW){1'b0}}, part_len};
-                default: ;
-            endcase
-        endcase
+        rep_val = (sel_req_seq & req_f1) | (sel_search_seq & search_seq)
+                | (sel_program_id & program_id) | (sel_rp3 & rp3) | (sel_sol_next & (solutions + 32'd1))
+                | (sel_rp4 & rp4) | (sel_restarts & rp_restarts) | (sel_sol_flips & sol_flips)
+                | (sel_solutions & solutions) | (sel_sol_cycles & sol_cycles) | (sel_rejects & rejects)
+                | (sel_unsat & rp_unsat) | (sel_best & rp_best) | (sel_cycles_lo & rp_cycles_lo)
+                | (sel_cycles_hi & rp_cycles_hi);
+        if (f2 && is_err) rep_val[4:0] = err_code;
+        if (f2 && is_st) rep_val[1:0] = st_state;
+        if (sel_small) rep_val[BW:0] = rep_val[BW:0] | sol_small;
     end
 
     task reply(input [3:0] kind);
         begin
             rep_kind  <= kind;
-            rep_seq   <= req_f1;
             reply_req <= 1'b1;
             state     <= S_REPLY;
         end
     endtask
 
-    task refuse(input [31:0] code, input [31:0] arg);
+    task refuse(input [4:0] code, input [31:0] arg);
         begin
             err_code <= code;
-            err_arg  <= arg;
+            rp3      <= arg;
             reply(R_ERROR);
         end
     endtask
@@ -459,15 +513,13 @@ module search_engine #(
     task status_reply;
         begin
             st_state <= active ? 2'd3 : tables;
-            st_q[0] <= st_flips[31:0];
-            st_q[1] <= st_flips[63:32];
-            st_q[2] <= st_restarts;
-            st_q[3] <= solutions;
-            st_q[4] <= rejects;
-            st_q[5] <= st_unsat;
-            st_q[6] <= st_best_unsat;
-            st_q[7] <= st_cycles[31:0];
-            st_q[8] <= st_cycles[63:32];
+            rp3          <= st_flips[31:0];
+            rp4          <= st_flips[63:32];
+            rp_restarts  <= st_restarts;
+            rp_unsat     <= st_unsat;
+            rp_best      <= st_best_unsat;
+            rp_cycles_lo <= st_cycles[31:0];
+            rp_cycles_hi <= st_cycles[63:32];
             reply(R_STATUS);
         end
     endtask
@@ -523,7 +575,7 @@ module search_engine #(
                             else if (chunk_gap) refuse(E_STATE, 32'd6);
                             else if (chunk_old) reply(R_ACK);
                             else begin
-                                idx        <= skip[AW:0];
+                                idx        <= skip;
                                 wr_section <= req_f2[2:0];
                                 state      <= S_CHUNK_RD;
                             end
@@ -544,7 +596,7 @@ module search_engine #(
                             else begin
                                 idx        <= 0;
                                 wr_section <= 3'd5;
-                                wr_addr    <= req_f2;
+                                wr_addr    <= req_f2[PW:0];
                                 state      <= S_PRIOR_RD;
                             end
                         K_START:
@@ -565,9 +617,7 @@ module search_engine #(
                         pk_acc  <= 8'd0;
                         pk_bits <= 3'd0;
                         total   <= 0;
-                        sol_flips_q    <= sol_flips;
-                        sol_cycles_q   <= sol_cycles;
-                        sol_restarts_q <= st_restarts;
+                        rp_restarts <= st_restarts;
                         state   <= S_PACK;
                     end else state <= S_SOL_ACK;   // a state left over from a stopped search
                 end
@@ -591,14 +641,14 @@ module search_engine #(
                 else if (over_clauses) refuse(E_CAPACITY, 32'd7);
                 else if (over_literals) refuse(E_CAPACITY, 32'd8);
                 else begin
-                    num_vars     <= req_f2;
-                    num_values   <= req_f3;
-                    num_clauses  <= req_f4;
-                    num_literals <= req_f5;
+                    num_vars     <= req_f2[VW:0];
+                    num_values   <= req_f3[PW:0];
+                    num_clauses  <= req_f4[CW:0];
+                    num_literals <= req_f5[LW:0];
                     tables       <= T_LOADING;
                     crc          <= 32'hFFFFFFFF;
-                    taken0       <= 32'd0;
-                    taken1       <= 32'd0;
+                    taken0       <= 0;
+                    taken1       <= 0;
                     ld_begin     <= 1'b1;
                     reply(R_ACK);
                 end
@@ -609,9 +659,6 @@ module search_engine #(
                 max_solutions   <= req_f6;
                 solutions       <= 32'd0;
                 rejects         <= 32'd0;
-                cmd_seed        <= req_f3 == 32'd0 ? SEED_FOR_ZERO : req_f3;
-                cmd_flip_budget <= req_f4;
-                cmd_noise       <= |req_f5[31:8] ? 8'd255 : req_f5[7:0];
                 state           <= S_START_CMD;
             end
             S_START_CMD:
@@ -624,8 +671,8 @@ module search_engine #(
                 if (ld_byte_ready) begin
                     crc <= crc_next;
                     idx <= idx + 1'b1;
-                    if (wr_section[0]) taken1 <= taken1 + 32'd1;
-                    else taken0 <= taken0 + 32'd1;
+                    if (wr_section[0]) taken1 <= taken1 + 1'b1;
+                    else taken0 <= taken0 + 1'b1;
                     state <= idx + 1'b1 == req_len ? S_CHUNK_DRAIN : S_CHUNK_RD;
                 end
             S_CHUNK_DRAIN:                // the loader decodes what it holds
@@ -648,13 +695,13 @@ module search_engine #(
                 end
             S_PRIOR_RD: state <= S_PRIOR_BYTE;
             S_PRIOR_BYTE: begin
-                wr_data <= {24'd0, req_data};
+                wr_data <= req_data;
                 idx     <= idx + 1'b1;
                 state   <= S_PRIOR_WR;
             end
             S_PRIOR_WR:
                 if (s_wr_ready) begin
-                    wr_addr <= wr_addr + 32'd1;
+                    wr_addr <= wr_addr + 1'b1;
                     if (idx == req_len) reply(R_ACK);
                     else state <= S_PRIOR_RD;
                 end
@@ -708,7 +755,7 @@ module search_engine #(
                               v_rc      <= 2'd2;
                           end
                     2'd2: begin
-                              digest      <= v_rep_val;
+                              if (VALIDATOR != 0) rp4 <= v_rep_val;   // the digest
                               v_rep_ready <= 1'b1;
                               v_rc        <= 2'd3;
                           end
@@ -734,15 +781,15 @@ module search_engine #(
                     if (pk_var != total) pk_var <= pk_var + 1'b1;
                     if (dg_have) crc <= crc_next;
                     else if (pk_var == total) begin
-                        digest <= ~crc;
+                        rp4 <= ~crc;                  // the digest
                         send_solution();
                     end
                 end
             S_SEND:
                 if (rep_ready) begin
-                    part_off <= part_off + part_len;
-                    part_len <= left - part_len > PART_BW ? PART_BW : left - part_len;
-                    if (part_len == left) begin     // the last part
+                    part_off <= next_off;
+                    part_len <= rest > PART_BW ? PART_BW : rest;
+                    if (next_off == total) begin    // the last part
                         solutions <= solutions + 32'd1;
                         if (max_solutions != 32'd0 && solutions + 32'd1 == max_solutions)
                             stop_then(P_SOL_ACK);
@@ -764,10 +811,10 @@ module search_engine #(
             solutions   <= 32'd0;
             rejects     <= 32'd0;
             search_seq  <= 32'd0;
-            num_vars    <= 32'd0;
-            num_values  <= 32'd0;
-            num_clauses <= 32'd0;
-            num_literals <= 32'd0;
+            num_vars    <= 0;
+            num_values  <= 0;
+            num_clauses <= 0;
+            num_literals <= 0;
             ld_begin    <= 1'b0;
             ld_build    <= 1'b0;
         end
