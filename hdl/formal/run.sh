@@ -40,18 +40,35 @@ build() {  # build NAME KIND: writes build/formal/NAME.{smt2,aig}
     yosys -q -p "script $DIR/$name.ys; $back" >"$OUT/$name.$kind.log" 2>&1
 }
 
-failed=0
-declare -A built
+# Jobs run FORMAL_PARALLEL at a time (default: the machine's cores); their lines come out in
+# the order of the job list. Each model is built once, before the jobs that use it start.
+PARALLEL=${FORMAL_PARALLEL:-$(nproc 2>/dev/null || echo 1)}
+names=(); modes=(); depths=(); kinds=()
 while read -r name mode depth; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     if [[ $# -gt 0 ]] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi
     kind=smt2; [[ $mode == pdr || $mode == bmc3 ]] && kind=aig; [[ $mode == satind ]] && kind=sat
-    if [[ $kind == sat ]]; then built[$name.$kind]=ok; fi
-    if [[ -z "${built[$name.$kind]:-}" ]]; then
-        if build "$name" "$kind"; then built[$name.$kind]=ok; else built[$name.$kind]=bad; fi
-    fi
-    if [[ ${built[$name.$kind]} != ok ]]; then
-        echo "FAIL $name $mode: yosys (see build/formal/$name.$kind.log)"; failed=1; continue
+    names+=("$name"); modes+=("$mode"); depths+=("$depth"); kinds+=("$kind")
+done <"${FORMAL_JOBS:-$DIR/jobs.txt}"
+
+# Waits until fewer than PARALLEL background jobs run.
+throttle() { while [[ $(jobs -rp | wc -l) -ge $PARALLEL ]]; do wait -n; done; }
+
+declare -A seen
+for i in "${!names[@]}"; do
+    key=${names[$i]}.${kinds[$i]}
+    [[ ${kinds[$i]} == sat || -n "${seen[$key]:-}" ]] && continue
+    seen[$key]=1
+    throttle
+    ( if build "${names[$i]}" "${kinds[$i]}"; then echo ok; else echo bad; fi >"$OUT/$key.built" ) &
+done
+wait
+
+# One job: prints its PASS/FAIL line.
+check() {
+    local name=$1 mode=$2 depth=$3 kind=$4 log start secs ok_pattern flags
+    if [[ $kind != sat && "$(cat "$OUT/$name.$kind.built" 2>/dev/null)" != ok ]]; then
+        echo "FAIL $name $mode: yosys (see build/formal/$name.$kind.log)"; return
     fi
     log="$OUT/$name.$mode.log"
     start=$(date +%s)
@@ -69,14 +86,25 @@ while read -r name mode depth; do
                yosys-smtbmc -s z3 --noprogress "${flags[@]}" -t "$depth" \
                    --dump-vcd "$OUT/$name.$mode.vcd" "$OUT/$name.smt2" >"$log" 2>&1
                ok_pattern='Status: PASSED' ;;
-        *)     echo "FAIL $name: unknown mode $mode"; failed=1; continue ;;
+        *)     echo "FAIL $name: unknown mode $mode"; return ;;
     esac
     secs=$(( $(date +%s) - start ))
     if grep -q "$ok_pattern" "$log"; then
         echo "PASS $name $mode $depth (${secs}s)"
     else
         echo "FAIL $name $mode $depth (${secs}s): $(grep -a -m1 -E 'Assert failed|asserted in frame|FAILED|ERROR|Error' "$log" | sed 's/^ *//')"
-        failed=1
     fi
-done <"${FORMAL_JOBS:-$DIR/jobs.txt}"
+}
+
+for i in "${!names[@]}"; do
+    throttle
+    check "${names[$i]}" "${modes[$i]}" "${depths[$i]}" "${kinds[$i]}" >"$OUT/job.$i.result" &
+done
+wait
+failed=0
+for i in "${!names[@]}"; do
+    line=$(cat "$OUT/job.$i.result")
+    echo "$line"
+    [[ $line == PASS* ]] || failed=1
+done
 exit $failed
