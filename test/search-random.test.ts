@@ -9,18 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holds, checkModel } from '../src/check/model-checker.ts';
 import { DeviceSession } from '../src/link/session.ts';
 import { startSimulator, type RunningSimulator } from '../src/link/simulator.ts';
-import { compile } from '../src/model/compile.ts';
-import { UnsatisfiableError } from '../src/model/errors.ts';
 import { indicesToValues } from '../src/model/pack.ts';
 import { parseProblem } from '../src/model/parse.ts';
 import { Prng } from '../src/model/prng.ts';
 import type { Model } from '../src/model/types.ts';
 import { DeviceSearch } from '../src/solve/device-search.ts';
 import { DeviceValidator } from '../src/solve/device-validator.ts';
-import { MemorySink } from '../src/solve/memory-sink.ts';
-import { chooseMode } from '../src/solve/mode.ts';
-import { runSearchLoop } from '../src/solve/search-loop.ts';
-import { emptyStats } from '../src/solve/types.ts';
+import { solveOnDevice } from './helpers/device-solve.ts';
 import { plantedCnf } from './helpers/problems.ts';
 import { randomIndices, randomModel } from './helpers/random-model.ts';
 
@@ -48,25 +43,6 @@ function plantedCsp(rng: Prng): Model | null {
   return model.constraints.length > 0 ? model : null;
 }
 
-async function solveOnDevice(model: Model, seed: number) {
-  let program;
-  try {
-    program = compile(model);
-  } catch (err) {
-    if (err instanceof UnsatisfiableError) throw new Error(`a planted model was found unsatisfiable: ${err.message}`);
-    throw err;
-  }
-  const problem = { model, program };
-  const choice = chooseMode('search', problem, device);
-  if (choice.mode !== 'search') throw new Error('not in search mode');
-  const sink = new MemorySink();
-  const now = Date.now();
-  const result = await runSearchLoop({ ...problem, tables: choice.tables }, { device, sink }, {
-    solutions: 1, alreadyFound: 0, deadline: now + 20_000, startedAt: now, seed, baseStats: emptyStats(), tree: false,
-  });
-  return { result, sink };
-}
-
 describe('device search on random problems, through the pseudo-terminal', () => {
   it('solves 400 planted random 3-SAT instances (10..60 variables at 4.2 clauses each), zero device faults', async () => {
     let flips = 0;
@@ -74,7 +50,7 @@ describe('device search on random problems, through the pseudo-terminal', () => 
       const vars = 10 + (seed % 51);
       const cnf = plantedCnf(vars, Math.round(vars * 4.2), seed);
       const model = parseProblem(cnf.text, { format: 'cnf' });
-      const { result, sink } = await solveOnDevice(model, seed);
+      const { result, sink } = await solveOnDevice(device, model, seed);
       expect(result.stop, `instance ${seed}`).toBe('solutions');
       expect(result.stats.deviceFaults).toBe(0);
       expect(checkModel(model, sink.solutions[0]!.indices).ok, `instance ${seed}`).toBe(true);
@@ -90,7 +66,7 @@ describe('device search on random problems, through the pseudo-terminal', () => 
     while (solved < 1000) {
       const model = plantedCsp(rng);
       if (!model) continue;
-      const { result, sink } = await solveOnDevice(model, solved + 1);
+      const { result, sink } = await solveOnDevice(device, model, solved + 1);
       expect(result.stop, `CSP ${solved}: ${JSON.stringify(model.constraints)}`).toBe('solutions');
       expect(result.stats.deviceFaults).toBe(0);
       expect(checkModel(model, sink.solutions[0]!.indices).ok).toBe(true);

@@ -11,15 +11,10 @@ import { checkModel } from '../src/check/model-checker.ts';
 import { ErrorCode } from '../src/link/codec.ts';
 import { DeviceSession } from '../src/link/session.ts';
 import { startSimulator, type RunningSimulator } from '../src/link/simulator.ts';
-import { compile } from '../src/model/compile.ts';
 import { parseProblem } from '../src/model/parse.ts';
-import type { Model } from '../src/model/types.ts';
 import { DeviceSearch } from '../src/solve/device-search.ts';
 import { DeviceValidator } from '../src/solve/device-validator.ts';
-import { MemorySink } from '../src/solve/memory-sink.ts';
-import { chooseMode } from '../src/solve/mode.ts';
-import { runSearchLoop } from '../src/solve/search-loop.ts';
-import { emptyStats } from '../src/solve/types.ts';
+import { solveOnDevice } from './helpers/device-solve.ts';
 import { plantedCnf } from './helpers/problems.ts';
 import { RawDevice } from './helpers/raw-device.ts';
 import { FIXTURES, REPO_ROOT } from './helpers/run-cli.ts';
@@ -34,18 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.stop();
 });
-
-async function solveOnDevice(device: DeviceSearch, model: Model, seed: number) {
-  const problem = { model, program: compile(model) };
-  const choice = chooseMode('search', problem, device);
-  if (choice.mode !== 'search') throw new Error('not in search mode');
-  const sink = new MemorySink();
-  const now = Date.now();
-  const result = await runSearchLoop({ ...problem, tables: choice.tables }, { device, sink }, {
-    solutions: 1, alreadyFound: 0, deadline: now + 20_000, startedAt: now, seed, baseStats: emptyStats(), tree: false,
-  });
-  return { result, sink };
-}
 
 describe('the search-only board build (search_lite, no validator) in the simulator', () => {
   it('says so in its handshake and refuses the validator messages and non-boolean tables', async () => {
