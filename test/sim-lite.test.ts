@@ -12,6 +12,7 @@ import { ErrorCode } from '../src/link/codec.ts';
 import { DeviceSession } from '../src/link/session.ts';
 import { startSimulator, type RunningSimulator } from '../src/link/simulator.ts';
 import { parseProblem } from '../src/model/parse.ts';
+import { SEARCH_TABLE_ERROR } from '../src/model/search-wire.ts';
 import { DeviceSearch } from '../src/solve/device-search.ts';
 import { DeviceValidator } from '../src/solve/device-validator.ts';
 import { solveOnDevice } from './helpers/device-solve.ts';
@@ -44,7 +45,7 @@ describe('the search-only board build (search_lite, no validator) in the simulat
       expect(await dev.request({ kind: 'searchBegin', seq: 4, numVars: 2, numValues: 5, numClauses: 1, numLiterals: 2 }))
         .toMatchObject({ kind: 'ack', seq: 4 });
       expect(await dev.request({ kind: 'searchChunk', seq: 5, section: 0, offset: 0, data: Uint8Array.from([1, 2]) }))
-        .toEqual({ kind: 'error', seq: 5, code: ErrorCode.SEARCH_TABLE, arg: 10 });
+        .toEqual({ kind: 'error', seq: 5, code: ErrorCode.SEARCH_TABLE, arg: SEARCH_TABLE_ERROR.booleans });
       expect(await dev.request({ kind: 'searchStart', seq: 6, programId: 1, seed: 1, flipBudget: 0, noise: 30, maxSolutions: 1 }))
         .toMatchObject({ kind: 'error', seq: 6, code: ErrorCode.SEARCH_STATE, arg: 1 });
     } finally {
